@@ -1,0 +1,41 @@
+// Every protocol limit in one place, each with its unit in the name (PROTOCOL.md §1–§8).
+
+/** Largest encoded block, transaction, message or channel value (BEP44 item limit). */
+export const MAX_ITEM_BYTES = 1000
+/** Largest canonical genesis encoding; genesis is never a DHT item, so it may exceed MAX_ITEM_BYTES. */
+export const MAX_GENESIS_BYTES = 65_536
+/** Largest number of genesis accounts (keeps the canonical genesis under MAX_GENESIS_BYTES). */
+export const MAX_GENESIS_ACCOUNTS = 512
+/** Largest integer carried as a bencode integer (2^53 − 1). */
+export const MAX_SAFE_INT = Number.MAX_SAFE_INTEGER
+/** Base target and cumulative difficulty travel as big-endian bytes; this bounds their length. */
+export const MAX_BIGINT_BYTES = 32
+
+export const HASH_BYTES = 32
+export const KEY_BYTES = 32
+export const SIG_BYTES = 64
+export const CHAIN_ID_BYTES = 16
+export const PK_ID_BYTES = 4
+
+export const PROTOCOL_VERSION = 1
+export const MAX_FUTURE_DRIFT_S = 15
+export const MIN_BLOCK_TIME_S = 10
+export const MAX_GENESIS_NAME_CHARS = 16
+
+export const MAX_TXS_PER_BLOCK = 16
+export const MAX_MEMO_BYTES = 256
+export const MAX_MSG_BODY_BYTES = 512
+
+export const TX_KIND_TRANSFER = 1
+export const TX_KIND_NOTE = 2
+export const MSG_TYPE_TEXT = 1
+export const MSG_TYPE_ENCRYPTED = 2
+
+// Transaction pool (§8)
+export const POOL_MAX_TXS = 4096
+export const POOL_MAX_TXS_PER_SENDER = 16
+export const POOL_NONCE_WINDOW = 16
+export const POOL_MAX_TX_AGE_S = 24 * 60 * 60
+
+// Voting (§6)
+export const VOTE_MAX_PEERS = 16
