@@ -71,7 +71,7 @@ export function parseGenesisJson (json: unknown): GenesisConfig {
   for (const k of Object.keys(o)) {
     if (!(FIELDS as readonly string[]).includes(k)) throw new ChainError('GENESIS_UNKNOWN_FIELD', `genesis has unknown field "${k}"`)
   }
-  for (const k of FIELDS) if (!(k in o)) throw new ChainError('GENESIS_MISSING_FIELD', `genesis is missing "${k}"`)
+  for (const k of FIELDS) if (o[k] === undefined) throw new ChainError('GENESIS_MISSING_FIELD', `genesis is missing "${k}"`)
   const name = o.name
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_GENESIS_NAME_CHARS || !/^[\x20-\x7e]+$/.test(name)) {
     throw bad('name', `must be 1–${MAX_GENESIS_NAME_CHARS} printable ASCII characters`)
