@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import bencode from 'bencode'
-import { decodeCanonical, encodeCanonical } from '../../../chain/bencode.js'
+import { type BValue, decodeCanonical, encodeCanonical } from '../../../chain/bencode.js'
 import { CodecError } from '../../../chain/errors.js'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -24,7 +24,7 @@ describe('chain/bencode', () => {
   })
 
   it('encodes exactly as the bencode package does (oracle)', () => {
-    const samples = [
+    const samples: BValue[] = [
       { z: 1, a: enc('x'), m: [1, 2, enc('')] },
       { long: new Uint8Array(300).fill(255), n: 9007199254740991 },
       [{ b: 1, a: 2 }, 0, enc('ab')]

@@ -1,0 +1,6 @@
+import type { Command } from './types.js'
+import { keygen } from './keygen.js'
+import { genesis } from './genesis.js'
+
+/** Every subcommand, in the order the help lists them. */
+export const COMMANDS: Command[] = [keygen, genesis]
