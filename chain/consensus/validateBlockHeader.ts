@@ -27,7 +27,7 @@ export interface BlockContext {
 /** The header fields a child of ctx.parent mined by `minerKey` must carry (§4): b, g and d. */
 export interface DerivedFields { b: bigint, g: Uint8Array, d: bigint }
 
-export function deriveChildFields (ctx: BlockContext, minerKey: Uint8Array): DerivedFields {
+export function deriveChildFields (ctx: Pick<BlockContext, 'genesis' | 'parent' | 'ancestor3'>, minerKey: Uint8Array): DerivedFields {
   const { parent, ancestor3 } = ctx
   if (parent.n >= 3 && (ancestor3 === undefined || ancestor3.n !== parent.n - 3)) {
     // A caller bug, not a bad block: the chain must hand us the parent's own ancestor.
