@@ -1,0 +1,123 @@
+// A small HTTP router on node:http: routes by method and path pattern, JSON bodies with a size
+// cap, and every failure as { code, message } with an HTTP status. Bad input is always 4xx;
+// a 500 means a bug and is logged with its stack.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { Logger } from '../logger.js'
+
+export const MAX_BODY_BYTES = 64 * 1024
+export const MAX_URL_CHARS = 2048
+
+export class ApiError extends Error {
+  constructor (readonly status: number, readonly code: string, message: string) { super(message) }
+}
+
+export interface ApiRequest {
+  method: string
+  path: string
+  params: Record<string, string>
+  query: URLSearchParams
+  body?: unknown
+  raw: IncomingMessage
+}
+
+export interface ApiResponse {
+  status?: number
+  body?: unknown
+  headers?: Record<string, string>
+  /** Take over the response (server-sent events); the router writes nothing. */
+  stream?: (res: ServerResponse) => void
+}
+
+export type Handler = (req: ApiRequest) => ApiResponse | Promise<ApiResponse>
+
+interface Route { method: string, pattern: string, parts: string[], handler: Handler }
+
+export class Router {
+  readonly routes: Route[] = []
+
+  add (method: string, pattern: string, handler: Handler): this {
+    this.routes.push({ method, pattern, parts: pattern.split('/').filter(Boolean), handler })
+    return this
+  }
+
+  match (method: string, path: string): { route: Route, params: Record<string, string> } | 'method' | undefined {
+    const segs = path.split('/').filter(Boolean)
+    let pathMatched = false
+    for (const r of this.routes) {
+      if (r.parts.length !== segs.length) continue
+      const params: Record<string, string> = {}
+      let ok = true
+      for (let i = 0; i < segs.length && ok; i++) {
+        const p = r.parts[i]
+        if (p.startsWith(':')) params[p.slice(1)] = safeDecode(segs[i])
+        else ok = p === segs[i]
+      }
+      if (!ok) continue
+      pathMatched = true
+      if (r.method === method) return { route: r, params }
+    }
+    return pathMatched ? 'method' : undefined
+  }
+}
+
+function safeDecode (s: string): string {
+  try { return decodeURIComponent(s) } catch { throw new ApiError(400, 'BAD_PATH', 'malformed percent-encoding in the path') }
+}
+
+async function readBody (req: IncomingMessage): Promise<unknown> {
+  const len = Number(req.headers['content-length'] ?? 0)
+  if (len > MAX_BODY_BYTES) throw new ApiError(413, 'BODY_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of req) {
+    size += (c as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'BODY_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`)
+    chunks.push(c as Buffer)
+  }
+  if (size === 0) return undefined
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new ApiError(400, 'BAD_JSON', 'body is not valid JSON')
+  }
+}
+
+function send (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+export function createApiServer (router: Router, log: Logger): Server {
+  const server = createServer((req, res) => {
+    void handle(router, req, res, log)
+  })
+  server.headersTimeout = 10_000
+  server.requestTimeout = 30_000
+  server.keepAliveTimeout = 5_000
+  return server
+}
+
+async function handle (router: Router, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+  try {
+    const url = req.url ?? '/'
+    if (url.length > MAX_URL_CHARS) throw new ApiError(414, 'URL_TOO_LONG', `URL over ${MAX_URL_CHARS} characters`)
+    const u = new URL(url, 'http://localhost')
+    const method = req.method ?? 'GET'
+    const m = router.match(method, u.pathname)
+    if (m === undefined) throw new ApiError(404, 'NOT_FOUND', `no route ${u.pathname}`)
+    if (m === 'method') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${u.pathname}`)
+    const body = method === 'POST' || method === 'PUT' ? await readBody(req) : undefined
+    const out = await m.route.handler({ method, path: u.pathname, params: m.params, query: u.searchParams, body, raw: req })
+    if (out.stream) { out.stream(res); return }
+    send(res, out.status ?? 200, out.body ?? {}, out.headers)
+  } catch (e) {
+    if (e instanceof ApiError) {
+      send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store' })
+    } else {
+      log.error('API handler failed', { err: (e as Error).stack ?? String(e), url: req.url })
+      if (!res.headersSent) send(res, 500, { code: 'INTERNAL', message: 'internal error' })
+      else res.destroy()
+    }
+  }
+}

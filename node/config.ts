@@ -1,0 +1,170 @@
+// Node configuration: command-line flags override TAU_* environment variables, which override a
+// JSON config file, which overrides the defaults. Every value is checked here, once, with a message
+// that names the setting and where it came from.
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ChainError } from '../chain/errors.js'
+
+export type LogFormat = 'json' | 'pretty'
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
+
+export interface Endpoint { host: string, port: number }
+
+export interface NodeConfig {
+  dataDir: string
+  genesis: string
+  /** Key file path; when absent the node uses devKey, or creates <dataDir>/key.json. */
+  keyFile?: string
+  /** Index of a test-only devnet key (chain/devkeys.ts). */
+  devKey?: number
+  dhtHost: string
+  dhtPort: number
+  bootstrap: Endpoint[]
+  apiHost: string
+  apiPort: number
+  mine: boolean
+  logLevel: LogLevel
+  logFormat: LogFormat
+  /** Rebuild index and state from stored blocks before starting. */
+  reindex: boolean
+}
+
+export const DEFAULTS: NodeConfig = {
+  dataDir: './data/node',
+  genesis: './genesis.json',
+  dhtHost: '127.0.0.1',
+  dhtPort: 7881,
+  bootstrap: [],
+  apiHost: '127.0.0.1',
+  apiPort: 8080,
+  mine: true,
+  logLevel: 'info',
+  logFormat: 'pretty',
+  reindex: false
+}
+
+/** One setting: its flag, environment variable, config-file key and parser. */
+interface Setting { key: keyof NodeConfig, flag: string, env: string, help: string, parse: (v: unknown, from: string) => unknown }
+
+const str = (name: string) => (v: unknown, from: string): string => {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096) throw bad(name, from, 'must be a non-empty string')
+  return v
+}
+const port = (name: string) => (v: unknown, from: string): number => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) throw bad(name, from, 'must be a port number 0–65535')
+  return n
+}
+const bool = (name: string) => (v: unknown, from: string): boolean => {
+  if (typeof v === 'boolean') return v
+  if (v === 'true' || v === '1' || v === 'yes') return true
+  if (v === 'false' || v === '0' || v === 'no') return false
+  throw bad(name, from, 'must be true or false')
+}
+const oneOf = <T extends string>(name: string, values: readonly T[]) => (v: unknown, from: string): T => {
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw bad(name, from, `must be one of ${values.join(', ')}`)
+  return v as T
+}
+
+export function parseEndpoint (s: string, what = 'endpoint'): Endpoint {
+  const m = /^([0-9A-Za-z.-]+):(\d{1,5})$/.exec(s.trim())
+  if (m === null || Number(m[2]) > 65535) throw new ChainError('CONFIG_BAD_VALUE', `${what} "${s}" must be host:port`)
+  return { host: m[1], port: Number(m[2]) }
+}
+
+const endpoints = (name: string) => (v: unknown, from: string): Endpoint[] => {
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').filter(x => x.trim() !== '') : null
+  if (list === null || list.length > 64) throw bad(name, from, 'must be a list of at most 64 host:port entries')
+  return list.map(x => {
+    if (typeof x !== 'string') throw bad(name, from, 'entries must be host:port strings')
+    return parseEndpoint(x, `${name} entry`)
+  })
+}
+const devKeyIndex = (v: unknown, from: string): number => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 3) throw bad('dev-key', from, 'must be 0–3')
+  return n
+}
+
+function bad (name: string, from: string, msg: string): ChainError {
+  return new ChainError('CONFIG_BAD_VALUE', `${name} (from ${from}) ${msg}`)
+}
+
+export const SETTINGS: Setting[] = [
+  { key: 'dataDir', flag: 'data-dir', env: 'TAU_DATA_DIR', help: 'data directory (chain store, DHT state, lock)', parse: str('data-dir') },
+  { key: 'genesis', flag: 'genesis', env: 'TAU_GENESIS', help: 'genesis file', parse: str('genesis') },
+  { key: 'keyFile', flag: 'key-file', env: 'TAU_KEY_FILE', help: 'key file (default: <data-dir>/key.json, created if missing)', parse: str('key-file') },
+  { key: 'devKey', flag: 'dev-key', env: 'TAU_DEV_KEY', help: 'use devnet key N (0–3), TEST-ONLY', parse: devKeyIndex },
+  { key: 'dhtHost', flag: 'dht-host', env: 'TAU_DHT_HOST', help: 'UDP address the DHT binds to', parse: str('dht-host') },
+  { key: 'dhtPort', flag: 'dht-port', env: 'TAU_DHT_PORT', help: 'UDP port of the DHT (0: any free port)', parse: port('dht-port') },
+  { key: 'bootstrap', flag: 'bootstrap', env: 'TAU_BOOTSTRAP', help: 'DHT nodes to join, host:port[,host:port…]', parse: endpoints('bootstrap') },
+  { key: 'apiHost', flag: 'api-host', env: 'TAU_API_HOST', help: 'HTTP API address', parse: str('api-host') },
+  { key: 'apiPort', flag: 'api-port', env: 'TAU_API_PORT', help: 'HTTP API port (0: any free port)', parse: port('api-port') },
+  { key: 'mine', flag: 'mine', env: 'TAU_MINE', help: 'mine blocks (--no-mine to only sync)', parse: bool('mine') },
+  { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
+  { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
+  { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') }
+]
+
+/**
+ * Builds the config. `flags` holds parsed command-line values by flag name (strings or booleans),
+ * `env` the process environment, and `configFile` the path from --config (or TAU_CONFIG).
+ */
+export function loadConfig (flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): NodeConfig {
+  const cfg: Record<string, unknown> = { ...DEFAULTS }
+  const file = (flags.config as string | undefined) ?? env.TAU_CONFIG
+  if (file !== undefined) {
+    const json = readConfigFile(file)
+    for (const k of Object.keys(json)) {
+      const s = SETTINGS.find(x => x.key === k || x.flag === k)
+      if (s === undefined) throw new ChainError('CONFIG_UNKNOWN_KEY', `config file ${file}: unknown setting "${k}"`)
+      cfg[s.key] = s.parse(json[k], `config file ${file}`)
+    }
+  }
+  for (const s of SETTINGS) {
+    const v = env[s.env]
+    if (v !== undefined && v !== '') cfg[s.key] = s.parse(v, `environment ${s.env}`)
+  }
+  for (const s of SETTINGS) {
+    const v = flags[s.flag]
+    if (v !== undefined) cfg[s.key] = s.parse(v, `--${s.flag}`)
+  }
+  const out = cfg as unknown as NodeConfig
+  out.dataDir = resolve(out.dataDir)
+  out.genesis = resolve(out.genesis)
+  if (out.keyFile !== undefined) out.keyFile = resolve(out.keyFile)
+  if (out.keyFile !== undefined && out.devKey !== undefined) {
+    throw new ChainError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
+  }
+  return out
+}
+
+function readConfigFile (path: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new ChainError('CONFIG_UNREADABLE', `cannot read config file ${path}: ${(e as Error).message}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new ChainError('CONFIG_BAD_JSON', `config file ${path} is not valid JSON: ${(e as Error).message}`)
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ChainError('CONFIG_BAD_JSON', `config file ${path} must hold a JSON object`)
+  }
+  return json as Record<string, unknown>
+}
+
+/** The --help text for `tau-node start`, generated from SETTINGS so it never drifts. */
+export function configHelp (): string {
+  const rows = SETTINGS.map(s => {
+    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'reindex' ? '--reindex' : `--${s.flag} VALUE`
+    const def = DEFAULTS[s.key]
+    const shown = def === undefined ? '' : ` [default: ${Array.isArray(def) ? (def.length ? def.join(',') : 'none') : String(def)}]`
+    return `  ${flag.padEnd(24)}${s.help}${shown}\n  ${''.padEnd(24)}env ${s.env}`
+  })
+  return rows.join('\n') + `\n  ${'--config FILE'.padEnd(24)}JSON file with any of the settings above (keys as flag names)\n  ${''.padEnd(24)}env TAU_CONFIG`
+}
