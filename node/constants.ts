@@ -1,0 +1,42 @@
+// Node-level limits and timings, each with its unit in the name.
+
+/** Known peers kept at most; the least useful (most penalised, longest unseen) go first. */
+export const MAX_PEERS = 1024
+/** Penalty points after which a peer is skipped by the readers for PEER_BAN_MS. */
+export const PEER_BAN_PENALTY = 10
+export const PEER_BAN_MS = 10 * 60_000
+/** Points a peer gets for serving invalid data, and for a tip that led nowhere. */
+export const PENALTY_INVALID_DATA = 5
+export const PENALTY_MISSING_DATA = 1
+
+/** How often the readers take their next step; each step reads one channel of one peer. */
+export const READER_TICK_MS = 100
+/** A peer's blkTip is read at most this often (the freshest signal, so the shortest interval). */
+export const BLKTIP_READ_INTERVAL_MS = 1000
+export const TXTIP_READ_INTERVAL_MS = 3000
+export const DEMAND_READ_INTERVAL_MS = 3000
+export const MSGTIP_READ_INTERVAL_MS = 3000
+/** Channel reads in flight at once. */
+export const MAX_CONCURRENT_READS = 8
+
+/** Blocks fetched ahead while syncing, and transactions fetched in parallel. */
+export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
+export const SYNC_TX_FETCH_CONCURRENCY = 16
+/** Longest branch fetched in one sync (a deeper one is fetched in several rounds). */
+export const SYNC_MAX_BRANCH_BLOCKS = 100_000
+/** Candidate tips queued for sync at most; older ones are dropped for newer. */
+export const SYNC_MAX_CANDIDATES = 64
+
+/** Ids the node keeps asking for in its demand item at most, and how long each stays. */
+export const DEMAND_MAX_IDS_PER_KIND = 8
+export const DEMAND_ID_TTL_MS = 5 * 60_000
+/** Puts answered per peer's demand read, at most. */
+export const DEMAND_MAX_PUTS_PER_READ = 24
+
+/** Delay between a pool change and the txTip publication (batches bursts of transactions). */
+export const TXTIP_PUBLISH_DEBOUNCE_MS = 500
+/** Transactions fetched in parallel from peers' txTip ids. */
+export const POOL_FETCH_CONCURRENCY = 8
+
+/** Grace period after the first SIGINT/SIGTERM before a forced exit. */
+export const SHUTDOWN_GRACE_MS = 10_000

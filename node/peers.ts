@@ -1,0 +1,95 @@
+// The known peers: public keys from genesis accounts, block miners, transaction parties and
+// configuration, with what we learned about each (endpoint, reported tip, penalties).
+// Bounded: at MAX_PEERS, the most penalised / longest unseen peer makes room.
+import { toHex } from '../chain/hex.js'
+import type { Endpoint } from '../dht/endpoint.js'
+import { MAX_PEERS, PEER_BAN_MS, PEER_BAN_PENALTY } from './constants.js'
+import type { TipClaim } from './signals.js'
+
+export type PeerSource = 'genesis' | 'miner' | 'tx' | 'config' | 'message'
+
+export interface PeerInfo {
+  key: Uint8Array
+  hex: string
+  sources: Set<PeerSource>
+  endpoint?: Endpoint
+  lastSeenMs?: number
+  tip?: TipClaim
+  penalties: number
+  bannedUntilMs?: number
+}
+
+export class PeerSet {
+  private readonly peers = new Map<string, PeerInfo>()
+  private cursor = 0
+
+  constructor (private readonly self: Uint8Array, private readonly now: () => number = Date.now) {}
+
+  get size (): number { return this.peers.size }
+
+  add (key: Uint8Array, source: PeerSource): PeerInfo | undefined {
+    const hex = toHex(key)
+    if (hex === toHex(this.self)) return undefined
+    let p = this.peers.get(hex)
+    if (p === undefined) {
+      if (this.peers.size >= MAX_PEERS) this.evictOne()
+      p = { key: Uint8Array.from(key), hex, sources: new Set(), penalties: 0 }
+      this.peers.set(hex, p)
+    }
+    p.sources.add(source)
+    return p
+  }
+
+  get (key: Uint8Array | string): PeerInfo | undefined {
+    return this.peers.get(typeof key === 'string' ? key : toHex(key))
+  }
+
+  all (): PeerInfo[] { return [...this.peers.values()] }
+
+  /** Records a sighting (a verified channel item) and what it told us. */
+  seen (key: Uint8Array, info: { endpoint?: Endpoint, tip?: TipClaim }): void {
+    const p = this.get(key)
+    if (p === undefined) return
+    p.lastSeenMs = this.now()
+    if (info.endpoint !== undefined) p.endpoint = info.endpoint
+    if (info.tip !== undefined) p.tip = info.tip
+  }
+
+  penalise (key: Uint8Array, points: number): void {
+    const p = this.get(key)
+    if (p === undefined) return
+    p.penalties += points
+    if (p.penalties >= PEER_BAN_PENALTY) p.bannedUntilMs = this.now() + PEER_BAN_MS
+  }
+
+  isBanned (p: PeerInfo): boolean {
+    if (p.bannedUntilMs === undefined) return false
+    if (p.bannedUntilMs > this.now()) return true
+    p.bannedUntilMs = undefined
+    p.penalties = Math.floor(p.penalties / 2) // a second chance, with half the record
+    return false
+  }
+
+  /** The next non-banned peer in round-robin order, or undefined when there is none. */
+  next (): PeerInfo | undefined {
+    const list = [...this.peers.values()]
+    for (let i = 0; i < list.length; i++) {
+      const p = list[(this.cursor + i) % list.length]
+      if (!this.isBanned(p)) {
+        this.cursor = (this.cursor + i + 1) % list.length
+        return p
+      }
+    }
+    return undefined
+  }
+
+  private evictOne (): void {
+    let worst: PeerInfo | undefined
+    for (const p of this.peers.values()) {
+      if (p.sources.has('genesis') || p.sources.has('config')) continue
+      if (worst === undefined || p.penalties > worst.penalties ||
+        (p.penalties === worst.penalties && (p.lastSeenMs ?? 0) < (worst.lastSeenMs ?? 0))) worst = p
+    }
+    if (worst !== undefined) this.peers.delete(worst.hex)
+  }
+}
