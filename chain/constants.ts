@@ -39,3 +39,9 @@ export const POOL_MAX_TX_AGE_S = 24 * 60 * 60
 
 // Voting (§6)
 export const VOTE_MAX_PEERS = 16
+
+// Chain rules: pool views and voting (added by the chain-rules work; see docs/consensus.md)
+/** Ids a txTip item carries: own pending first, then the highest fees (§9). */
+export const POOL_TIP_MAX_IDS = 8
+/** A tip older than VOTE_STALE_TIP_RANGES · M · T seconds triggers a voting round (§6: 3M·T). */
+export const VOTE_STALE_TIP_RANGES = 3
