@@ -1,0 +1,100 @@
+// A node's channels (PROTOCOL §9): signed mutable items under salt = chainId ‖ name ‖ slot.
+// publish() encodes, signs, puts and keeps the item for serving; read() asks for a peer's item in
+// the current slot and falls back to the previous one, so a reader right after a slot boundary
+// still sees what the publisher put just before it.
+import { isChainError } from '../chain/errors.js'
+import type { Endpoint } from './endpoint.js'
+import type { DhtEngine } from './engine.js'
+import type { GetPath, Getter } from './get.js'
+import { type ChannelValues, decodeChannelValue, encodeChannelValue } from './items.js'
+import type { PutHandle, Putter } from './put.js'
+import { type ChannelName, channelSalt, slotOf } from './salt.js'
+import type { SeqClock } from './seq.js'
+
+export interface ChannelsOptions {
+  engine: DhtEngine
+  getter: Getter
+  putter: Putter
+  seq: SeqClock
+  chainId: Uint8Array
+  /** T: a slot lasts one block time. */
+  blockTimeS: number
+  /** Wall clock in ms (tests pass their own). */
+  now?: () => number
+}
+
+export interface ChannelItem<N extends ChannelName> {
+  value: ChannelValues[N]
+  seq: number
+  slot: number
+  path: GetPath
+}
+
+export interface ReadOptions {
+  endpoint?: Endpoint
+  signal?: AbortSignal
+}
+
+export class Channels {
+  private readonly now: () => number
+  /** Last value published per channel, for republishing when the slot moves on. */
+  private readonly last = new Map<ChannelName, { bytes: Uint8Array, slot: number }>()
+
+  constructor (private readonly o: ChannelsOptions) {
+    this.now = o.now ?? Date.now
+  }
+
+  currentSlot (): number {
+    return slotOf(this.now(), this.o.blockTimeS)
+  }
+
+  /** Publishes `value` on channel `name` in the current slot. Throws CodecError for a bad value. */
+  publish<N extends ChannelName> (name: N, value: ChannelValues[N]): PutHandle {
+    return this.publishBytes(name, encodeChannelValue(name, value))
+  }
+
+  /**
+   * Republishes every channel whose last item is from an older slot (readers only look at the
+   * current and previous slots). The node calls this on a timer; returns how many it put.
+   */
+  republishStale (): number {
+    const slot = this.currentSlot()
+    let n = 0
+    for (const [name, item] of this.last) {
+      if (item.slot < slot) { this.publishBytes(name, item.bytes); n++ }
+    }
+    return n
+  }
+
+  /** Reads `peerKey`'s item on channel `name`: current slot, else the previous one, else null. */
+  async read<N extends ChannelName> (peerKey: Uint8Array, name: N, opts: ReadOptions = {}): Promise<ChannelItem<N> | null> {
+    const slot = this.currentSlot()
+    for (const s of slot > 0 ? [slot, slot - 1] : [slot]) {
+      const item = await this.readSlot(peerKey, name, s, opts)
+      if (item !== null) return item
+      if (opts.signal?.aborted === true) break
+    }
+    return null
+  }
+
+  private async readSlot<N extends ChannelName> (peerKey: Uint8Array, name: N, slot: number, opts: ReadOptions): Promise<ChannelItem<N> | null> {
+    const salt = channelSalt(this.o.chainId, name, slot)
+    const got = await this.o.getter.getMutable(peerKey, salt, opts)
+    if (got === null) return null
+    try {
+      return { value: decodeChannelValue(name, got.value), seq: got.seq, slot, path: got.path }
+    } catch (e) {
+      if (!isChainError(e)) throw e
+      this.o.engine.stats.reject('bad_channel_value') // signed by the peer, but not a valid value
+      return null
+    }
+  }
+
+  private publishBytes (name: ChannelName, bytes: Uint8Array): PutHandle {
+    const slot = this.currentSlot()
+    const salt = channelSalt(this.o.chainId, name, slot)
+    const handle = this.o.putter.putMutable({ salt, value: bytes, seq: this.o.seq.next() })
+    this.last.set(name, { bytes, slot })
+    return handle
+  }
+}

@@ -1,0 +1,78 @@
+// Every DHT limit and timeout in one place, each with its unit in the name (PROTOCOL §9).
+// Engine options may override the tunables per instance (tests, benchmarks); the wire limits
+// (byte sizes) are protocol and are not configurable.
+
+// ---- wire limits (BEP44 + PROTOCOL §1) -------------------------------------------------------
+
+/** Largest bencoded `v` we store, serve or accept in a get answer (BEP44: ≤ 1000). */
+export const MAX_VALUE_BYTES = 1000
+/** Deepest list/dict nesting inside `v`; TAU values nest at most 4 deep (gossip: d → l → d → s). */
+export const MAX_VALUE_DEPTH = 8
+/** BEP44 salt limit. */
+export const MAX_SALT_BYTES = 64
+/** Write tokens are 32-byte hashes here; anything longer than this is hostile. */
+export const MAX_TOKEN_BYTES = 64
+/** KRPC transaction ids are short strings (2 bytes from k-rpc-socket). */
+export const MAX_TID_BYTES = 16
+/** Longest query name we look at (`announce_peer` is 13). */
+export const MAX_QUERY_NAME_BYTES = 16
+/** Node ids, targets and info hashes are SHA-256 sized. */
+export const ID_BYTES = 32
+export const PUBLIC_KEY_BYTES = 32
+export const SIGNATURE_BYTES = 64
+/** Compact IPv4 endpoint: 4 address bytes + 2-byte big-endian port. */
+export const COMPACT_ENDPOINT_BYTES = 6
+
+// ---- routing ---------------------------------------------------------------------------------
+
+/** Bucket size and replication target (BEP5's k). The library default (20) would store every
+ *  item on every node of a small network and make each mutable get verify ~20 answers. */
+export const DHT_K = 8
+/** Nodes returned in find_node/get replies. The library sends its whole routing table
+ *  (reflection amplification); BEP5 says the k closest. */
+export const MAX_REPLY_NODES = 8
+/** In-flight UDP queries per engine (k-rpc concurrency). */
+export const DHT_CONCURRENCY = 16
+/** Per-query UDP timeout; k-rpc expires a query after 1 to 1.25 times this. Loopback/LAN network. */
+export const QUERY_TIMEOUT_MS = 1000
+/** Longest wait for the bootstrap self-lookup before start() resolves anyway. */
+export const BOOTSTRAP_TIMEOUT_MS = 3000
+/** Most routing-table entries written to the data dir on stop. */
+export const MAX_SAVED_NODES = 256
+
+// ---- storage ---------------------------------------------------------------------------------
+
+/** Items other nodes put here (LRU by count). */
+export const MAX_STORED_VALUES = 4096
+/** ...and by total bytes (value + key + signature + salt per entry). */
+export const MAX_STORED_BYTES = 4 * 1024 * 1024
+/** Own mutable items kept for serving (5 channels × current and previous slot, with room). */
+export const MAX_OWN_ITEMS = 64
+
+// ---- rate limits -----------------------------------------------------------------------------
+
+/** Sustained puts accepted per source IP+port. A publisher puts ~5 channel items per slot and
+ *  answers demand with up to 24 items at once; this leaves ample headroom for honest peers. */
+export const PUT_RATE_PER_SOURCE_PER_S = 50
+/** Token bucket depth per source. */
+export const PUT_BURST_PER_SOURCE = 200
+/** Sources tracked by the rate limiter (oldest forgotten first). */
+export const MAX_RATE_LIMIT_SOURCES = 4096
+
+// ---- get / put -------------------------------------------------------------------------------
+
+/** Wait for a verified direct answer from the owner before going recursive (PROTOCOL §9). */
+export const DIRECT_GET_TIMEOUT_MS = 1000
+/** Whole get, direct attempt included; a get that runs out resolves null (a miss). */
+export const GET_TIMEOUT_MS = 5000
+/** Gets running at once (distinct targets). */
+export const GET_CONCURRENCY = 32
+/** Gets waiting for a slot; beyond this a get is refused with DHT_QUEUE_FULL. */
+export const MAX_QUEUED_GETS = 1024
+/** Longest a put waits for its lookup and stores before it counts as failed. */
+export const PUT_TIMEOUT_MS = 10_000
+
+// ---- stats -----------------------------------------------------------------------------------
+
+/** Latency samples kept per histogram (a ring; percentiles cover the most recent ones). */
+export const HISTOGRAM_SAMPLES = 1024

@@ -1,0 +1,291 @@
+// The DHT engine: one bittorrent-dht instance with SHA-256 ids, BIP340 verification, an explicit
+// loopback/LAN bind, an explicit bootstrap list, the guarded query handler, bounded storage and
+// a routing table persisted across restarts. get.ts and put.ts build on the three network
+// primitives here (directGet, recursiveGet, put); every one of them settles when the engine
+// stops, because bittorrent-dht never calls a callback again after destroy().
+import DHT, { type GetResult, type PutOpts, type StoredValue } from 'bittorrent-dht'
+import { randomBytes } from 'node:crypto'
+import { sha256, verifyHash, type KeyPair } from '../chain/crypto.js'
+import * as C from './constants.js'
+import type { Endpoint } from './endpoint.js'
+import { DhtError } from './errors.js'
+import { installHandler, type Lookup } from './handler.js'
+import { RateLimiter } from './ratelimit.js'
+import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './routing.js'
+import { DhtStats } from './stats.js'
+import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
+import { isBytes, isBytesOf } from './wire.js'
+
+export interface EngineOptions {
+  /** Signs this node's mutable items (channels). Without it the engine can read but not publish. */
+  keyPair?: KeyPair
+  /** Bind address; default 127.0.0.1. Never left to the library (it would bind 0.0.0.0). */
+  host?: string
+  /** UDP port; 0 lets the OS choose (start() reports the real one). */
+  port?: number
+  /** Peers to join through. Empty means none: the public BitTorrent routers are never used. */
+  bootstrap?: Endpoint[]
+  /** Where the routing table and node id are kept across restarts. */
+  dataDir?: string
+  /** Fixed 32-byte node id; default: the saved one, else random. */
+  nodeId?: Uint8Array
+  k?: number
+  concurrency?: number
+  queryTimeoutMs?: number
+  maxStoredValues?: number
+  maxStoredBytes?: number
+  putRatePerS?: number
+  putBurst?: number
+  stats?: DhtStats
+}
+
+export interface PutOutcome {
+  ok: boolean
+  /** Nodes that accepted the put. */
+  nodes: number
+  /** Every answer was 302: the item (at this seq) is already there. */
+  alreadyThere: boolean
+  /** Why it failed: a KRPC error code, DHT_TIMEOUT, DHT_STOPPED or the library's message. */
+  code?: string
+}
+
+export class DhtEngine {
+  readonly stats: DhtStats
+  readonly keyPair?: KeyPair
+  private readonly opts: EngineOptions
+  private readonly own = new OwnItems(C.MAX_OWN_ITEMS)
+  private dht?: DHT
+  private lookup?: Lookup
+  private bound?: Endpoint
+  private readonly pending = new Set<() => void>()
+
+  constructor (opts: EngineOptions = {}) {
+    this.opts = opts
+    this.keyPair = opts.keyPair
+    this.stats = opts.stats ?? new DhtStats()
+    this.stats.gauge('routingNodes', () => this.dht?.nodes.count() ?? 0)
+    this.stats.gauge('storedValues', () => this.dht?._values.length ?? 0)
+    this.stats.gauge('ownItems', () => this.own.size)
+  }
+
+  get running (): boolean {
+    return this.dht !== undefined
+  }
+
+  /** The bound endpoint (valid after start()). */
+  get endpoint (): Endpoint {
+    if (this.bound === undefined) throw new DhtError('DHT_NOT_STARTED', 'engine is not started')
+    return this.bound
+  }
+
+  get nodeId (): Uint8Array {
+    return new Uint8Array(this.requireDht().nodeId)
+  }
+
+  nodeCount (): number {
+    return this.dht?.nodes.count() ?? 0
+  }
+
+  /** The node's store, used to answer direct gets for blocks, transactions and messages. */
+  setLookup (fn: Lookup | undefined): void {
+    this.lookup = fn
+  }
+
+  async start (): Promise<Endpoint> {
+    if (this.dht !== undefined) throw new DhtError('DHT_ALREADY_STARTED', 'engine already started')
+    const o = this.opts
+    const saved: SavedRouting = o.dataDir === undefined ? { nodes: [] } : loadRouting(o.dataDir)
+    const nodeId = o.nodeId ?? saved.id ?? new Uint8Array(randomBytes(C.ID_BYTES))
+    const bootstrap = (o.bootstrap ?? []).map(e => ({ host: e.host, port: e.port }))
+    const dht = new DHT({
+      nodeId: Buffer.from(nodeId),
+      bootstrap: bootstrap.length > 0 ? bootstrap : false,
+      hash: (b: Uint8Array) => Buffer.from(sha256(b)),
+      verify: (sig, msg, k) => this.verify(sig, msg, k),
+      k: o.k ?? C.DHT_K,
+      concurrency: o.concurrency ?? C.DHT_CONCURRENCY,
+      timeout: o.queryTimeoutMs ?? C.QUERY_TIMEOUT_MS,
+      maxValues: o.maxStoredValues ?? C.MAX_STORED_VALUES
+    })
+    // Bind in this tick: the constructor sends its bootstrap lookup on the next tick, and a send
+    // on an unbound socket would bind 0.0.0.0 on a random port.
+    dht.listen(o.port ?? 0, o.host ?? '127.0.0.1')
+    dht.on('warning', () => { this.stats.traffic.warnings++ })
+    const ready = new Promise<void>(resolve => {
+      if (dht.ready === true) resolve()
+      else dht.once('ready', () => resolve())
+    })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        dht.once('listening', resolve)
+        dht.once('error', reject)
+      })
+    } catch (e) {
+      await new Promise<void>(resolve => dht.destroy(resolve))
+      throw new DhtError('DHT_LISTEN_FAILED', `cannot listen on ${o.host ?? '127.0.0.1'}:${o.port ?? 0}: ${(e as Error).message}`)
+    }
+    dht.on('error', () => { this.stats.traffic.warnings++ }) // later socket errors must not throw
+    installHandler(dht, {
+      stats: this.stats,
+      own: this.own,
+      limiter: new RateLimiter(o.putRatePerS ?? C.PUT_RATE_PER_SOURCE_PER_S, o.putBurst ?? C.PUT_BURST_PER_SOURCE, C.MAX_RATE_LIMIT_SOURCES),
+      lookup: () => this.lookup
+    })
+    this.stats.gauge('storedBytes', limitStoredBytes(dht._values, o.maxStoredBytes ?? C.MAX_STORED_BYTES))
+    const addr = dht.address()
+    this.bound = { host: addr.address, port: addr.port }
+    this.dht = dht
+    await this.withTimeout(ready, C.BOOTSTRAP_TIMEOUT_MS)
+    await this.rejoin(saved.nodes)
+    return this.bound
+  }
+
+  /** Saves the routing table, settles everything pending (gets → null) and closes the socket. */
+  async stop (): Promise<void> {
+    const dht = this.dht
+    if (dht === undefined) return
+    this.dht = undefined
+    if (this.opts.dataDir !== undefined) {
+      try {
+        saveRouting(this.opts.dataDir, dht.nodeId, dht.nodes.toArray())
+      } catch {
+        this.stats.traffic.handlerErrors++ // a read-only data dir must not block shutdown
+      }
+    }
+    for (const settle of [...this.pending]) settle()
+    await new Promise<void>(resolve => dht.destroy(resolve))
+    this.bound = undefined
+  }
+
+  /** Adds a peer: pings it first, so only live nodes with a proper id join the table. */
+  async addNode (ep: Endpoint): Promise<boolean> {
+    const dht = this.requireDht()
+    const r = await this.rpc(ep, 'ping', {}, C.QUERY_TIMEOUT_MS)
+    if (r === null || !isBytesOf(r.id, C.ID_BYTES) || this.dht !== dht) return false
+    dht.addNode({ id: r.id, host: ep.host, port: ep.port })
+    return true
+  }
+
+  /** Keeps one of our own mutable items so direct gets for it can be answered. */
+  keepOwn (item: OwnItem): void {
+    const prev = this.own.get(item.target)
+    if (prev !== undefined && prev.seq >= item.seq) {
+      throw new DhtError('DHT_BAD_SEQ', `seq ${item.seq} is not above the kept ${prev.seq}`)
+    }
+    this.own.keep(item)
+  }
+
+  ownItem (target: Uint8Array): OwnItem | undefined {
+    return this.own.get(target)
+  }
+
+  /** What this node has for a target without asking anyone: the library store, then the lookup. */
+  storedValue (target: Uint8Array): StoredValue | undefined {
+    return this.dht?._values.peek(Buffer.from(target).toString('hex'))
+  }
+
+  lookupLocal (target: Uint8Array): Uint8Array | undefined {
+    try {
+      return this.lookup?.(target)
+    } catch {
+      return undefined
+    }
+  }
+
+  /** One k-rpc `get` to a known endpoint; resolves the reply dict or null (timeout, error, stop). */
+  directGet (ep: Endpoint, target: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+    this.stats.requests.direct++
+    return this.rpc(ep, 'get', { target: Buffer.from(target) }, timeoutMs, signal)
+  }
+
+  /** The library's iterative lookup, `cache:false` so the network is asked even when we hold a copy. */
+  recursiveGet (target: Uint8Array, salt?: Uint8Array): Promise<GetResult | null> {
+    const dht = this.requireDht()
+    this.stats.requests.recursive++
+    const opts = salt === undefined ? { cache: false } : { salt: Buffer.from(salt), cache: false }
+    return this.track<GetResult | null>(null, settle => {
+      dht.get(Buffer.from(target), opts, (err, res) => settle(err !== null ? null : res))
+    })
+  }
+
+  /** A recursive put (lookup for tokens, then store on the closest nodes). Never rejects. */
+  put (opts: PutOpts): Promise<PutOutcome> {
+    const dht = this.requireDht()
+    return this.track<PutOutcome>({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_STOPPED' }, settle => {
+      const timer = setTimeout(() => settle({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_TIMEOUT' }), C.PUT_TIMEOUT_MS)
+      try {
+        dht.put(opts, (err, _target, n) => {
+          if (err === null) settle({ ok: true, nodes: n, alreadyThere: false })
+          else if (err.code === 302) settle({ ok: true, nodes: 0, alreadyThere: true }) // republish: already stored
+          else settle({ ok: false, nodes: n ?? 0, alreadyThere: false, code: String(err.code ?? err.message) })
+        })
+      } catch (e) {
+        settle({ ok: false, nodes: 0, alreadyThere: false, code: (e as Error).message })
+      }
+      return () => clearTimeout(timer)
+    })
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  /** BEP44 verify hook: bittorrent-dht passes the signature data; we signed its SHA-256. */
+  private verify (sig: unknown, msg: unknown, k: unknown): boolean {
+    this.stats.verifies++
+    if (!isBytes(sig) || !(msg instanceof Uint8Array) || !isBytes(k)) return false
+    return verifyHash(sig, sha256(msg), k) // never throws
+  }
+
+  private rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+    const dht = this.requireDht()
+    return this.track<Record<string, unknown> | null>(null, settle => {
+      if (signal?.aborted === true) return settle(null)
+      // k-rpc-socket directly (not k-rpc) so the query can be cancelled and its slot freed.
+      const sock = dht._rpc.socket
+      const tid = sock.query(ep, { q, a: { id: dht.nodeId, ...args } }, (err, res) => {
+        const r = err === null ? res?.r : undefined
+        settle(typeof r === 'object' && r !== null && !Array.isArray(r) && !isBytes(r) ? r : null)
+      })
+      const cancel = (): void => sock.cancel(tid)
+      const timer = setTimeout(cancel, timeoutMs)
+      signal?.addEventListener('abort', cancel, { once: true })
+      return () => { clearTimeout(timer); signal?.removeEventListener('abort', cancel) }
+    })
+  }
+
+  /** A promise settled by `run`, or with `onStop` when the engine stops first. */
+  private track<T> (onStop: T, run: (settle: (v: T) => void) => (() => void) | void): Promise<T> {
+    return new Promise<T>(resolve => {
+      let done = false
+      let cleanup: (() => void) | void
+      const settle = (v: T): void => {
+        if (done) return
+        done = true
+        this.pending.delete(stop)
+        if (cleanup) cleanup()
+        resolve(v)
+      }
+      const stop = (): void => settle(onStop)
+      this.pending.add(stop)
+      cleanup = run(settle)
+      if (done && cleanup) cleanup()
+    })
+  }
+
+  private async withTimeout (p: Promise<void>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([p, new Promise<void>(resolve => { timer = setTimeout(resolve, ms) })])
+    clearTimeout(timer)
+  }
+
+  private async rejoin (nodes: SavedNode[]): Promise<void> {
+    const self = this.dht?.nodeId
+    await Promise.all(nodes
+      .filter(n => self === undefined || !Buffer.from(n.id).equals(self))
+      .map(n => this.addNode(n).catch(() => false)))
+  }
+
+  private requireDht (): DHT {
+    if (this.dht === undefined) throw new DhtError('DHT_NOT_STARTED', 'engine is not started')
+    return this.dht
+  }
+}

@@ -1,0 +1,168 @@
+// Get (PROTOCOL §9): local copy → direct query to the owner's endpoint (when the caller knows it;
+// up to DIRECT_GET_TIMEOUT_MS for a *verified* answer) → recursive lookup. One request in flight
+// per target (UniqueQueue); every answer verified (verify.ts); a null answer (nothing found in
+// time) is reported to onMiss listeners, which the node uses to fill its `demand` item.
+import { toHex } from '../chain/hex.js'
+import * as C from './constants.js'
+import type { Endpoint } from './endpoint.js'
+import type { DhtEngine } from './engine.js'
+import { DhtError, isDhtError } from './errors.js'
+import { UniqueQueue } from './queue.js'
+import type { HistogramName } from './stats.js'
+import { verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
+import { mutableTarget } from './wire.js'
+
+export type GetPath = 'direct' | 'recursive' | 'local'
+export type ItemKind = 'immutable' | 'mutable'
+
+export interface ImmutableItem { value: Uint8Array, path: GetPath }
+export interface MutableItem extends MutableValue { path: GetPath }
+
+export interface GetOptions {
+  /** The owner's DHT endpoint, if known (a peer's blkTip `e`, a configured peer). */
+  endpoint?: Endpoint
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface GetterOptions {
+  concurrency?: number
+  maxQueued?: number
+  timeoutMs?: number
+  directTimeoutMs?: number
+}
+
+export type MissListener = (target: Uint8Array, kind: ItemKind) => void
+
+type Found = ImmutableItem | MutableItem
+
+export class Getter {
+  private readonly queue: UniqueQueue<Found | null>
+  private readonly directTimeoutMs: number
+  private readonly missListeners = new Set<MissListener>()
+
+  constructor (private readonly engine: DhtEngine, opts: GetterOptions = {}) {
+    this.queue = new UniqueQueue({
+      concurrency: opts.concurrency ?? C.GET_CONCURRENCY,
+      maxQueued: opts.maxQueued ?? C.MAX_QUEUED_GETS,
+      timeoutMs: opts.timeoutMs ?? C.GET_TIMEOUT_MS
+    })
+    this.directTimeoutMs = opts.directTimeoutMs ?? C.DIRECT_GET_TIMEOUT_MS
+    engine.stats.gauge('getQueueDepth', () => this.queue.size)
+  }
+
+  /** Calls `fn(target, kind)` for every get that found nothing; returns an unsubscribe function. */
+  onMiss (fn: MissListener): () => void {
+    this.missListeners.add(fn)
+    return () => { this.missListeners.delete(fn) }
+  }
+
+  get depth (): number {
+    return this.queue.size
+  }
+
+  /** An immutable item (block, tx, message) by id: its canonical bytes, or null. */
+  async getImmutable (target: Uint8Array, opts: GetOptions = {}): Promise<ImmutableItem | null> {
+    return await this.run(target, 'immutable', opts, async signal => {
+      const local = this.immutableLocal(target)
+      if (local !== null) return local
+      if (opts.endpoint !== undefined) {
+        const r = await this.timed('getDirect', () => this.engine.directGet(opts.endpoint!, target, this.directTimeoutMs, signal))
+        const item = this.check(r === null || r.v === undefined ? null : verifyImmutable(r.v, target))
+        if (item !== null) return { value: item, path: 'direct' }
+      }
+      if (signal.aborted) return null
+      const res = await this.timed('getRecursive', () => this.engine.recursiveGet(target))
+      const item = this.check(res === null ? null : verifyImmutable(res.v, target))
+      return item === null ? null : { value: item, path: 'recursive' }
+    }) as ImmutableItem | null
+  }
+
+  /** The latest mutable item of publisher `k` under `salt`: canonical value bytes, seq and key, or null. */
+  async getMutable (k: Uint8Array, salt: Uint8Array, opts: GetOptions = {}): Promise<MutableItem | null> {
+    const target = mutableTarget(k, salt)
+    const onVerify = (): void => { this.engine.stats.verifies++ }
+    return await this.run(target, 'mutable', opts, async signal => {
+      // Only our own items count as local: a stored copy of someone else's may be stale.
+      const own = this.engine.ownItem(target)
+      if (own !== undefined) return { value: own.value, seq: own.seq, k: new Uint8Array(own.k), path: 'local' }
+      if (opts.endpoint !== undefined) {
+        const r = await this.timed('getDirect', () => this.engine.directGet(opts.endpoint!, target, this.directTimeoutMs, signal))
+        const item = this.check(r === null || r.v === undefined ? null : verifyMutable(r, salt, target, onVerify))
+        if (item !== null) return { ...item, path: 'direct' }
+      }
+      if (signal.aborted) return null
+      const res = await this.timed('getRecursive', () => this.engine.recursiveGet(target, salt))
+      const item = this.check(res === null ? null : verifyMutable(res as unknown as Record<string, unknown>, salt, target, onVerify))
+      return item === null ? null : { ...item, path: 'recursive' }
+    }) as MutableItem | null
+  }
+
+  private immutableLocal (target: Uint8Array): ImmutableItem | null {
+    const stored = this.engine.storedValue(target)
+    if (stored !== undefined) {
+      const item = this.check(verifyImmutable(stored.v, target))
+      if (item !== null) return { value: item, path: 'local' }
+    }
+    const bytes = this.engine.lookupLocal(target)
+    if (bytes !== undefined) {
+      const item = this.check(verifyStoredBytes(bytes, target))
+      if (item !== null) return { value: item, path: 'local' }
+    }
+    return null
+  }
+
+  private async run (target: Uint8Array, kind: ItemKind, opts: GetOptions, task: (signal: AbortSignal) => Promise<Found | null>): Promise<Found | null> {
+    if (!this.engine.running) throw new DhtError('DHT_NOT_STARTED', 'engine is not started')
+    const before = this.queue.deduped
+    const p = this.queue.run(toHex(target), signal => this.job(target, kind, signal, task), { signal: opts.signal, timeoutMs: opts.timeoutMs })
+    if (this.queue.deduped > before) this.engine.stats.gets.deduped++
+    try {
+      return await p
+    } catch (e) {
+      if (isDhtError(e, 'DHT_QUEUE_FULL')) this.engine.stats.gets.refused++
+      if (isDhtError(e, 'DHT_TIMEOUT')) return null // out of time: a miss like any other
+      throw e
+    }
+  }
+
+  /** One network job, shared by all its callers: counted and reported once, whatever the outcome. */
+  private async job (target: Uint8Array, kind: ItemKind, signal: AbortSignal, task: (signal: AbortSignal) => Promise<Found | null>): Promise<Found | null> {
+    const stats = this.engine.stats
+    let counted = false
+    const count = (found: Found | null): void => {
+      if (counted) return
+      counted = true
+      if (found !== null) { stats.gets[found.path]++; return }
+      stats.gets.failed++
+      if (!this.engine.running) return
+      for (const fn of this.missListeners) {
+        try { fn(target, kind) } catch { stats.traffic.handlerErrors++ }
+      }
+    }
+    signal.addEventListener('abort', () => { if (isDhtError(signal.reason, 'DHT_TIMEOUT')) count(null) }, { once: true })
+    let found: Found | null
+    try {
+      found = await task(signal)
+    } catch (e) {
+      if (this.engine.running) throw e
+      found = null // stopped mid-get: pending gets resolve null (and report no miss)
+    }
+    if (!signal.aborted) count(found)
+    return found
+  }
+
+  private check<T> (c: Checked<T> | null): T | null {
+    if (c === null) return null
+    if (c.ok) return c.item
+    this.engine.stats.reject(c.reason)
+    return null
+  }
+
+  private async timed<T> (name: HistogramName, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now()
+    const v = await fn()
+    this.engine.stats.observe(name, performance.now() - t0)
+    return v
+  }
+}

@@ -1,0 +1,107 @@
+// The guarded query handler and socket instrumentation installed on every engine's DHT.
+// Order for each incoming query: check types and sizes (guard.ts) → rate-limit puts → answer a
+// `get` ourselves when the target is one of our own mutable items or an object the node's store
+// holds → otherwise hand it to the library. Nothing thrown in here escapes to the UDP socket.
+import type DHT from 'bittorrent-dht'
+import type { KrpcMessage } from 'bittorrent-dht'
+import type { RemoteInfo } from 'node:dgram'
+import { sha256 } from '../chain/crypto.js'
+import { bytesEqual, toHex } from '../chain/hex.js'
+import { MAX_REPLY_NODES } from './constants.js'
+import { checkQuery } from './guard.js'
+import type { RateLimiter } from './ratelimit.js'
+import type { DhtStats } from './stats.js'
+import type { OwnItems } from './store.js'
+import { toWire } from './wire.js'
+
+/** Returns the canonical bytes of a stored immutable object (block, tx, message) by id. */
+export type Lookup = (target: Uint8Array) => Uint8Array | undefined
+
+export interface HandlerDeps {
+  stats: DhtStats
+  own: OwnItems
+  limiter: RateLimiter
+  lookup: () => Lookup | undefined
+}
+
+export function installHandler (dht: DHT, deps: HandlerDeps): void {
+  const { stats } = deps
+  const library = dht._onquery.bind(dht)
+  // The library's constructor resolves `self._onquery` at call time, so replacing it works.
+  dht._onquery = (msg: KrpcMessage, peer: RemoteInfo): void => {
+    try {
+      const c = checkQuery(msg)
+      if (!c.ok) { stats.drop(c.reason); return }
+      const { q, a } = c.query
+      stats.query(q)
+      if (q === 'put' && !deps.limiter.take(`${peer.address}:${peer.port}`)) { stats.drop('rate_limited'); return }
+      if (q === 'get' && answerGet(dht, deps, msg, peer, a.target as Buffer)) return
+      library(msg, peer)
+    } catch {
+      stats.traffic.handlerErrors++
+    }
+  }
+  capReplyNodes(dht)
+  instrumentSocket(dht, stats)
+}
+
+/** Answers a get for our own mutable items and for objects the node stores; false = not ours. */
+function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteInfo, target: Buffer): boolean {
+  const base = (): Record<string, unknown> => ({ id: dht._rpc.id, token: dht._generateToken(peer.address) })
+  const nodes = (): ReturnType<typeof dht._rpc.nodes.closest> => dht._rpc.nodes.closest(target, MAX_REPLY_NODES)
+  const own = deps.own.get(target)
+  if (own !== undefined) {
+    dht._rpc.response(peer, msg, { ...base(), v: own.v, k: own.k, sig: own.sig, seq: own.seq }, nodes())
+    return true
+  }
+  if (dht._values.peek(toHex(target)) !== undefined) return false // the library answers from its store
+  const lookup = deps.lookup()
+  if (lookup === undefined) return false
+  let bytes: Uint8Array | undefined
+  try {
+    bytes = lookup(target)
+  } catch {
+    deps.stats.traffic.handlerErrors++
+    return false
+  }
+  // Never serve bytes that are not the object asked for, whatever the store hands back.
+  if (bytes === undefined || !bytesEqual(sha256(bytes), target)) return false
+  dht._rpc.response(peer, msg, { ...base(), v: toWire(bytes) }, nodes())
+  return true
+}
+
+/**
+ * The library replies to find_node/get/get_peers with its *whole* routing table (k-bucket
+ * closest() with n = Infinity): large UDP replies and reflection amplification. BEP5 says k.
+ */
+function capReplyNodes (dht: DHT): void {
+  const nodes = dht._rpc.nodes
+  const closest = nodes.closest.bind(nodes)
+  nodes.closest = (id: Uint8Array, n?: number) => closest(id, n ?? MAX_REPLY_NODES)
+}
+
+/** Byte counters, and a last-resort catch around all packet handling (responses included). */
+function instrumentSocket (dht: DHT, stats: DhtStats): void {
+  const udp = dht._rpc.socket.socket
+  const listeners = udp.listeners('message') as Array<(buf: Buffer, rinfo: RemoteInfo) => void>
+  udp.removeAllListeners('message')
+  udp.on('message', (buf: Buffer, rinfo: RemoteInfo) => {
+    stats.traffic.packetsIn++
+    stats.traffic.bytesIn += buf.length
+    for (const l of listeners) {
+      try {
+        l(buf, rinfo)
+      } catch {
+        // e.g. a response whose `r.id` is not a Buffer makes k-rpc-socket call Buffer.equals(5)
+        stats.traffic.handlerErrors++
+      }
+    }
+  })
+  const send = udp.send.bind(udp) as (...args: unknown[]) => void
+  ;(udp as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
+    const buf = args[0]
+    stats.traffic.packetsOut++
+    if (buf instanceof Uint8Array) stats.traffic.bytesOut += buf.length
+    send(...args)
+  }
+}

@@ -1,0 +1,82 @@
+// Put (PROTOCOL §9): recursive and non-blocking. Each call checks its input, returns the target at
+// once, and lets the network work finish in the background ("put and forget"); `done` is there
+// for callers that care (tests, the demand responder) and never rejects. Outcomes go to stats.
+// Signing convention: bittorrent-dht's signature data for {salt, seq, v} is hashed with SHA-256
+// and that hash is BIP340-signed (PROTOCOL §1 signs 32-byte hashes); see docs/dht.md.
+import { type KeyPair, sha256, signHash } from '../chain/crypto.js'
+import { MAX_SALT_BYTES, MAX_VALUE_BYTES } from './constants.js'
+import type { DhtEngine, PutOutcome } from './engine.js'
+import { DhtError } from './errors.js'
+import { mutableTarget, signatureData, toWire } from './wire.js'
+
+export interface PutHandle {
+  target: Uint8Array
+  done: Promise<PutOutcome>
+}
+
+export interface MutablePut {
+  salt: Uint8Array
+  /** Canonical bencode of the value dict (a channel value). */
+  value: Uint8Array
+  seq: number
+  /** Defaults to the engine's key pair. */
+  keyPair?: KeyPair
+}
+
+export class Putter {
+  constructor (private readonly engine: DhtEngine) {}
+
+  /** Stores a block, transaction or message: `bytes` is its canonical encoding, the target its id. */
+  putImmutable (bytes: Uint8Array): PutHandle {
+    const v = wireValue(bytes)
+    const target = sha256(bytes)
+    const t0 = performance.now()
+    const done = this.engine.put({ v }).then(out => this.account('putImmutable', out, t0))
+    return { target, done }
+  }
+
+  /** Signs and stores a mutable item, and keeps it so this node answers direct gets for it. */
+  putMutable (p: MutablePut): PutHandle {
+    const kp = p.keyPair ?? this.engine.keyPair
+    if (kp === undefined) throw new DhtError('DHT_NO_KEY', 'a mutable put needs a key pair')
+    if (p.salt.length < 1 || p.salt.length > MAX_SALT_BYTES) {
+      throw new DhtError('DHT_BAD_SALT', `salt must be 1..${MAX_SALT_BYTES} bytes, got ${p.salt.length}`)
+    }
+    if (!Number.isSafeInteger(p.seq) || p.seq < 0) throw new DhtError('DHT_BAD_SEQ', `bad seq ${p.seq}`)
+    const v = wireValue(p.value)
+    const k = Buffer.from(kp.publicKey)
+    const salt = Buffer.from(p.salt)
+    const sig = Buffer.from(signHash(sha256(signatureData(salt, p.seq, p.value)), kp.secretKey))
+    const target = mutableTarget(k, salt)
+    // Kept before the network put, so a reader who asks us directly is answered at once.
+    this.engine.keepOwn({ target, k, salt, seq: p.seq, sig, v, value: new Uint8Array(p.value) })
+    const t0 = performance.now()
+    // `sig` rather than a `sign` hook: the signed bytes are built from our canonical value, not
+    // from whatever the library's encoder makes of the dict.
+    const done = this.engine.put({ k, salt, seq: p.seq, v, sig }).then(out => this.account('putMutable', out, t0))
+    return { target, done }
+  }
+
+  private account (name: 'putImmutable' | 'putMutable', out: PutOutcome, t0: number): PutOutcome {
+    const s = this.engine.stats
+    const kind = name === 'putImmutable' ? 'immutable' : 'mutable'
+    if (out.ok) {
+      s.puts[`${kind}Ok`]++
+      if (out.alreadyThere) s.puts.alreadyThere++
+      s.observe(name, performance.now() - t0)
+    } else {
+      s.puts[`${kind}Failed`]++
+    }
+    return out
+  }
+}
+
+/** The wire form of a value to put: a canonical dict of at most MAX_VALUE_BYTES. */
+function wireValue (bytes: Uint8Array): Record<string, unknown> {
+  if (bytes.length > MAX_VALUE_BYTES) throw new DhtError('DHT_BAD_VALUE', `value is ${bytes.length} bytes, over ${MAX_VALUE_BYTES}`)
+  try {
+    return toWire(bytes)
+  } catch (e) {
+    throw new DhtError('DHT_BAD_VALUE', `value is not a canonical bencoded dict: ${(e as Error).message}`)
+  }
+}
