@@ -240,12 +240,16 @@ export class DhtEngine {
     return this.track<Record<string, unknown> | null>(null, settle => {
       if (signal?.aborted === true) return settle(null)
       // k-rpc-socket directly (not k-rpc) so the query can be cancelled and its slot freed.
+      // A bare {host, port}: k-rpc-socket compares a peer's `id` with Buffer.equals, which a
+      // Uint8Array id does not have.
       const sock = dht._rpc.socket
-      const tid = sock.query(ep, { q, a: { id: dht.nodeId, ...args } }, (err, res) => {
+      const tid = sock.query({ host: ep.host, port: ep.port }, { q, a: { id: dht.nodeId, ...args } }, (err, res) => {
         const r = err === null ? res?.r : undefined
         settle(typeof r === 'object' && r !== null && !Array.isArray(r) && !isBytes(r) ? r : null)
       })
-      const cancel = (): void => sock.cancel(tid)
+      // Cancel frees the query slot; settle too, in case a packet-handling error already consumed
+      // the request without calling back.
+      const cancel = (): void => { sock.cancel(tid); settle(null) }
       const timer = setTimeout(cancel, timeoutMs)
       signal?.addEventListener('abort', cancel, { once: true })
       return () => { clearTimeout(timer); signal?.removeEventListener('abort', cancel) }

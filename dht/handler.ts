@@ -3,7 +3,7 @@
 // `get` ourselves when the target is one of our own mutable items or an object the node's store
 // holds → otherwise hand it to the library. Nothing thrown in here escapes to the UDP socket.
 import type DHT from 'bittorrent-dht'
-import type { KrpcMessage } from 'bittorrent-dht'
+import type { Contact, KrpcMessage } from 'bittorrent-dht'
 import type { RemoteInfo } from 'node:dgram'
 import { sha256 } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
@@ -42,6 +42,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
     }
   }
   capReplyNodes(dht)
+  oneContactPerEndpoint(dht)
   instrumentSocket(dht, stats)
 }
 
@@ -78,6 +79,24 @@ function capReplyNodes (dht: DHT): void {
   const nodes = dht._rpc.nodes
   const closest = nodes.closest.bind(nodes)
   nodes.closest = (id: Uint8Array, n?: number) => closest(id, n ?? MAX_REPLY_NODES)
+}
+
+/**
+ * k-rpc adds the sender of every query carrying a 32-byte id to the routing table, before any
+ * validation, so one socket cycling through random ids could fill the table with entries that all
+ * point at it. Keep at most one contact per host:port (a restarted node's new id replaces its old).
+ */
+function oneContactPerEndpoint (dht: DHT): void {
+  const rpc = dht._rpc
+  const add = rpc._addNode.bind(rpc)
+  rpc._addNode = (node: Contact): void => {
+    if (rpc.nodes.get(node.id) === null) {
+      for (const c of rpc.nodes.toArray()) {
+        if (c.port === node.port && c.host === node.host) rpc.nodes.remove(c.id)
+      }
+    }
+    add(node)
+  }
 }
 
 /** Byte counters, and a last-resort catch around all packet handling (responses included). */

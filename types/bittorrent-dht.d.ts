@@ -63,6 +63,8 @@ declare module 'bittorrent-dht' {
     toArray (): Contact[]
     count (): number
     get (id: Uint8Array): Contact | null
+    add (c: Contact): void
+    remove (id: Uint8Array): void
   }
 
   export interface KrpcSocket extends EventEmitter {
@@ -80,6 +82,7 @@ declare module 'bittorrent-dht' {
     query (peer: Peer, msg: { q: string; a: Record<string, unknown> }, cb: (err: (Error & { code?: unknown }) | null, res: KrpcMessage | null, from: RemoteInfo | Peer) => void): void
     response (peer: RemoteInfo | Peer, query: KrpcMessage, r: Record<string, unknown>, nodes?: Contact[] | null): void
     error (peer: RemoteInfo | Peer, query: KrpcMessage, e: [number, string]): void
+    _addNode (node: Contact): void
   }
 
   export interface ValueLru extends EventEmitter {
