@@ -1,0 +1,114 @@
+// The Chain: the node's one entry point to the ledger. It imports blocks and branches through a
+// serial queue (so imports never interleave), keeps the main chain by cumulative difficulty with
+// the mutable / voting / warning ranges of PROTOCOL §6, reorganises atomically, holds the
+// consensus point, and emits `tip`, `reorg`, `warning` and `consensusPoint`. The steps live in
+// chain/chain/*.ts; this class only wires them to a store.
+import { EventEmitter } from 'node:events'
+import type { Block } from './block.js'
+import type { BlockContext } from './consensus/validateBlock.js'
+import type { Genesis } from './genesis.js'
+import { toHex } from './hex.js'
+import type { Transaction } from './tx.js'
+import type { StateView } from './state/account.js'
+import { ChainStore, type StoreOptions } from './store/store.js'
+import { ancestors, locator } from './chain/ancestry.js'
+import { applyVoteNow } from './chain/consensusPoint.js'
+import { contextFor, stateAt } from './chain/context.js'
+import { type ChainCore, createCore, tipInfo } from './chain/core.js'
+import { importWithPending } from './chain/importBlock.js'
+import { SerialQueue } from './chain/queue.js'
+import type { ChainEvents, ChainStatus, ImportResult, TipInfo, VoteResult } from './chain/types.js'
+
+export type * from './chain/types.js'
+
+export interface ChainOptions {
+  /** Unix seconds (tests pin it). */
+  now?: () => number
+  store?: StoreOptions
+}
+
+export class Chain extends EventEmitter<ChainEvents> {
+  private readonly core: ChainCore
+  private readonly queue = new SerialQueue()
+
+  static async open (dir: string, genesis: Genesis, options: ChainOptions = {}): Promise<Chain> {
+    return new Chain(await ChainStore.open(dir, genesis, options.store), options)
+  }
+
+  constructor (readonly store: ChainStore, options: ChainOptions = {}) {
+    super()
+    const now = options.now ?? (() => Math.floor(Date.now() / 1000))
+    this.core = createCore(store, now, (event, ...args) => {
+      // A throwing listener must not break an import half-way through its bookkeeping: rethrow later.
+      try { (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args) } catch (e) { queueMicrotask(() => { throw e }) }
+    })
+  }
+
+  get genesis (): Genesis { return this.store.genesis }
+
+  // ---- reads (synchronous) ---------------------------------------------------------------------
+
+  tip (): TipInfo { return tipInfo(this.store.tip) }
+  /** Account state at the tip (live). */
+  get state (): StateView { return this.store }
+  getBlock (id: Uint8Array): Block | undefined { return this.store.getBlock(id) }
+  /** Main-chain block at a height. */
+  getBlockAt (n: number): Block | undefined { return this.store.mainBlockAt(n) }
+  getTx (id: Uint8Array): Transaction | undefined { return this.store.getTx(id) }
+  /** Stored and valid (main or side). */
+  hasBlock (id: Uint8Array): boolean { return this.store.hasBlock(id) }
+  isMain (id: Uint8Array): boolean {
+    const b = this.store.getBlock(id)
+    return b !== undefined && this.store.isMain(b)
+  }
+
+  /** Known invalid (memory only, bounded), with the reason. */
+  invalidReason (id: Uint8Array): string | undefined { return this.core.invalid.get(toHex(id))?.code }
+  isPending (id: Uint8Array): boolean { return this.core.pending.has(id) }
+  consensusPoint (): { id: Uint8Array, n: number } { return this.store.consensusPoint }
+  stateAt (id: Uint8Array): StateView | undefined { return stateAt(this.store, id) }
+  /** Context for validating or mining a child of `parentId` at time `now` (unix seconds). */
+  blockContextFor (parentId: Uint8Array, now = this.core.now()): BlockContext | undefined {
+    return contextFor(this.store, parentId, now)
+  }
+
+  locator (): Uint8Array[] { return locator(this.store) }
+  ancestors (id: Uint8Array, max: number): Block[] { return ancestors(this.store, id, max) }
+
+  status (): ChainStatus {
+    return {
+      tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(),
+      warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.stagedCount
+    }
+  }
+
+  // ---- imports (serialised) --------------------------------------------------------------------
+
+  /** One block with its transactions in `x` order. */
+  importBlock (block: Block, txs: Transaction[]): Promise<ImportResult> {
+    return this.queue.run(() => importWithPending(this.core, [block], b => (b === block ? txs : undefined)))
+  }
+
+  /**
+   * Linked blocks, lowest first (as sync fetched them), with their transactions by hex id;
+   * transactions already stored need not be given. Validated as one branch, committed once.
+   */
+  importBranch (blocks: Block[], txsById: ReadonlyMap<string, Transaction>): Promise<ImportResult> {
+    const txsFor = (b: Block): Transaction[] | undefined => {
+      const txs = b.x.map(id => txsById.get(toHex(id)) ?? this.store.getTx(id))
+      return txs.every(t => t !== undefined) ? txs as Transaction[] : undefined
+    }
+    return this.queue.run(() => importWithPending(this.core, blocks, txsFor))
+  }
+
+  /** The result of a voting round (PROTOCOL §6); see chain/chain/consensusPoint.ts. */
+  applyVote (pointId: Uint8Array): Promise<VoteResult> {
+    return this.queue.run(() => applyVoteNow(this.core, pointId))
+  }
+
+  /** Waits for queued imports, then closes the store. */
+  async close (): Promise<void> {
+    await this.queue.close()
+    await this.store.close()
+  }
+}

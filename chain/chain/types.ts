@@ -1,0 +1,98 @@
+// The Chain's public result and event types.
+import type { Block } from '../block.js'
+import type { ChainError } from '../errors.js'
+import type { Transaction } from '../tx.js'
+
+export interface TipInfo {
+  block: Block
+  id: Uint8Array
+  n: number
+  /** Cumulative difficulty. */
+  d: bigint
+}
+
+/** Why a better fork was refused (PROTOCOL §6 warning range, or it forks below the consensus point). */
+export type WarningReason = 'deep-fork' | 'below-consensus-point'
+
+export interface ChainWarning {
+  reason: WarningReason
+  /** Tip of the refused branch. Its difficulty is as the branch claims: it was not validated. */
+  candidateId: Uint8Array
+  candidateHeight: number
+  candidateD: bigint
+  forkHeight: number
+  depth: number
+  /** Unix seconds. */
+  at: number
+  message: string
+}
+
+/** A better fork in the voting range (M < depth ≤ 3M), waiting for applyVote. */
+export interface VoteCandidate {
+  tipId: Uint8Array
+  n: number
+  d: bigint
+  forkHeight: number
+  depth: number
+}
+
+export interface BlockFailure { id: Uint8Array, error: ChainError }
+
+interface Base {
+  /** The last block this call got to (the new tip, the stored block, the pending one, ...). */
+  id: Uint8Array
+  /** When a branch was cut short by an invalid block: which one and why (the valid prefix was still used). */
+  invalid?: BlockFailure
+}
+
+export type ImportResult =
+  | Base & { kind: 'extended', tip: TipInfo }
+  | Base & { kind: 'reorged', tip: TipInfo, depth: number }
+  /** Stored, valid, not better than the tip; `stored: false` when it is out of reach (not worth storing). */
+  | Base & { kind: 'side', stored: boolean }
+  | Base & { kind: 'known' }
+  /** Parent unknown: held in the bounded pending set until it arrives. */
+  | Base & { kind: 'pending', parentId: Uint8Array }
+  | Base & { kind: 'needs-vote', candidate: VoteCandidate }
+  | Base & { kind: 'refused-warning', warning: ChainWarning }
+  | Base & { kind: 'invalid', error: ChainError }
+
+export type ImportKind = ImportResult['kind']
+
+export type VoteResult =
+  /** The point is on the main chain; it became the consensus point if it is higher than the old one. */
+  | { kind: 'kept', consensusPoint: { id: Uint8Array, n: number } }
+  /** The point is on a remembered candidate's branch: the chain switched to it. */
+  | { kind: 'reorged', consensusPoint: { id: Uint8Array, n: number }, tip: TipInfo, depth: number }
+  /** The block is not stored: sync its branch, then call applyVote again. */
+  | { kind: 'unknown' }
+  /** A stored side block on no remembered candidate's branch. */
+  | { kind: 'no-candidate' }
+
+export interface ReorgEvent {
+  depth: number
+  oldTip: TipInfo
+  newTip: TipInfo
+  /** Main-chain blocks rolled back, highest first. */
+  removed: Block[]
+  /** Blocks that became main-chain blocks, lowest first. */
+  added: Block[]
+  /** Transactions of removed blocks that no added block carries: the pool may re-admit them. */
+  returnedTxs: Transaction[]
+}
+
+export interface ChainEvents {
+  tip: [TipInfo]
+  reorg: [ReorgEvent]
+  warning: [ChainWarning]
+  consensusPoint: [{ id: Uint8Array, n: number }]
+}
+
+export interface ChainStatus {
+  tip: TipInfo
+  consensusPoint: { id: Uint8Array, n: number }
+  voteCandidates: VoteCandidate[]
+  warnings: ChainWarning[]
+  pendingBlocks: number
+  stagedItems: number
+}

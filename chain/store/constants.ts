@@ -1,0 +1,28 @@
+// Every limit of the store, each with its unit in the name.
+
+/** On-disk layout version in the meta record; bump it when a key or record format changes. */
+export const STORE_SCHEMA_VERSION = 1
+
+/** Decoded blocks kept in memory (ancestor walks, contexts, the tip's neighbourhood). */
+export const BLOCK_CACHE_ENTRIES = 4096
+/** Decoded transactions kept in memory (branch replays re-read recent blocks' transactions). */
+export const TX_CACHE_ENTRIES = 16_384
+/** Tip-state accounts kept in memory, including "absent" answers. */
+export const ACCOUNT_CACHE_ENTRIES = 65_536
+
+/** Staged (fetched, not yet validated) items the store accepts before refusing new ones. */
+export const MAX_STAGED_ITEMS = 8192
+
+/** Main-chain blocks (with their txs, undo and info) checked at open; older ones only by verify(). */
+export const OPEN_CHECK_RECENT_BLOCKS = 64
+/** Blocks replayed per batch during reindex (bounds memory and the size of one LevelDB write). */
+export const REINDEX_BATCH_BLOCKS = 256
+/** Candidate tips reindex tries when the stored tip is unusable. */
+export const REINDEX_MAX_TIP_CANDIDATES = 16
+/** Iterator read-ahead for full scans: 1 MiB doubles scan speed (dependency-benchmarks.md §4). */
+export const SCAN_HIGH_WATER_MARK_BYTES = 1 << 20
+/** Entries fetched per iterator step in scans. */
+export const SCAN_CHUNK_ENTRIES = 1000
+
+/** Largest undo record: 2 accounts per transaction plus the miner, ~80 bytes each, with slack. */
+export const MAX_UNDO_RECORD_BYTES = 8192
