@@ -9,7 +9,7 @@ import { toHex } from './hex.js'
 import { type Transaction, txId } from './tx.js'
 import { StateOverlay } from './state/overlay.js'
 import { type BlockTransition, applyBlockTxs, applyTx } from './state/transition.js'
-import { earliestMiningTime, hitOf } from './consensus/pot.js'
+import { earliestMiningTime, hitOf, potParams } from './consensus/pot.js'
 import { type BlockContext, deriveChildFields, minerEffectivePower } from './consensus/validateBlock.js'
 
 /** What the miner needs from the pool: fee-ordered candidates, each sender's nonces in order. */
@@ -24,6 +24,24 @@ export function earliestTimeFor (ctx: MiningContext, minerKey: Uint8Array): numb
   const { b, g } = deriveChildFields(ctx, minerKey)
   const p = minerEffectivePower(ctx.parentState, minerKey)
   return Number(earliestMiningTime({ parentT: ctx.parent.t, b, p, hit: hitOf(g), blockTime: ctx.genesis.config.blockTime }))
+}
+
+/**
+ * When this node's miner should actually mine (a local policy, not a consensus rule). Below
+ * MAX_BT it is the earliest time. Past MAX_BT every key is eligible, so if all miners mined right
+ * at P.t + MAX_BT they would make equal-difficulty siblings that each node keeps (a tie keeps the
+ * tip), round after round. Instead a key whose own hit would come later waits that much longer,
+ * up to another MAX_BT (P.t + 2·MAX_BT when p = 0): the best-placed key mines first and the others
+ * build on its block instead of beside it.
+ */
+export function plannedTimeFor (ctx: MiningContext, minerKey: Uint8Array): number {
+  const { b, g } = deriveChildFields(ctx, minerKey)
+  const p = minerEffectivePower(ctx.parentState, minerKey)
+  const { MIN_BT, MAX_BT } = potParams(ctx.genesis.config.blockTime)
+  let delay = p > 0n ? hitOf(g) / (b * p) + 1n : 2n * MAX_BT
+  if (delay < MIN_BT) delay = MIN_BT
+  if (delay > 2n * MAX_BT) delay = 2n * MAX_BT
+  return ctx.parent.t + Number(delay)
 }
 
 export interface SkippedTx { tx: Transaction, code: string }

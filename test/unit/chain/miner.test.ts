@@ -6,7 +6,7 @@ import { toHex } from '../../../chain/hex.js'
 import { type Transaction, createTransfer, txId } from '../../../chain/tx.js'
 import { earliestMiningTime, effectivePower, generationSignature, hitOf, nextBaseTarget } from '../../../chain/consensus/pot.js'
 import { validateBlock } from '../../../chain/consensus/validateBlock.js'
-import { buildBlock, earliestTimeFor, mineBlock } from '../../../chain/miner.js'
+import { buildBlock, earliestTimeFor, mineBlock, plannedTimeFor } from '../../../chain/miner.js'
 import { TxPool } from '../../../chain/pool/pool.js'
 import { MapState, MemChain, testGenesis, testKeys } from '../../helpers/simChain.js'
 
@@ -96,5 +96,33 @@ describe('chain/miner', () => {
     chain.append(built.block, built.txs)
     pool.removeMined(built.txs)
     expect(pool.size).to.equal(0)
+  })
+})
+
+describe('chain/miner plannedTimeFor', () => {
+  const keys = testKeys(6, 'planned-')
+  const genesis = testGenesis(keys, [400, 100, 9, 4, 1, 0])
+  const chain = new MemChain(genesis)
+
+  it('is the earliest time below MAX_BT, staggers liveness blocks up to 2·MAX_BT, and is always eligible', () => {
+    let staggered = 0
+    let early = 0
+    for (let round = 0; round < 40; round++) {
+      const ctx = chain.context(0)
+      const P = chain.tip.t
+      for (const k of keys) {
+        const earliest = earliestTimeFor(ctx, k.publicKey)
+        const planned = plannedTimeFor(ctx, k.publicKey)
+        expect(planned).to.be.at.least(earliest)
+        expect(planned).to.be.at.most(P + 36)
+        if (earliest < P + 18) { expect(planned).to.equal(earliest); early++ } else staggered++
+        const b = buildBlock(k, { ...ctx, now: planned }, planned, []).block
+        expect(() => validateBlock(b, [], { ...ctx, now: planned })).to.not.throw()
+      }
+      expect(plannedTimeFor(ctx, keys[5].publicKey)).to.equal(P + 36) // p = 0
+      chain.mine(keys[round % 5])
+    }
+    expect(early).to.be.greaterThan(0)
+    expect(staggered).to.be.greaterThan(40) // at least the p = 0 key each round
   })
 })
