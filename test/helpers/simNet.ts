@@ -45,7 +45,8 @@ export interface SimConfig {
   seed: string
   targetHeight: number
   maxDelayMs: number
-  makeChain: (index: number) => Promise<SimChain>
+  /** A fresh chain for node `index`; `now` is the virtual clock in unix seconds. */
+  makeChain: (index: number, now: () => number) => Promise<SimChain>
   /** 'planned' (default): plannedTimeFor; 'earliest': everyone mines at its earliest time. */
   policy?: 'planned' | 'earliest'
   /** Blocks allowed after the target to settle a tie at the very end. */
@@ -90,7 +91,7 @@ export async function runSimulation (cfg: SimConfig): Promise<SimReport> {
 
   const nodes: SimNode[] = []
   for (let i = 0; i < cfg.miners.length; i++) {
-    const chain = await cfg.makeChain(i)
+    const chain = await cfg.makeChain(i, () => clock.nowS)
     const pool = new TxPool({ rules: { chainId: genesis.chainId, minFee: genesis.config.minFee }, getState: () => chain.tipState(), now: () => clock.nowS })
     nodes.push({ index: i, key: cfg.miners[i], chain, pool, version: 0, orphans: new Map() })
   }
@@ -112,7 +113,7 @@ export async function runSimulation (cfg: SimConfig): Promise<SimReport> {
   }
 
   const onImported = (node: SimNode, block: Block, out: ImportOutcome): void => {
-    if (out.status === 'invalid') invalid.push(`node ${node.index}: block ${block.n}: ${out.error ?? '?'}`)
+    if (out.status === 'invalid' || out.error !== undefined) invalid.push(`node ${node.index}: block ${block.n}: ${out.error ?? '?'}`)
     if (out.status !== 'connected') return
     if (out.depth > 0) reorgs.push({ node: node.index, depth: out.depth, height: block.n })
     node.pool.removeMined(out.connected)

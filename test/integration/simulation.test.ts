@@ -4,6 +4,7 @@
 import { expect } from 'chai'
 import { testGenesis, testKeys } from '../helpers/simChain.js'
 import { MemForkChain } from '../helpers/simMemChain.js'
+import { RealSimChain } from '../helpers/simRealChain.js'
 import { type SimReport, runSimulation } from '../helpers/simNet.js'
 
 describe('simulation: 5 miners, 300 blocks', function () {
@@ -18,7 +19,8 @@ describe('simulation: 5 miners, 300 blocks', function () {
   before(async () => {
     report = await runSimulation({
       genesis, miners, wallets, txIntervalMs: 3_000, seed: 'tau-sim-1', targetHeight: 300, maxDelayMs: 3_000,
-      makeChain: async () => new MemForkChain(genesis)
+      // The real Chain over LevelDB; SIM_CHAIN=mem swaps in the in-memory stand-in for comparison.
+      makeChain: async (_i, now) => process.env.SIM_CHAIN === 'mem' ? new MemForkChain(genesis) : await RealSimChain.open(genesis, now)
     })
   })
 
