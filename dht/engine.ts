@@ -3,7 +3,7 @@
 // a routing table persisted across restarts. get.ts and put.ts build on the three network
 // primitives here (directGet, recursiveGet, put); every one of them settles when the engine
 // stops, because bittorrent-dht never calls a callback again after destroy().
-import DHT, { type GetResult, type PutOpts, type StoredValue } from 'bittorrent-dht'
+import DHT, { type GetResult, type PutOpts, type StoredValue, type Verify } from 'bittorrent-dht'
 import { randomBytes } from 'node:crypto'
 import { sha256, verifyHash, type KeyPair } from '../chain/crypto.js'
 import * as C from './constants.js'
@@ -198,11 +198,14 @@ export class DhtEngine {
     return this.rpc(ep, 'get', { target: Buffer.from(target) }, timeoutMs, signal)
   }
 
-  /** The library's iterative lookup, `cache:false` so the network is asked even when we hold a copy. */
-  recursiveGet (target: Uint8Array, salt?: Uint8Array): Promise<GetResult | null> {
+  /**
+   * The library's iterative lookup, `cache:false` so the network is asked even when we hold a
+   * copy; `verify` replaces the engine's hook for this lookup (see LookupVerifier).
+   */
+  recursiveGet (target: Uint8Array, salt?: Uint8Array, verify?: Verify): Promise<GetResult | null> {
     const dht = this.requireDht()
     this.stats.requests.recursive++
-    const opts = salt === undefined ? { cache: false } : { salt: Buffer.from(salt), cache: false }
+    const opts = salt === undefined ? { cache: false } : { salt: Buffer.from(salt), cache: false, verify }
     return this.track<GetResult | null>(null, settle => {
       dht.get(Buffer.from(target), opts, (err, res) => settle(err !== null ? null : res))
     })

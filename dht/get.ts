@@ -9,7 +9,7 @@ import type { DhtEngine } from './engine.js'
 import { DhtError, isDhtError } from './errors.js'
 import { UniqueQueue } from './queue.js'
 import type { HistogramName } from './stats.js'
-import { verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
+import { LookupVerifier, verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
 import { mutableTarget } from './wire.js'
 
 export type GetPath = 'direct' | 'recursive' | 'local'
@@ -92,8 +92,9 @@ export class Getter {
         if (item !== null) return { ...item, path: 'direct' }
       }
       if (signal.aborted) return null
-      const res = await this.timed('getRecursive', () => this.engine.recursiveGet(target, salt))
-      const item = this.check(res === null ? null : verifyMutable(res as unknown as Record<string, unknown>, salt, target, onVerify))
+      const lv = new LookupVerifier(k, salt, onVerify)
+      const res = await this.timed('getRecursive', () => this.engine.recursiveGet(target, salt, lv.verify))
+      const item = this.check(res === null ? null : verifyMutable(res as unknown as Record<string, unknown>, salt, target, onVerify, lv.checked))
       return item === null ? null : { ...item, path: 'recursive' }
     }) as MutableItem | null
   }
