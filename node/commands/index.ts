@@ -1,6 +1,7 @@
 import type { Command } from './types.js'
 import { keygen } from './keygen.js'
 import { genesis } from './genesis.js'
+import { testnet } from './testnet.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [keygen, genesis]
+export const COMMANDS: Command[] = [keygen, genesis, testnet]

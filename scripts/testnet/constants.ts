@@ -1,0 +1,55 @@
+// Every limit and timeout of the local testnet tool, each with its unit in the name.
+// Deadlines that depend on the chain's block time are functions of it (PROTOCOL §4: MAX_BT = ⌊9T/5⌋).
+
+/** Loopback only: nodes bind here and bootstrap to each other here, never to public routers. */
+export const LOOPBACK = '127.0.0.1'
+
+export const DEFAULT_NODES = 4
+export const MAX_NODES = 32
+export const DEFAULT_BLOCK_TIME_S = 10
+export const DEFAULT_MUTABLE_RANGE = 6
+export const DEFAULT_BLOCKS = 10
+export const DEFAULT_TX_RATE_PER_S = 1
+export const MAX_TX_RATE_PER_S = 50
+
+/** Node i uses DHT port base + 2i and API port base + 2i + 1. */
+export const PORTS_PER_NODE = 2
+/** Where the automatic port search starts and how many blocks of ports it tries. */
+export const AUTO_BASE_PORT = 27100
+export const AUTO_PORT_TRIES = 64
+export const AUTO_PORT_STRIDE = 100
+
+/** Genesis of a testnet: every node's account gets this balance; powers vary (PoT needs them). */
+export const NODE_BALANCE = 1_000_000_000
+export const NODE_POWERS = [100, 64, 36, 16, 81, 49, 25, 9] as const
+export const TESTNET_MIN_FEE = 1
+export const TESTNET_BLOCK_REWARD = 10
+export const TESTNET_NAME = 'tau-testnet'
+
+export const STATUS_TIMEOUT_MS = 2_000
+export const POLL_INTERVAL_MS = 1_000
+export const CONVERGE_POLL_INTERVAL_MS = 500
+/** After SIGTERM a node gets this long to stop cleanly before SIGKILL. */
+export const STOP_GRACE_MS = 10_000
+/** After SIGKILL, how long to wait for the exit to be reported. */
+export const KILL_WAIT_MS = 5_000
+/** Lines of each node's output kept in memory for failure reports, and how many a report prints. */
+export const LOG_RING_LINES = 400
+export const LOG_TAIL_LINES = 15
+/** Longest output line kept (longer lines are cut; a JSON log line is never this long). */
+export const MAX_LOG_LINE_CHARS = 16_384
+/** Bounded number of transaction status look-ups in flight. */
+export const TX_QUERY_CONCURRENCY = 8
+/** Linux reports /proc CPU times in clock ticks of 1/100 s (USER_HZ). */
+export const CLOCK_TICKS_PER_S = 100
+
+export const maxBlockTimeS = (blockTimeS: number): number => Math.floor(9 * blockTimeS / 5)
+
+/** Time for every node to answer /health with 200 after start: process start-up plus an empty-chain voting round. */
+export const healthyTimeoutMs = (blockTimeS: number): number => 60_000 + 3 * maxBlockTimeS(blockTimeS) * 1000
+
+/** Time for the network to agree on one tip after a disturbance (restart, heal, join). */
+export const convergeTimeoutMs = (blockTimeS: number): number => Math.max(90_000, 8 * maxBlockTimeS(blockTimeS) * 1000)
+
+/** Upper bound on waiting for B blocks: every block at the liveness bound, twice, plus start-up. */
+export const blocksTimeoutMs = (blocks: number, blockTimeS: number): number => 120_000 + 2 * blocks * maxBlockTimeS(blockTimeS) * 1000

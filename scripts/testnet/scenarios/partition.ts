@@ -1,0 +1,98 @@
+// partition: split the running nodes in two groups whose DHTs drop each other's UDP traffic
+// (POST /admin/dht/block; loopback cannot be split otherwise without root), let both sides mine and
+// take transfers for a while, heal, and check that every node ends on one tip hash and that no
+// transfer is lost: those mined on the losing side are back in the pool or mined again.
+import { judgeConvergence } from '../convergence.js'
+import { CONVERGE_POLL_INTERVAL_MS, maxBlockTimeS } from '../constants.js'
+import type { Testnet } from '../network.js'
+import type { TxCheck } from '../txSender.js'
+import { AbortedError, pollUntil } from '../wait.js'
+import type { ScenarioContext, ScenarioResult } from './types.js'
+
+export const partitionMs = (blockTimeS: number): number => Math.max(30_000, 4 * blockTimeS * 1000)
+
+/** Two groups of running nodes: the first half (rounded up) and the rest. */
+export function splitInTwo (indices: readonly number[]): [number[], number[]] {
+  const k = Math.ceil(indices.length / 2)
+  return [indices.slice(0, k), indices.slice(k)]
+}
+
+const minedBy = (net: Testnet, group: number[]): number => group.reduce((s, i) => s + net.nodeAt(i).events.mined.length, 0)
+const counts = (c: TxCheck): Record<string, number> =>
+  ({ mined: c.mined, partlyMined: c.partlyMined, pool: c.pool, lost: c.lost, conflict: c.conflict })
+
+export async function partition (ctx: ScenarioContext): Promise<ScenarioResult> {
+  const { net, tx } = ctx
+  const T = net.cfg.blockTime
+  const startedAtMs = Date.now()
+  const before = await net.waitConverged({ what: 'agreement before the partition' })
+  const [a, b] = splitInTwo(net.running.map(n => n.index))
+  const names = (g: number[]): string[] => g.map(i => net.nodeAt(i).name)
+  const minedBefore = [minedBy(net, a), minedBy(net, b)]
+  try {
+    await net.partition([a, b])
+  } catch (e) {
+    throw new Error(`cannot partition (node contract: POST /admin/dht/block with the admin token): ${(e as Error).message}`)
+  }
+  const splitAtMs = Date.now()
+  ctx.report({ scenario: 'partition', phase: 'split', groups: [names(a), names(b)], height: before.height })
+
+  // Both sides take transfers from their own accounts while split: one per side every T/2 seconds.
+  const ids: string[] = []
+  const senders = [a[0], b[0]]
+  const span = partitionMs(T)
+  const step = Math.max(1000, Math.floor(T * 1000 / 2))
+  for (let k = 0; Date.now() - splitAtMs < span && k < Math.ceil(span / step) + 1; k++) {
+    const sent = await Promise.all(senders.map(async (from, side) => await tx.send(from, senders[1 - side], 'partition', from)))
+    for (const s of sent) if (s !== undefined) ids.push(s.id)
+    await net.sleep(Math.min(step, Math.max(0, span - (Date.now() - splitAtMs))))
+  }
+  const views = await net.poll()
+  const sides = [judgeConvergence(a.map(i => views[i])), judgeConvergence(b.map(i => views[i]))]
+  const minedDuring = [minedBy(net, a) - minedBefore[0], minedBy(net, b) - minedBefore[1]]
+  const beforeHeal = await tx.check(ids)
+  const minedBeforeHeal = ids.filter(id => { const f = beforeHeal.fates.get(id); return f === 'mined' || f === 'partly-mined' })
+  ctx.report({
+    scenario: 'partition', phase: 'heal', sideTips: sides.map(s => s.groups.map(g => `${g.height}:${g.tipId.slice(0, 10)}`)),
+    minedDuring, transfers: ids.length
+  })
+
+  const reorgsBefore = net.nodes.map(n => n.events.reorgs.length)
+  await net.heal()
+  const healedAtMs = Date.now()
+  const maxSideHeight = Math.max(...sides.flatMap(s => s.groups.map(g => g.height)))
+  const after = await net.waitConverged({ minHeight: maxSideHeight, what: 'agreement after healing the partition' })
+  const convergenceMs = Date.now() - healedAtMs
+
+  // Give the transfers a bounded time to be mined on the common chain; none may be lost meanwhile.
+  let final = await tx.check(ids)
+  try {
+    final = await pollUntil(async () => {
+      const c = await tx.check(ids)
+      final = c
+      return c.mined === ids.length || c.lost > 0 || c.conflict > 0 ? c : undefined
+    }, { timeoutMs: 6 * maxBlockTimeS(T) * 1000, intervalMs: CONVERGE_POLL_INTERVAL_MS * 4, what: 'the partition transfers to be mined', signal: net.signal })
+  } catch (e) {
+    if (e instanceof AbortedError) throw e
+    // Not all mined in time: judged below from the last check (pool is acceptable, lost is not).
+  }
+  const lostMined = minedBeforeHeal.filter(id => final.fates.get(id) === 'lost')
+  const reorgs = net.nodes.flatMap((n, i) => n.events.reorgs.slice(reorgsBefore[i] ?? 0).map(r => ({ node: n.name, depth: r.depth })))
+  const bothSidesMined = minedDuring[0] > 0 && minedDuring[1] > 0
+  const problems: string[] = []
+  if (!bothSidesMined) problems.push(`both sides should mine while split, mined ${minedDuring.join(' and ')}`)
+  if (final.lost > 0) problems.push(`${final.lost} transfers lost (${lostMined.length} of them had been mined before the heal)`)
+  if (final.conflict > 0) problems.push(`${final.conflict} transfers mined in different blocks on different nodes`)
+  return {
+    name: 'partition', ok: problems.length === 0, convergenceMs, startedAtMs, endedAtMs: Date.now(),
+    details: {
+      groups: [names(a), names(b)], splitS: Math.round((healedAtMs - splitAtMs) / 1000), minedDuring,
+      sideTips: sides.map(s => s.groups.map(g => ({ height: g.height, tipId: g.tipId, nodes: g.nodes }))),
+      tipsDiverged: sides[0].tipId !== undefined && sides[1].tipId !== undefined && sides[0].tipId !== sides[1].tipId,
+      heightAfter: after.height, tipAfter: after.tipId, reorgsAfterHeal: reorgs,
+      transfers: ids.length, minedBeforeHeal: minedBeforeHeal.length, beforeHeal: counts(beforeHeal), final: counts(final),
+      lostIds: ids.filter(id => final.fates.get(id) === 'lost')
+    },
+    ...(problems.length > 0 ? { error: problems.join('; ') } : {})
+  }
+}
