@@ -40,7 +40,7 @@ export async function partition (ctx: ScenarioContext): Promise<ScenarioResult> 
   // Both sides take transfers from their own accounts while split: one per side every T/2 seconds.
   const ids: string[] = []
   const senders = [a[0], b[0]]
-  const span = partitionMs(T)
+  const span = ctx.partitionMs ?? partitionMs(T)
   const step = Math.max(1000, Math.floor(T * 1000 / 2))
   for (let k = 0; Date.now() - splitAtMs < span && k < Math.ceil(span / step) + 1; k++) {
     const sent = await Promise.all(senders.map(async (from, side) => await tx.send(from, senders[1 - side], 'partition', from)))

@@ -10,6 +10,8 @@ export interface ScenarioContext {
   report: (event: Record<string, unknown>) => void
   /** Transfers per second for tx-load. */
   txRate: number
+  /** How long the partition scenario keeps the groups apart [default: partitionMs(blockTime)]. */
+  partitionMs?: number
 }
 
 export interface ScenarioResult {
