@@ -183,6 +183,7 @@ export class ChainStore implements StateView {
 
   /** Writes everything in `w` as one atomic batch, then updates the caches (never before). */
   async commit (w: StoreWrite): Promise<void> {
+    if (this.staging.size > 0) w = { ...w, unstage: [...(w.unstage ?? []), ...this.stagedCopiesOf(w)] }
     const ops = opsOf(w, Math.floor(Date.now() / 1000))
     this.beforeWrite?.(ops)
     const unstaged = (w.unstage ?? []).filter(s => this.staging.get(s.kind, s.id) !== undefined).length
@@ -217,6 +218,17 @@ export class ChainStore implements StateView {
   /** Full consistency scan; see verify.ts. */
   async verify (): Promise<VerifyReport> {
     return verifyStore(this)
+  }
+
+  /** Staged copies of the blocks and transactions a write stores: imported, so no longer staged. */
+  private stagedCopiesOf (w: StoreWrite): Array<{ kind: StagedKind, id: Uint8Array }> {
+    const out: Array<{ kind: StagedKind, id: Uint8Array }> = []
+    for (const { block, txs } of w.blocks ?? []) {
+      const id = blockId(block)
+      if (this.staging.get('block', id) !== undefined) out.push({ kind: 'block', id })
+      for (const tx of txs) if (this.staging.get('tx', txId(tx)) !== undefined) out.push({ kind: 'tx', id: txId(tx) })
+    }
+    return out
   }
 
   async close (): Promise<void> {

@@ -3,13 +3,13 @@
 // states from the real transition, so every block passes validateBlock. "slow" blocks sit MAX_BT
 // after their parent, where any key is eligible (PROTOCOL §4, liveness); "fast" blocks use the
 // earliest time of the best-placed key, so a fast branch carries more difficulty per block.
-import type { Block } from '../../chain/block.js'
+import { type Block, blockId, signBlock } from '../../chain/block.js'
 import { type KeyPair, keyPairFromSeed, sha256 } from '../../chain/crypto.js'
 import { type Genesis, buildGenesis } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
-import { type Transaction, createNote, createTransfer } from '../../chain/tx.js'
+import { type Transaction, createNote, createTransfer, txId } from '../../chain/tx.js'
 import { checkpointHeight, potParams } from '../../chain/consensus/pot.js'
-import type { BlockContext } from '../../chain/consensus/validateBlock.js'
+import { type BlockContext, deriveChildFields } from '../../chain/consensus/validateBlock.js'
 import { buildBlock, earliestTimeFor } from '../../chain/miner.js'
 import { MemoryState, genesisState } from '../../chain/state/replay.js'
 
@@ -21,8 +21,13 @@ export interface TestNetOptions { mutableRange?: number, blockTime?: number, pow
 
 export interface TestNet { genesis: Genesis, keys: KeyPair[] }
 
+/**
+ * Default powers are large on purpose: BT0 = 2^64 / (T·Σ√power) is then small, and slow blocks
+ * (each raises b by 10%) keep adding difficulty for ~180 blocks before 2^64 / b reaches 0.
+ * With powers like 100 that happens after ~60 blocks, and longer slow chains stop getting heavier.
+ */
 export function testNet (o: TestNetOptions = {}): TestNet {
-  const powers = o.powers ?? [100, 64, 36, 16]
+  const powers = o.powers ?? [1e12, 64e10, 36e10, 16e10]
   const keys = powers.map((_, i) => keyPairFromSeed(`chain-builder-key-${i}`))
   const genesis = buildGenesis({
     name: 'chaintest', timestamp: TEST_GENESIS_T, blockTime: o.blockTime ?? 10, mutableRange: o.mutableRange ?? 3,
@@ -105,6 +110,29 @@ export class ChainBuilder {
     return node
   }
 
+  /**
+   * A correctly signed, eligible child whose one transaction does not apply (its nonce is too high):
+   * the header is valid, the block is not. Registered, so children can be built on it.
+   */
+  badChild (parent: Built, o: { miner?: number } = {}): Built {
+    const ctx = this.context(parent)
+    const key = this.net.keys[o.miner ?? 0]
+    const s = this.net.keys[1]
+    const bad = createNote(s.secretKey, s.publicKey, {
+      chainId: this.genesis.chainId, fee: this.genesis.config.minFee,
+      nonce: (parent.state.getAccount(s.publicKey)?.nonce ?? 0) + 5, timestamp: parent.block.t
+    })
+    const { b, g, d } = deriveChildFields(ctx, key.publicKey)
+    const block = signBlock({
+      v: 1, c: this.genesis.chainId, n: parent.block.n + 1, p: parent.id,
+      t: parent.block.t + Number(potParams(this.genesis.config.blockTime).MAX_BT), b, d, g,
+      m: key.publicKey, i: ctx.checkpointId, x: [txId(bad)]
+    }, key.secretKey)
+    const node: Built = { block, id: blockId(block), txs: [bad], state: parent.state.clone() }
+    this.nodes.set(toHex(node.id), node)
+    return node
+  }
+
   /** `count` blocks in a row on top of `parent`; returns them in order. */
   extend (parent: Built, count: number, o: ChildOptions = {}): Built[] {
     const out: Built[] = []
@@ -136,6 +164,11 @@ export class ChainBuilder {
       chainId: this.genesis.chainId, fee: this.genesis.config.minFee,
       nonce: (parent.state.getAccount(k.publicKey)?.nonce ?? 0) + 1, timestamp: parent.block.t
     })
+  }
+
+  /** Hex id → tx for every transaction of `blocks` (importBranch's argument). */
+  txMap (blocks: Built[]): Map<string, Transaction> {
+    return new Map(blocks.flatMap(x => x.txs.map(t => [toHex(txId(t)), t] as [string, Transaction])))
   }
 
   /** The chain from genesis (exclusive) to `tip` (inclusive). */

@@ -9,6 +9,8 @@ import { accountKey, blockKey, heightKey, metaKey, txKey } from '../../../chain/
 import { encodeAccount } from '../../../chain/state/account.js'
 import { isChainError } from '../../../chain/errors.js'
 import { toHex } from '../../../chain/hex.js'
+import { encodeBlock } from '../../../chain/block.js'
+import { encodeTx, txId } from '../../../chain/tx.js'
 import { createMessage } from '../../../chain/message.js'
 import { MSG_TYPE_TEXT } from '../../../chain/constants.js'
 import { genesisState } from '../../../chain/state/replay.js'
@@ -181,5 +183,19 @@ describe('chain store', function () {
     expect((await again.staging.list('block')).map(s => s.id[0])).to.deep.equal([2, 3])
     expect(again.hasMessage(id)).to.equal(true)
     await again.close()
+  })
+
+  it('importing a staged block and its transactions unstages them in the same batch', async () => {
+    const builder = new ChainBuilder(net)
+    const [x1] = builder.extend(builder.root, 1, { txs: 2 })
+    const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+    await chain.store.stage('block', x1.id, encodeBlock(x1.block))
+    for (const tx of x1.txs) await chain.store.stage('tx', txId(tx), encodeTx(tx))
+    await chain.store.stage('tx', new Uint8Array(32).fill(5), new Uint8Array([1]))
+    expect(chain.store.stagedCount).to.equal(4)
+    await chain.importBlock(x1.block, x1.txs)
+    expect(chain.store.stagedCount).to.equal(1)
+    expect(chain.store.getStaged('block', x1.id)).to.equal(undefined)
+    await chain.close()
   })
 })
