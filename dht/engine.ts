@@ -11,6 +11,7 @@ import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
 import { installHandler, type Lookup } from './handler.js'
 import { RateLimiter } from './ratelimit.js'
+import { Pending } from './pending.js'
 import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './routing.js'
 import { DhtStats } from './stats.js'
 import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
@@ -57,7 +58,7 @@ export class DhtEngine {
   private dht?: DHT
   private lookup?: Lookup
   private bound?: Endpoint
-  private readonly pending = new Set<() => void>()
+  private readonly pending = new Pending()
 
   constructor (opts: EngineOptions = {}) {
     this.opts = opts
@@ -110,17 +111,21 @@ export class DhtEngine {
     // Bind in this tick: the constructor sends its bootstrap lookup on the next tick, and a send
     // on an unbound socket would bind 0.0.0.0 on a random port.
     dht.listen(o.port ?? 0, o.host ?? '127.0.0.1')
+    this.dht = dht // from here on stop() can end this start
     dht.on('warning', () => { this.stats.traffic.warnings++ })
     const ready = new Promise<void>(resolve => {
       if (dht.ready === true) resolve()
-      else dht.once('ready', () => resolve())
+      dht.once('ready', () => resolve())
+      dht.once('close', () => resolve()) // stopped meanwhile: stop waiting
     })
     try {
       await new Promise<void>((resolve, reject) => {
         dht.once('listening', resolve)
         dht.once('error', reject)
+        dht.once('close', () => reject(new Error('stopped while starting')))
       })
     } catch (e) {
+      if (this.dht === dht) this.dht = undefined
       await new Promise<void>(resolve => dht.destroy(resolve))
       throw new DhtError('DHT_LISTEN_FAILED', `cannot listen on ${o.host ?? '127.0.0.1'}:${o.port ?? 0}: ${(e as Error).message}`)
     }
@@ -133,11 +138,12 @@ export class DhtEngine {
     })
     this.stats.gauge('storedBytes', limitStoredBytes(dht._values, o.maxStoredBytes ?? C.MAX_STORED_BYTES))
     const addr = dht.address()
-    this.bound = { host: addr.address, port: addr.port }
-    this.dht = dht
+    const bound = { host: addr.address, port: addr.port }
+    this.bound = bound
     await this.withTimeout(ready, C.BOOTSTRAP_TIMEOUT_MS)
     await this.rejoin(saved.nodes)
-    return this.bound
+    if (this.dht !== dht) throw new DhtError('DHT_NOT_STARTED', 'stopped while starting')
+    return bound
   }
 
   /** Saves the routing table, settles everything pending (gets → null) and closes the socket. */
@@ -145,14 +151,17 @@ export class DhtEngine {
     const dht = this.dht
     if (dht === undefined) return
     this.dht = undefined
-    if (this.opts.dataDir !== undefined) {
+    const dir = this.opts.dataDir
+    if (dir !== undefined) {
       try {
-        saveRouting(this.opts.dataDir, dht.nodeId, dht.nodes.toArray())
+        // An empty table (stopped while starting, or isolated) would only erase a useful file.
+        const nodes = dht.nodes.toArray()
+        if (nodes.length > 0 || loadRouting(dir).id === undefined) saveRouting(dir, dht.nodeId, nodes)
       } catch {
         this.stats.traffic.handlerErrors++ // a read-only data dir must not block shutdown
       }
     }
-    for (const settle of [...this.pending]) settle()
+    this.pending.settleAll()
     await new Promise<void>(resolve => dht.destroy(resolve))
     this.bound = undefined
   }
@@ -206,7 +215,7 @@ export class DhtEngine {
     const dht = this.requireDht()
     this.stats.requests.recursive++
     const opts = salt === undefined ? { cache: false } : { salt: Buffer.from(salt), cache: false, verify }
-    return this.track<GetResult | null>(null, settle => {
+    return this.pending.track<GetResult | null>(null, settle => {
       dht.get(Buffer.from(target), opts, (err, res) => settle(err !== null ? null : res))
     })
   }
@@ -214,7 +223,7 @@ export class DhtEngine {
   /** A recursive put (lookup for tokens, then store on the closest nodes). Never rejects. */
   put (opts: PutOpts): Promise<PutOutcome> {
     const dht = this.requireDht()
-    return this.track<PutOutcome>({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_STOPPED' }, settle => {
+    return this.pending.track<PutOutcome>({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_STOPPED' }, settle => {
       const timer = setTimeout(() => settle({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_TIMEOUT' }), C.PUT_TIMEOUT_MS)
       try {
         dht.put(opts, (err, _target, n) => {
@@ -240,7 +249,7 @@ export class DhtEngine {
 
   private rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
     const dht = this.requireDht()
-    return this.track<Record<string, unknown> | null>(null, settle => {
+    return this.pending.track<Record<string, unknown> | null>(null, settle => {
       if (signal?.aborted === true) return settle(null)
       // k-rpc-socket directly (not k-rpc) so the query can be cancelled and its slot freed.
       // A bare {host, port}: k-rpc-socket compares a peer's `id` with Buffer.equals, which a
@@ -256,25 +265,6 @@ export class DhtEngine {
       const timer = setTimeout(cancel, timeoutMs)
       signal?.addEventListener('abort', cancel, { once: true })
       return () => { clearTimeout(timer); signal?.removeEventListener('abort', cancel) }
-    })
-  }
-
-  /** A promise settled by `run`, or with `onStop` when the engine stops first. */
-  private track<T> (onStop: T, run: (settle: (v: T) => void) => (() => void) | void): Promise<T> {
-    return new Promise<T>(resolve => {
-      let done = false
-      let cleanup: (() => void) | void
-      const settle = (v: T): void => {
-        if (done) return
-        done = true
-        this.pending.delete(stop)
-        if (cleanup) cleanup()
-        resolve(v)
-      }
-      const stop = (): void => settle(onStop)
-      this.pending.add(stop)
-      cleanup = run(settle)
-      if (done && cleanup) cleanup()
     })
   }
 

@@ -3,7 +3,8 @@
 // ring, so memory is fixed and percentiles describe recent behaviour.
 import { HISTOGRAM_SAMPLES } from './constants.js'
 
-export type HistogramName = 'getDirect' | 'getRecursive' | 'getLocal' | 'putImmutable' | 'putMutable'
+/** getDirect/getRecursive time each attempt (a direct attempt that times out counts its wait). */
+export type HistogramName = 'getDirect' | 'getRecursive' | 'putImmutable' | 'putMutable'
 
 class Ring {
   private readonly xs: Float64Array

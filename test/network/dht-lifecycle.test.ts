@@ -35,6 +35,17 @@ describe('dht engine lifecycle', function () {
     expect(await codeOf(new Getter(e).getImmutable(new Uint8Array(32)))).to.equal('DHT_NOT_STARTED')
   })
 
+  it('a stop during start ends the start with an error, never a hang', async () => {
+    for (const delay of [0, 1]) {
+      const e = new DhtEngine({ queryTimeoutMs: 200, bootstrap: [{ host: '127.0.0.1', port: 9 }] })
+      const started = e.start()
+      if (delay > 0) await new Promise(resolve => setImmediate(resolve))
+      await e.stop()
+      expect(await codeOf(started)).to.be.oneOf(['DHT_LISTEN_FAILED', 'DHT_NOT_STARTED'])
+      expect(e.running).to.equal(false)
+    }
+  })
+
   it('refuses a port in use with DHT_LISTEN_FAILED', async () => {
     const a = new DhtEngine()
     const ep = await a.start()
