@@ -77,7 +77,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   status (): ChainStatus {
     return {
-      tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(),
+      tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(), votedPoint: this.core.votedPoint,
       warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.stagedCount
     }
   }

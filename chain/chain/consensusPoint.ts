@@ -1,21 +1,30 @@
 // The consensus point (PROTOCOL §6): the block a voting round chose. Fork choice never reorganises
-// below it; it is persisted with the tip. A vote is the one thing that may move the chain onto a
-// voting-range candidate: applyVote switches when the chosen point lies on a remembered
-// candidate's branch (above its fork point). A vote for a block we do not hold returns 'unknown':
-// the sync pipeline fetches that branch, whose import makes it a candidate, then votes again.
-import { blockId } from '../block.js'
+// below it; it is persisted with the tip. A vote is the one thing that may move the chain onto
+// another branch whatever its depth or difficulty: "the node keeps (or syncs to) the best valid
+// chain that contains it".
+//  - point on the main chain: it becomes the consensus point if higher than the current one;
+//  - point on a stored side branch: switch to the best remembered candidate containing it, or to
+//    the point itself when none does (its descendants then extend it as they arrive);
+//  - point unknown: remembered as `votedPoint`; the branch that brings it (sync fetches it) is
+//    validated even if out of reach and adopted as soon as it is valid up to the point.
+import { type Block, blockId } from '../block.js'
+import { bytesEqual } from '../hex.js'
 import { ChainError } from '../errors.js'
 import { branchToMain } from './ancestry.js'
 import { BranchPlan } from './branchPlan.js'
 import type { ChainCore } from './core.js'
 import { commitSwitch } from './reorg.js'
-import type { VoteResult } from './types.js'
+import type { TipInfo, VoteResult } from './types.js'
 
 export async function applyVoteNow (core: ChainCore, pointId: Uint8Array): Promise<VoteResult> {
   const { store } = core
   if (pointId.length !== 32) throw new ChainError('CHAIN_BAD_ID', 'a consensus point is a 32-byte block id')
   const point = store.getBlock(pointId)
-  if (point === undefined) return { kind: 'unknown' }
+  if (point === undefined) {
+    core.votedPoint = new Uint8Array(pointId)
+    return { kind: 'unknown' }
+  }
+  core.votedPoint = undefined
   const cp = { id: blockId(point), n: point.n }
 
   if (store.isMain(point)) {
@@ -29,13 +38,27 @@ export async function applyVoteNow (core: ChainCore, pointId: Uint8Array): Promi
   }
 
   const candidate = core.candidates.containing(store, pointId)
-  if (candidate === undefined) return { kind: 'no-candidate' }
-  const tip = store.getBlock(candidate.tipId)!
-  const { forkPoint, path } = branchToMain(store, tip)
+  const target = candidate === undefined ? point : store.getBlock(candidate.tipId)!
+  const { forkPoint, path } = branchToMain(store, target)
   const plan = new BranchPlan(store, forkPoint)
   for (const b of path) plan.replay(b, store.blockTxs(b)) // validated when stored
-  const { tip: newTip, depth } = await commitSwitch(core, plan, { consensusPoint: cp })
-  core.candidates.delete(candidate.tipId)
+  const { tip, depth } = await adoptVotedBranch(core, plan, point)
+  if (candidate !== undefined) core.candidates.delete(candidate.tipId)
+  return { kind: 'reorged', consensusPoint: cp, tip, depth }
+}
+
+/** The voted point's block if it lies on this branch (stored side blocks `path` or new `fresh` ones). */
+export function votedPointOn (core: ChainCore, path: Block[], fresh: Block[]): Block | undefined {
+  const v = core.votedPoint
+  if (v === undefined) return undefined
+  return path.find(b => bytesEqual(blockId(b), v)) ?? fresh.find(b => bytesEqual(blockId(b), v))
+}
+
+/** Switches to a validated plan that contains `point` and makes `point` the consensus point, in one batch. */
+export async function adoptVotedBranch (core: ChainCore, plan: BranchPlan, point: Block): Promise<{ tip: TipInfo, depth: number }> {
+  const cp = { id: blockId(point), n: point.n }
+  const r = await commitSwitch(core, plan, { consensusPoint: cp })
+  core.votedPoint = undefined
   core.emit('consensusPoint', cp)
-  return { kind: 'reorged', consensusPoint: cp, tip: newTip, depth }
+  return r
 }

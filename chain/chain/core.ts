@@ -22,6 +22,8 @@ export interface ChainCore {
   readonly invalid: Lru<string, ChainError>
   readonly candidates: VoteCandidates
   readonly warnings: WarningLog
+  /** A vote's point we did not hold yet: the branch that brings it is adopted (consensusPoint.ts). */
+  votedPoint: Uint8Array | undefined
   emit: <K extends keyof ChainEvents>(event: K, ...args: ChainEvents[K]) => void
 }
 
@@ -31,7 +33,8 @@ export function createCore (store: ChainStore, now: () => number, emit: ChainCor
     pending: new PendingBlocks(),
     invalid: new Lru(MAX_INVALID_BLOCK_IDS),
     candidates: new VoteCandidates(),
-    warnings: new WarningLog()
+    warnings: new WarningLog(),
+    votedPoint: undefined
   }
 }
 

@@ -12,6 +12,7 @@ import { MAX_BRANCH_BLOCKS, TRANSIENT_BLOCK_ERRORS } from './constants.js'
 import { type ChainCore, markInvalid } from './core.js'
 import { chooseFork, outOfReach } from './forkChoice.js'
 import { commitSwitch } from './reorg.js'
+import { adoptVotedBranch, votedPointOn } from './consensusPoint.js'
 import type { BlockFailure, ImportResult, WarningReason } from './types.js'
 
 /** Transactions for a block, in `x` order, or undefined when some are missing. */
@@ -103,7 +104,8 @@ export async function importBranchNow (core: ChainCore, blocks: Block[], txsFor:
 
   const { forkPoint, path } = branchToMain(store, parent)
   const reach = outOfReach({ tipN: store.tip.n, forkHeight: forkPoint.n, consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange })
-  if (reach !== undefined) {
+  const voted = votedPointOn(core, path, fresh)
+  if (reach !== undefined && voted === undefined) {
     // Never validated: we could not adopt it. Only a claimed improvement is worth a warning.
     if (last.d > store.tip.d) return { result: refuse(core, reach, last, forkPoint.n), stored: [] }
     return { result: { kind: 'side', id: blockId(last), stored: false }, stored: [] }
@@ -118,6 +120,13 @@ export async function importBranchNow (core: ChainCore, blocks: Block[], txsFor:
   const newTip = plan.tip
   const id = blockId(newTip)
   const extra = failure === undefined ? {} : { invalid: failure }
+
+  if (voted !== undefined && plan.applied.some(a => bytesEqual(a.id, blockId(voted)))) {
+    // The branch a vote chose: adopted whatever its depth or difficulty.
+    const { tip, depth } = await adoptVotedBranch(core, plan, voted)
+    const result: ImportResult = depth === 0 ? { kind: 'extended', id, tip, ...extra } : { kind: 'reorged', id, tip, depth, ...extra }
+    return { result, stored }
+  }
 
   const decision = chooseFork({
     tipD: store.tip.d, tipN: store.tip.n, candidateD: newTip.d, forkHeight: forkPoint.n,

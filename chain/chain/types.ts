@@ -62,12 +62,10 @@ export type ImportKind = ImportResult['kind']
 export type VoteResult =
   /** The point is on the main chain; it became the consensus point if it is higher than the old one. */
   | { kind: 'kept', consensusPoint: { id: Uint8Array, n: number } }
-  /** The point is on a remembered candidate's branch: the chain switched to it. */
+  /** The point is on a side branch: the chain switched to the best known chain that contains it. */
   | { kind: 'reorged', consensusPoint: { id: Uint8Array, n: number }, tip: TipInfo, depth: number }
-  /** The block is not stored: sync its branch, then call applyVote again. */
+  /** The block is not stored: the chain remembers it and adopts the branch that brings it (sync it). */
   | { kind: 'unknown' }
-  /** A stored side block on no remembered candidate's branch. */
-  | { kind: 'no-candidate' }
 
 export interface ReorgEvent {
   depth: number
@@ -92,6 +90,8 @@ export interface ChainStatus {
   tip: TipInfo
   consensusPoint: { id: Uint8Array, n: number }
   voteCandidates: VoteCandidate[]
+  /** A vote's point not yet held: the branch bringing it will be adopted. */
+  votedPoint?: Uint8Array
   warnings: ChainWarning[]
   pendingBlocks: number
   stagedItems: number

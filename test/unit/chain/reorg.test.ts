@@ -91,11 +91,6 @@ describe('chain reorgs (M = 3)', function () {
     expect(r.candidate).to.include({ depth: 5, forkHeight: 3, n: 10 })
     expect(hex(chain.tip().id)).to.equal(hex(a[7].id))
     expect(chain.status().voteCandidates).to.have.length(1)
-    expect(await chain.applyVote(new Uint8Array(32).fill(1))).to.deep.equal({ kind: 'unknown' })
-    const stray = b.child(a[6])
-    await chain.importBlock(stray.block, stray.txs)
-    expect((await chain.applyVote(stray.id)).kind).to.equal('no-candidate')
-
     const point = branch[2] // height 6: the checkpoint peers on the branch vote for
     const v = await chain.applyVote(point.id)
     expect(v).to.deep.include({ kind: 'reorged', depth: 5 })
@@ -105,6 +100,28 @@ describe('chain reorgs (M = 3)', function () {
     chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
     expect(chain.consensusPoint().n).to.equal(6) // persisted with the switch
     expect(hex(chain.consensusPoint().id)).to.equal(hex(point.id))
+  })
+
+  it('a vote for an unknown point adopts the branch that brings it, even from the warning range', async () => {
+    const a = await mainChain(12)
+    const branch = b.extend(a[0], 12) // forks at 1: depth 11 > 3M, refused without the vote
+    const point = branch[5]
+    expect(await chain.applyVote(point.id)).to.deep.equal({ kind: 'unknown' })
+    const r = await chain.importBranch(branch.map(x => x.block), new Map())
+    expect(r).to.deep.include({ kind: 'reorged', depth: 11 })
+    expect(chain.consensusPoint()).to.deep.equal({ id: point.id, n: 7 })
+    await expectConsistent(branch[11])
+  })
+
+  it('a vote for a stored side block on no candidate switches to it', async () => {
+    const a = await mainChain(5)
+    const side = b.child(a[2]) // forks at 3, a tie at height 4: stored as side
+    expect((await chain.importBlock(side.block, side.txs)).kind).to.equal('side')
+    const v = await chain.applyVote(side.id)
+    expect(v).to.deep.include({ kind: 'reorged', depth: 2 })
+    expect(hex(chain.tip().id)).to.equal(hex(side.id))
+    expect(chain.consensusPoint().n).to.equal(4)
+    await expectConsistent(side)
   })
 
   it('a vote for a main-chain block raises the consensus point and drops candidates below it', async () => {
@@ -164,6 +181,25 @@ describe('chain reorgs (M = 3)', function () {
     expect(r.invalid?.error.code).to.equal('TX_BAD_NONCE')
     expect(reorgs).to.have.length(0)
     await expectConsistent(a[2])
+  })
+
+  it('a shorter but heavier branch wins, and the heights above it leave the index', async () => {
+    await chain.close()
+    removeDir(dir)
+    dir = makeTmpDir('tau-reorg-')
+    const wide = testNet({ mutableRange: 20 })
+    b = new ChainBuilder(wide)
+    chain = await Chain.open(dir, wide.genesis, { now: () => TEST_NOW })
+    const a = b.extend(b.root, 20) // slow blocks: b grows 10% a block, each adds less difficulty
+    for (const x of a) await chain.importBlock(x.block, x.txs)
+    const branch: Built[] = []
+    for (let cur = a[4]; cur.block.d <= a[19].block.d;) branch.push(cur = b.child(cur, { speed: 'fast' }))
+    expect(branch.length).to.be.lessThan(15)
+    const r = await chain.importBranch(branch.map(x => x.block), new Map())
+    expect(r.kind).to.equal('reorged')
+    expect(chain.tip().n).to.be.lessThan(20)
+    expect(chain.getBlockAt(chain.tip().n + 1)).to.equal(undefined)
+    await expectConsistent(branch[branch.length - 1])
   })
 
   it('reorgs back and forth keep the store consistent', async () => {
