@@ -52,6 +52,8 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
       tr = applyBlockTxs(state, block.m, store.blockTxs(block), genesis.config.blockReward)
     } catch (e) {
       notes.push(`block ${toHex(ids[n])} at height ${n} does not apply (${(e as Error).message}); the chain ends at ${n - 1}`)
+      // Not valid after all: drop it and the blocks above it, or they would pass for stored valid side blocks.
+      for (const id of ids.slice(n)) ops.push({ type: 'del', key: blockKey(id) }, { type: 'del', key: infoKey(id) })
       break
     }
     ops.push({ type: 'put', key: undoKey(ids[n]), value: encodeUndo(undoOf(tr.overlay, state)) })

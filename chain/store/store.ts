@@ -10,17 +10,14 @@ import { bytesEqual, toHex } from '../hex.js'
 import { type Transaction, decodeTx, txId } from '../tx.js'
 import { type Account, type StateView, decodeAccount } from '../state/account.js'
 import type { UndoRecord } from '../state/undo.js'
+import type { Message } from '../message.js'
 import { ACCOUNT_CACHE_ENTRIES, BLOCK_CACHE_ENTRIES, TX_CACHE_ENTRIES } from './constants.js'
-import {
-  accountKey, blockKey, describeKey, heightKey, infoKey, metaKey, txKey, undoKey
-} from './keys.js'
+import { type StagedKind, accountKey, blockKey, describeKey, heightKey, infoKey, metaKey, txKey, undoKey } from './keys.js'
 import { Lru } from './lru.js'
 import {
   type BlockInfo, type ConsensusPoint, decodeBlockInfo, decodeConsensusPoint, decodeId, decodeUndo, storeCorrupt
 } from './records.js'
 import { type StoreWrite, opsOf } from './write.js'
-import type { Message } from '../message.js'
-import type { StagedKind } from './keys.js'
 import { StagingArea } from './staging.js'
 import { MessageStore } from './messages.js'
 // Cycles below are safe: these modules use ChainStore only inside functions.
@@ -47,8 +44,6 @@ export class ChainStore implements StateView {
   private readonly mainIds = new Lru<number, Uint8Array>(BLOCK_CACHE_ENTRIES)
   private tipBlock!: Block
   private cp!: ConsensusPoint
-  /** Test seam: sees every batch before it is written (a throw aborts the batch). */
-  beforeWrite?: (ops: ReturnType<typeof opsOf>) => void
 
   readonly staging: StagingArea
   readonly messages: MessageStore
@@ -185,7 +180,6 @@ export class ChainStore implements StateView {
   async commit (w: StoreWrite): Promise<void> {
     if (this.staging.size > 0) w = { ...w, unstage: [...(w.unstage ?? []), ...this.stagedCopiesOf(w)] }
     const ops = opsOf(w, Math.floor(Date.now() / 1000))
-    this.beforeWrite?.(ops)
     const unstaged = (w.unstage ?? []).filter(s => this.staging.get(s.kind, s.id) !== undefined).length
     await this.db.batch(ops, { sync: this.options.sync === true })
     this.staging.forget(unstaged)

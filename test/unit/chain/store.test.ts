@@ -124,6 +124,25 @@ describe('chain store', function () {
     await store.close()
   })
 
+  it('reindex drops a stored block that does not apply, and the blocks above it', async () => {
+    const { builder, blocks } = await filled(dir, 3)
+    const bad = builder.badChild(blocks[2])
+    const above = builder.child(bad)
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' })
+    for (const x of [bad, above]) {
+      await db.put(blockKey(x.id), encodeBlock(x.block))
+      for (const tx of x.txs) await db.put(txKey(txId(tx)), encodeTx(tx))
+    }
+    await db.put(metaKey('tip'), above.id) // as if a bad chain had been committed
+    await db.close()
+    const store = await ChainStore.open(dir, net.genesis, { reindex: true })
+    expect(toHex(store.tipId)).to.equal(toHex(blocks[2].id))
+    expect(store.hasBlock(bad.id)).to.equal(false)
+    expect(store.hasBlock(above.id)).to.equal(false)
+    expect((await store.verify()).ok).to.equal(true)
+    await store.close()
+  })
+
   it('verify() finds a wrong but decodable account value that the open check cannot', async () => {
     await filled(dir, 4)
     await poke(dir, accountKey(net.keys[1].publicKey), encodeAccount({ balance: 5, nonce: 0, power: 1 }))
