@@ -1,7 +1,9 @@
 import type { Command } from './types.js'
 import { keygen } from './keygen.js'
 import { genesis } from './genesis.js'
+import { start } from './start.js'
+import { status } from './status.js'
 import { testnet } from './testnet.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [keygen, genesis, testnet]
+export const COMMANDS: Command[] = [start, status, keygen, genesis, testnet]

@@ -1,0 +1,25 @@
+// Parameter checks shared by the routes: every bad input becomes a 400 with a code.
+import { ApiError } from './http.js'
+
+export function hexParam (v: string | undefined, bytes: number, name: string): Uint8Array {
+  if (v === undefined || v.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(v)) {
+    throw new ApiError(400, 'BAD_PARAM', `${name} must be ${bytes * 2} hex characters`)
+  }
+  return new Uint8Array(Buffer.from(v, 'hex'))
+}
+
+export function intParam (v: string | null | undefined, name: string, min: number, max: number, def?: number): number {
+  if (v === undefined || v === null || v === '') {
+    if (def !== undefined) return def
+    throw new ApiError(400, 'BAD_PARAM', `${name} is required`)
+  }
+  if (!/^\d{1,16}$/.test(v)) throw new ApiError(400, 'BAD_PARAM', `${name} must be a non-negative integer`)
+  const n = Number(v)
+  if (n < min || n > max) throw new ApiError(400, 'BAD_PARAM', `${name} must be in [${min}, ${max}]`)
+  return n
+}
+
+/** Admin routes: loopback clients with the data dir's bearer token only. */
+export function isLoopback (addr: string | undefined): boolean {
+  return addr !== undefined && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'))
+}

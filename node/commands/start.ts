@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util'
+import { SETTINGS, configHelp, loadConfig } from '../config.js'
+import { createLogger } from '../logger.js'
+import { TauNode } from '../node.js'
+import { SHUTDOWN_GRACE_MS } from '../constants.js'
+import type { Command } from './types.js'
+
+const HELP = `Usage: tau-node start [options]
+
+Starts a node: opens (or creates) the chain in --data-dir, joins the DHT through --bootstrap,
+syncs, votes when its chain is empty or stale, mines unless --no-mine, and serves the HTTP API.
+Settings come from flags, then TAU_* environment variables, then --config FILE, then defaults.
+SIGINT/SIGTERM stop it cleanly (exit 0); a second signal forces an exit.
+
+Options:
+${configHelp()}
+  --help                  this text`
+
+export const start: Command = {
+  name: 'start',
+  summary: 'run a node (mine, sync, serve the API)',
+  async run (args) {
+    const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } }
+    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' ? 'boolean' : 'string' }
+    options['no-mine'] = { type: 'boolean' }
+    const { values } = parseArgs({ args, options, strict: true })
+    if (values.help === true) { console.log(HELP); return 0 }
+    const flags = values as Record<string, string | boolean | undefined>
+    if (flags['no-mine'] === true) flags.mine = false
+    const cfg = loadConfig(flags, process.env)
+    const log = createLogger(cfg.logLevel, cfg.logFormat)
+    const node = await TauNode.start(cfg, log)
+    return await new Promise<number>(resolve => {
+      let signals = 0
+      const onSignal = (sig: NodeJS.Signals): void => {
+        signals++
+        if (signals > 1) {
+          log.warn('second signal: forcing exit', { signal: sig })
+          process.exit(1)
+        }
+        log.info('stopping', { signal: sig })
+        const force = setTimeout(() => { log.error('stop took too long: forcing exit'); process.exit(1) }, SHUTDOWN_GRACE_MS)
+        force.unref()
+        node.stop().then(() => resolve(0), (e: unknown) => { log.error('stop failed', { err: String(e) }); resolve(1) })
+      }
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
+    })
+  }
+}

@@ -1,0 +1,77 @@
+// What every pipeline gets: the node's parts, built once in node.ts and shared read-mostly.
+import { EventEmitter } from 'node:events'
+import type { KeyPair } from '../chain/crypto.js'
+import type { Genesis } from '../chain/genesis.js'
+import type { Chain } from '../chain/chain.js'
+import type { TxPool } from '../chain/pool/pool.js'
+import type { Block } from '../chain/block.js'
+import type { Transaction } from '../chain/tx.js'
+import type { Message } from '../chain/message.js'
+import type { Channels, DhtEngine, Getter, Putter } from '../dht/index.js'
+import type { NodeConfig } from './config.js'
+import type { Logger } from './logger.js'
+import type { PeerSet } from './peers.js'
+import type { SignalRouter } from './router.js'
+import type { DemandSet } from './demand.js'
+import type { Fetcher } from './fetch.js'
+
+/** The last voting round, kept for status and the API. */
+export interface VoteRoundReport {
+  reason: 'empty-chain' | 'stale-tip' | 'voting-range-fork'
+  startedAt: number
+  endedAt: number
+  sampled: string[]
+  votes: Array<{ peer: string, checkpointId: string, height: number, tipId: string }>
+  decision: { kind: 'keep' } | { kind: 'adopt', checkpointId: string, height: number, votes: number }
+  outcome: string
+}
+
+/** Mutable facts about the node that status, metrics and pipelines share. */
+export interface NodeState {
+  syncing: boolean
+  /** Set once the start-up voting round (if any) has finished: mining waits for it. */
+  ready: boolean
+  miningEnabled: boolean
+  nextEligibleTime: number | null
+  minedBlocks: number
+  importedBlocks: number
+  reorgs: number
+  votingRounds: number
+  lastVote?: VoteRoundReport
+  startedAtMs: number
+}
+
+/** Events for the API's live stream (SSE) and for tests. */
+export interface NodeEventMap {
+  block: [{ block: Block, id: Uint8Array, mined: boolean }]
+  reorg: [{ depth: number, oldTip: Uint8Array, newTip: Uint8Array, height: number }]
+  tx: [{ tx: Transaction, id: Uint8Array }]
+  vote: [VoteRoundReport]
+  warning: [{ message: string, data?: Record<string, unknown> }]
+  message: [{ message: Message, id: Uint8Array }]
+}
+
+export class NodeEvents extends EventEmitter<NodeEventMap> {}
+
+export interface NodeContext {
+  cfg: NodeConfig
+  log: Logger
+  genesis: Genesis
+  key: KeyPair
+  chain: Chain
+  pool: TxPool
+  engine: DhtEngine
+  getter: Getter
+  putter: Putter
+  channels: Channels
+  router: SignalRouter
+  peers: PeerSet
+  demand: DemandSet
+  fetcher: Fetcher
+  events: NodeEvents
+  state: NodeState
+  /** Aborted when the node stops: every loop and fetch watches it. */
+  signal: AbortSignal
+  /** Unix seconds. */
+  nowS: () => number
+}
