@@ -32,6 +32,7 @@ export async function testnetMain (argv: string[]): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  process.on('SIGHUP', onSignal)
   try {
     // TAU_TESTNET_NODE_SCRIPT swaps the node for a stand-in: only the tool's own tests set it.
     const nodeScript = process.env.TAU_TESTNET_NODE_SCRIPT
@@ -45,5 +46,6 @@ export async function testnetMain (argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
   }
 }

@@ -56,6 +56,8 @@ export interface TestnetNode {
   proc?: NodeProcess
   /** How many times this node was started. */
   starts: number
+  /** True from start until the tool itself stops or kills it: a wanted node that exits has crashed. */
+  wanted: boolean
   events: NodeEvents
   resources: NodeResources
   /** The last lines of its output (bounded ring), for failure reports. */
@@ -119,7 +121,7 @@ export class Testnet {
       dataDir: join(this.dir, name),
       keyFile: join(this.dir, 'keys', `${name}.json`),
       logPath: join(this.dir, 'logs', `${name}.log`),
-      ports, api: new NodeApi(ports.api), starts: 0,
+      ports, api: new NodeApi(ports.api), starts: 0, wanted: false,
       events: new NodeEvents(), resources: new NodeResources(), tail: []
     }
     writeKeyFile(node.keyFile, key)
@@ -165,6 +167,7 @@ export class Testnet {
     }, line => this.onLine(n, line))
     n.proc = proc
     n.starts++
+    n.wanted = true
     n.resources.started(proc.pid)
     void proc.exited.then(() => { n.resources.exited() })
     return n
@@ -230,13 +233,33 @@ export class Testnet {
     }, { timeoutMs: o.timeoutMs ?? healthyTimeoutMs(this.cfg.blockTime), intervalMs: CONVERGE_POLL_INTERVAL_MS, what: 'every node to answer /health with 200', signal: this.signal, describe: async () => await this.describe() })
   }
 
-  /** Waits until every running node (or the given ones) reports the same tip hash, at least at `minHeight`. */
+  /** Nodes that should be running but exited on their own. */
+  crashed (): TestnetNode[] {
+    return this.nodes.filter(n => n.wanted && n.proc !== undefined && !n.proc.running)
+  }
+
+  private throwIfCrashed (): void {
+    const c = this.crashed()
+    if (c.length === 0) return
+    const why = c.map(n => `${n.name} (exit code ${String(n.proc?.exitStatus?.code)}, signal ${String(n.proc?.exitStatus?.signal)})`)
+    throw new Error(`node exited unexpectedly: ${why.join(', ')}`)
+  }
+
+  /**
+   * Waits until every node the tool wants up (or the given ones) reports the same tip hash, at least at
+   * `minHeight`. A wanted node that exits on its own fails the wait at once.
+   */
   async waitConverged (o: { timeoutMs?: number, minHeight?: number, indices?: number[], what?: string } = {}): Promise<Convergence> {
     const t0 = Date.now()
     let last: Judgement | undefined
     const j = await pollUntil(async () => {
       const views = await this.poll()
-      const targets = o.indices ?? this.running.map(n => n.index)
+      try {
+        this.throwIfCrashed()
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\n${await this.describe(false)}`)
+      }
+      const targets = o.indices ?? this.nodes.filter(n => n.wanted).map(n => n.index)
       last = judgeConvergence(targets.map(i => views[i]), o.minHeight ?? 0)
       return last.converged ? last : undefined
     }, {
@@ -258,6 +281,7 @@ export class Testnet {
   async killNode (index: number): Promise<ExitInfo | undefined> {
     const n = this.nodeAt(index)
     if (n.proc === undefined) return undefined
+    n.wanted = false
     return await n.proc.kill(KILL_WAIT_MS)
   }
 
@@ -265,8 +289,8 @@ export class Testnet {
   async stopNode (index: number, graceMs = STOP_GRACE_MS): Promise<ExitInfo & { forced: boolean }> {
     const n = this.nodeAt(index)
     if (n.proc === undefined) return { code: null, signal: null, forced: false }
-    const r = await n.proc.stop(graceMs, KILL_WAIT_MS)
-    return r
+    n.wanted = false
+    return await n.proc.stop(graceMs, KILL_WAIT_MS)
   }
 
   /** A new node with a fresh key that is not in the genesis (no power), bootstrapped to the genesis nodes. */
@@ -313,6 +337,7 @@ export class Testnet {
   /** Stops every node (SIGTERM, then SIGKILL after the grace period), in parallel. Idempotent. */
   async stop (graceMs = STOP_GRACE_MS): Promise<Array<{ name: string, code: number | null, signal: NodeJS.Signals | null, forced: boolean }>> {
     this.stopped = true
+    for (const n of this.nodes) n.wanted = false
     const out = await Promise.all(this.nodes.map(async n => {
       if (n.proc === undefined) return { name: n.name, code: null, signal: null, forced: false }
       const r = n.proc.running ? await n.proc.stop(graceMs, KILL_WAIT_MS) : { ...(n.proc.exitStatus ?? { code: null, signal: null }), forced: false }

@@ -73,7 +73,11 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
       await sleep(Math.max(0, t0 + o.durationS * 1000 - Date.now()), signal)
     } else if (o.blocks !== undefined) {
       const target = o.blocks
-      await pollUntil(async () => net.maxHeight() >= target ? true : undefined, {
+      await pollUntil(async () => {
+        await net.poll()
+        if (net.crashed().length > 0) return true // the final agreement check reports it
+        return net.maxHeight() >= target ? true : undefined
+      }, {
         timeoutMs: blocksTimeoutMs(target, o.blockTime), intervalMs: POLL_INTERVAL_MS, what: `height ${target}`, signal,
         describe: async () => await net.describe()
       })
@@ -101,7 +105,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
     }
   } finally {
     ticking = false
-    if (load !== undefined) await load.finish().catch(() => undefined)
+    if (load !== undefined) await load.stop()
     await ticker
     report({ phase: 'stopping', running: net.running.map(n => n.name) })
   }

@@ -28,7 +28,7 @@ async function downAndUp (ctx: ScenarioContext, how: 'kill' | 'restart'): Promis
   const moved = await pollUntil(async () => {
     const views = await net.poll()
     const h = Math.max(0, ...others.map(i => views[i].status?.height ?? 0))
-    return h > before.height && Date.now() - downSince >= T * 1000 ? h : undefined
+    return h > before.height && Date.now() - downSince >= (ctx.downMs ?? T * 1000) ? h : undefined
   }, { timeoutMs: 4 * maxBlockTimeS(T) * 1000, intervalMs: 1000, what: `a new block while ${name} is down`, signal: net.signal, describe: async () => await net.describe(false) })
   net.startNode(victim)
   const restartedAtMs = Date.now()

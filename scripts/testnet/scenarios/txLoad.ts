@@ -38,14 +38,19 @@ export class TxLoad {
     })()
   }
 
-  /** Stops sending, waits (bounded) until the sent transfers are mined, and reports. */
-  async finish (): Promise<ScenarioResult> {
-    const { net, tx } = this.ctx
+  /** Stops sending and waits for the sends in flight (each bounded by the API timeout). */
+  async stop (): Promise<void> {
     this.stopping = true
     this.abort.abort()
     await this.loop
-    await tx.drain()
-    this.stoppedAtMs = Date.now()
+    await this.ctx.tx.drain()
+    if (this.stoppedAtMs === 0) this.stoppedAtMs = Date.now()
+  }
+
+  /** Stops sending, waits (bounded) until the sent transfers are mined, and reports. */
+  async finish (): Promise<ScenarioResult> {
+    const { net, tx } = this.ctx
+    await this.stop()
     let check = await tx.check(this.ids)
     try {
       check = await pollUntil(async () => {

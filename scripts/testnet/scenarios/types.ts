@@ -12,6 +12,8 @@ export interface ScenarioContext {
   txRate: number
   /** How long the partition scenario keeps the groups apart [default: partitionMs(blockTime)]. */
   partitionMs?: number
+  /** Least time a node stays down in kill and restart [default: one block time]. */
+  downMs?: number
 }
 
 export interface ScenarioResult {

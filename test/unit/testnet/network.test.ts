@@ -70,9 +70,8 @@ describe('testnet plumbing (stand-in nodes)', function () {
     expect(sent?.nonce).to.equal(1)
     const second = await tx.send(0, 2, 'test')
     expect(second?.nonce).to.equal(2)
-    // The stand-in only knows the transfers sent to it: mined there, unknown to the others.
-    const check = await tx.check([sent?.id ?? '', second?.id ?? ''])
-    expect(check).to.deep.include({ mined: 0, partlyMined: 2, lost: 0 })
+    const check = await tx.check([sent?.id ?? '', second?.id ?? '', 'ab'.repeat(32)])
+    expect(check).to.deep.include({ mined: 2, partlyMined: 0, lost: 1 })
     expect(tx.rejected).to.deep.equal([])
 
     const stops = await net.stop(5_000)
@@ -87,6 +86,21 @@ describe('testnet plumbing (stand-in nodes)', function () {
     expect(s.tx).to.deep.equal({ sent: 2, accepted: 2, rejected: 0, mined: null })
     expect(s.perNode.every(n => n.peakRssMb > 0 && n.exit === 'code 0')).to.equal(true)
     expect(formatSummary(s)).to.contain('testnet PASSED: 3 nodes')
+  })
+
+  it('fails a convergence wait at once when a node dies on its own, naming it', async () => {
+    net = await Testnet.create({ nodes: 2, blockTime: 10, mutableRange: 6, nodeScript: FAKE })
+    net.start()
+    await net.waitHealthy({ timeoutMs: 20_000 })
+    // Killed behind the tool's back (as a crash would be): the tool did not ask for it.
+    process.kill(net.nodes[1].proc?.pid ?? -1, 'SIGKILL')
+    await net.nodes[1].proc?.waitExit(5_000)
+    const t0 = Date.now()
+    let err: Error | undefined
+    try { await net.waitConverged({ timeoutMs: 30_000 }) } catch (e) { err = e as Error }
+    expect(err?.message).to.match(/node exited unexpectedly: node-1 \(exit code null, signal SIGKILL\)/)
+    expect(err?.message).to.contain('node-1: down')
+    expect(Date.now() - t0).to.be.below(5_000)
   })
 
   it('runs a whole testnet to a block target and removes its dirs', async () => {
