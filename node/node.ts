@@ -27,6 +27,7 @@ import { MiningPipeline } from './pipelines/mining.js'
 import { PoolPipeline } from './pipelines/pool.js'
 import { SyncPipeline } from './pipelines/sync.js'
 import { VotingPipeline } from './pipelines/voting.js'
+import { MessagesPipeline } from './pipelines/messages.js'
 import { startApi } from './api/server.js'
 import { ensureAdminToken } from './api/token.js'
 import type { Subscription } from 'rxjs'
@@ -40,6 +41,7 @@ export class TauNode {
   poolPipeline!: PoolPipeline
   voting!: VotingPipeline
   sync!: SyncPipeline
+  messages!: MessagesPipeline
   http?: Server
   adminToken = ''
 
@@ -115,7 +117,10 @@ export class TauNode {
 
     const subs: Subscription[] = [this.sync.start(), this.poolPipeline.start(), startDemandResponder(ctx)]
     this.closers.push(() => { for (const s of subs) s.unsubscribe() })
-    const readers = new ChannelReaders(ctx)
+    this.messages = new MessagesPipeline(ctx)
+    this.messages.start()
+    this.closers.push(() => { this.messages.stop() })
+    const readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'])
     readers.start()
     publisher.start()
     this.voting.start()

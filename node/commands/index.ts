@@ -4,6 +4,7 @@ import { genesis } from './genesis.js'
 import { start } from './start.js'
 import { status } from './status.js'
 import { testnet } from './testnet.js'
+import { sendMessage } from './sendMessage.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [start, status, keygen, genesis, testnet]
+export const COMMANDS: Command[] = [start, status, keygen, genesis, testnet, sendMessage]
