@@ -5,7 +5,7 @@
 // stops, because bittorrent-dht never calls a callback again after destroy().
 import DHT, { type GetResult, type PutOpts, type StoredValue, type Verify } from 'bittorrent-dht'
 import { randomBytes } from 'node:crypto'
-import { sha256, verifyHash, type KeyPair } from '../chain/crypto.js'
+import { sha256, type KeyPair } from '../chain/crypto.js'
 import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
@@ -15,6 +15,7 @@ import { Pending } from './pending.js'
 import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './routing.js'
 import { DhtStats } from './stats.js'
 import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
+import { verifySignatureData } from './verify.js'
 import { isBytes, isBytesOf } from './wire.js'
 
 export interface EngineOptions {
@@ -243,8 +244,7 @@ export class DhtEngine {
   /** BEP44 verify hook: bittorrent-dht passes the signature data; we signed its SHA-256. */
   private verify (sig: unknown, msg: unknown, k: unknown): boolean {
     this.stats.verifies++
-    if (!isBytes(sig) || !(msg instanceof Uint8Array) || !isBytes(k)) return false
-    return verifyHash(sig, sha256(msg), k) // never throws
+    return verifySignatureData(sig, msg, k)
   }
 
   private rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {

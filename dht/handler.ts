@@ -67,7 +67,14 @@ function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteI
   }
   // Never serve bytes that are not the object asked for, whatever the store hands back.
   if (bytes === undefined || !bytesEqual(sha256(bytes), target)) return false
-  dht._rpc.response(peer, msg, { ...base(), v: toWire(bytes) }, nodes())
+  let v: Record<string, unknown>
+  try {
+    v = toWire(bytes)
+  } catch {
+    deps.stats.traffic.handlerErrors++ // the store holds a non-canonical object: not ours to serve
+    return false
+  }
+  dht._rpc.response(peer, msg, { ...base(), v }, nodes())
   return true
 }
 

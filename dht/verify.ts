@@ -5,7 +5,7 @@
 import { sha256, verifyHash } from '../chain/crypto.js'
 import { bytesEqual } from '../chain/hex.js'
 import { MAX_VALUE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './constants.js'
-import { canonicalOf, isBytesOf, isSafeUint, mutableTarget, signatureData } from './wire.js'
+import { canonicalOf, isBytesOf, isSafeUint, mutableTarget, signatureData, signatureDataPrefix } from './wire.js'
 
 export type Rejection = 'not_dict' | 'bad_type' | 'too_deep' | 'oversize' | 'wrong_target' | 'bad_k' | 'bad_sig' | 'bad_seq'
 export type Checked<T> = { ok: true, item: T } | { ok: false, reason: Rejection }
@@ -51,7 +51,13 @@ export function verifyMutable (r: Record<string, unknown>, salt: Uint8Array, tar
   return { ok: true, item: { value: c.bytes, seq, k: new Uint8Array(k) } }
 }
 
-const latin1 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'))
+/** BEP44 signature check as tau-node signs: BIP340 over SHA-256(signature data). Never throws. */
+export function verifySignatureData (sig: unknown, msg: unknown, k: unknown): boolean {
+  // Real typed arrays only: an object with a spoofed Uint8Array prototype throws on `.length`.
+  const bytes = (x: unknown): x is Uint8Array => ArrayBuffer.isView(x) && x instanceof Uint8Array
+  if (!bytes(sig) || !bytes(msg) || !bytes(k)) return false
+  return verifyHash(sig, sha256(msg), k) // checks the lengths, never throws
+}
 
 /**
  * The verify hook for one recursive mutable get. bittorrent-dht checks the signature of every
@@ -69,7 +75,7 @@ export class LookupVerifier {
   private readonly prefix: Uint8Array
 
   constructor (private readonly k: Uint8Array, salt: Uint8Array, private readonly onVerify?: () => void) {
-    this.prefix = new Uint8Array(Buffer.concat([latin1(`4:salt${salt.length}:`), salt, latin1('3:seqi')]))
+    this.prefix = signatureDataPrefix(salt)
   }
 
   readonly verify = (sig: Uint8Array, msg: Uint8Array, k: Uint8Array): boolean => {
@@ -78,7 +84,7 @@ export class LookupVerifier {
       const seq = this.seqOf(msg)
       if (seq !== undefined && seq <= this.best) return false
       this.onVerify?.()
-      if (!verifyHash(sig, sha256(msg), k)) return false
+      if (!verifySignatureData(sig, msg, k)) return false
       if (seq !== undefined) this.best = seq
       this.checked = { msg: new Uint8Array(msg), sig: new Uint8Array(sig) }
       return true

@@ -117,8 +117,10 @@ const enc = new TextEncoder()
  * bittorrent-dht rebuilds to verify (`4:salt<n>:<salt>3:seqi<seq>e1:v<v>`). We sign SHA-256 of it.
  */
 export function signatureData (salt: Uint8Array, seq: number, canonicalValue: Uint8Array): Uint8Array {
-  return Buffer.concat([
-    enc.encode(`4:salt${salt.length}:`), salt,
-    enc.encode(`3:seqi${seq}e1:v`), canonicalValue
-  ])
+  return Buffer.concat([signatureDataPrefix(salt), enc.encode(`${seq}e1:v`), canonicalValue])
+}
+
+/** The bytes before the seq digits: `4:salt<n>:<salt>3:seqi`. */
+export function signatureDataPrefix (salt: Uint8Array): Uint8Array {
+  return Buffer.concat([enc.encode(`4:salt${salt.length}:`), salt, enc.encode('3:seqi')])
 }
