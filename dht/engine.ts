@@ -10,6 +10,7 @@ import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
 import { installHandler, type Lookup } from './handler.js'
+import { Blocklist } from './blocklist.js'
 import { RateLimiter } from './ratelimit.js'
 import { Pending } from './pending.js'
 import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './routing.js'
@@ -60,6 +61,8 @@ export class DhtEngine {
   private lookup?: Lookup
   private bound?: Endpoint
   private readonly pending = new Pending()
+  /** Endpoints cut off both ways (testnet partitions, operator bans). */
+  readonly blocked = new Blocklist()
 
   constructor (opts: EngineOptions = {}) {
     this.opts = opts
@@ -135,7 +138,8 @@ export class DhtEngine {
       stats: this.stats,
       own: this.own,
       limiter: new RateLimiter(o.putRatePerS ?? C.PUT_RATE_PER_SOURCE_PER_S, o.putBurst ?? C.PUT_BURST_PER_SOURCE, C.MAX_RATE_LIMIT_SOURCES),
-      lookup: () => this.lookup
+      lookup: () => this.lookup,
+      blocked: this.blocked
     })
     this.stats.gauge('storedBytes', limitStoredBytes(dht._values, o.maxStoredBytes ?? C.MAX_STORED_BYTES))
     const addr = dht.address()

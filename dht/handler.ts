@@ -10,6 +10,7 @@ import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_REPLY_NODES } from './constants.js'
 import { checkQuery } from './guard.js'
 import type { RateLimiter } from './ratelimit.js'
+import type { Blocklist } from './blocklist.js'
 import type { DhtStats } from './stats.js'
 import type { OwnItems } from './store.js'
 import { toWire } from './wire.js'
@@ -22,6 +23,7 @@ export interface HandlerDeps {
   own: OwnItems
   limiter: RateLimiter
   lookup: () => Lookup | undefined
+  blocked: Blocklist
 }
 
 export function installHandler (dht: DHT, deps: HandlerDeps): void {
@@ -43,7 +45,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
   }
   capReplyNodes(dht)
   oneContactPerEndpoint(dht)
-  instrumentSocket(dht, stats)
+  instrumentSocket(dht, stats, deps.blocked)
 }
 
 /** Answers a get for our own mutable items and for objects the node stores; false = not ours. */
@@ -107,11 +109,12 @@ function oneContactPerEndpoint (dht: DHT): void {
 }
 
 /** Byte counters, and a last-resort catch around all packet handling (responses included). */
-function instrumentSocket (dht: DHT, stats: DhtStats): void {
+function instrumentSocket (dht: DHT, stats: DhtStats, blocked: Blocklist): void {
   const udp = dht._rpc.socket.socket
   const listeners = udp.listeners('message') as Array<(buf: Buffer, rinfo: RemoteInfo) => void>
   udp.removeAllListeners('message')
   udp.on('message', (buf: Buffer, rinfo: RemoteInfo) => {
+    if (blocked.has(rinfo.address, rinfo.port)) { stats.traffic.blockedIn++; return }
     stats.traffic.packetsIn++
     stats.traffic.bytesIn += buf.length
     for (const l of listeners) {
@@ -126,6 +129,13 @@ function instrumentSocket (dht: DHT, stats: DhtStats): void {
   const send = udp.send.bind(udp) as (...args: unknown[]) => void
   ;(udp as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
     const buf = args[0]
+    // k-rpc-socket calls send(buf, offset, length, port, host, cb)
+    if (blocked.has(args[4] as string, args[3] as number)) {
+      stats.traffic.blockedOut++
+      const cb = args[5]
+      if (typeof cb === 'function') process.nextTick(cb as () => void)
+      return
+    }
     stats.traffic.packetsOut++
     if (buf instanceof Uint8Array) stats.traffic.bytesOut += buf.length
     send(...args)

@@ -14,3 +14,4 @@ export { Channels, type ChannelsOptions, type ChannelItem, type ReadOptions } fr
 export { DhtStats, type DhtStatsSnapshot, type HistogramName } from './stats.js'
 export { mutableTarget, signatureData } from './wire.js'
 export { TestNet, type TestNetOptions } from './testnet.js'
+export { Blocklist, MAX_BLOCKED_ENDPOINTS } from './blocklist.js'

@@ -35,7 +35,7 @@ export class DhtStats {
   /** Incoming packets dropped before the library saw them, by reason. */
   readonly dropped: Record<string, number> = {}
   readonly queriesIn: Record<string, number> = {}
-  readonly traffic = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, warnings: 0, handlerErrors: 0 }
+  readonly traffic = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, warnings: 0, handlerErrors: 0, blockedIn: 0, blockedOut: 0 }
   /** Schnorr verifications run by the library's hook and by our own answer checks. */
   verifies = 0
   private readonly hists = new Map<HistogramName, Ring>()
