@@ -10,6 +10,8 @@ export interface NodeStatus {
   cumulativeDifficulty: string
   consensusPoint: { id: string, height: number } | null
   syncing: boolean
+  /** Not in the contract; when a node reports it, false means still starting (e.g. its first voting round). */
+  ready?: boolean
   mining: { enabled: boolean, nextEligibleTime: number | null }
   peers: number
   poolSize: number

@@ -15,7 +15,7 @@ export interface TickRow { node: string, state: string, height: number | null, t
 export function tickRows (views: NodeView[], mined: number[]): TickRow[] {
   return views.map((v, i) => {
     const s = v.status
-    const state = !v.up ? 'down' : s === undefined ? 'no answer' : s.syncing ? 'syncing' : 'synced'
+    const state = !v.up ? 'down' : s === undefined ? 'no answer' : s.ready === false ? 'starting' : s.syncing ? 'syncing' : 'synced'
     return {
       node: v.name, state, height: s?.height ?? null, tip: s === undefined ? null : shortHash(s.tipId),
       peers: s?.peers ?? null, mined: mined[i] ?? 0, pool: s?.poolSize ?? null

@@ -1,15 +1,17 @@
 // Real multi-node runs of the testnet tool: node processes started through the CLI (`tau-node start`),
 // UDP DHTs and REST APIs on 127.0.0.1, LevelDB in temp dirs. The testnet code is used as a library so
-// the assertions see the real figures. Every wait is bounded; every process is stopped in `finally`.
+// the assertions see the real figures. Every wait is bounded; every process is stopped in after/finally.
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { blocksTimeoutMs, healthyTimeoutMs } from '../../scripts/testnet/constants.js'
+import { ApiError } from '../../scripts/testnet/api.js'
+import { blocksTimeoutMs, healthyTimeoutMs, maxBlockTimeS } from '../../scripts/testnet/constants.js'
 import { REPO_ROOT, Testnet } from '../../scripts/testnet/network.js'
 import { partition } from '../../scripts/testnet/scenarios/partition.js'
 import { kill } from '../../scripts/testnet/scenarios/restart.js'
 import type { ScenarioContext } from '../../scripts/testnet/scenarios/types.js'
 import { TxSender } from '../../scripts/testnet/txSender.js'
+import { pollUntil } from '../../scripts/testnet/wait.js'
 
 const BLOCK_TIME_S = 10
 
@@ -17,6 +19,28 @@ const BLOCK_TIME_S = 10
 function nodeMissing (): string | undefined {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'tau-node.js'), 'start', '--help'], { encoding: 'utf8', timeout: 30_000 })
   return r.status === 0 ? undefined : `\`tau-node start --help\` exits ${String(r.status)}: ${(r.stderr || r.stdout).split('\n')[0]}`
+}
+
+/** Why the node cannot be partitioned (POST /admin/dht/block is missing), or undefined when it can. */
+async function partitionMissing (net: Testnet): Promise<string | undefined> {
+  try {
+    await net.nodes[0].api.blockEndpoints(net.adminToken(0), [])
+    return undefined
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return `the node has no POST /admin/dht/block (${e.message})`
+    throw e
+  }
+}
+
+/** Waits (bounded: six liveness intervals) until every node reports these transfers as mined. */
+async function waitMined (ctx: ScenarioContext, ids: string[]): Promise<void> {
+  await pollUntil(async () => {
+    const c = await ctx.tx.check(ids)
+    return c.mined === ids.length ? true : undefined
+  }, {
+    timeoutMs: 6 * maxBlockTimeS(BLOCK_TIME_S) * 1000, intervalMs: 2_000, what: 'the transfers to be mined on every node',
+    describe: async () => `fates: ${JSON.stringify([...(await ctx.tx.check(ids)).fates])}\n${await ctx.net.describe()}`
+  })
 }
 
 const log = (e: Record<string, unknown>): void => { console.log(`      testnet: ${JSON.stringify(e)}`) }
@@ -29,9 +53,16 @@ async function teardown (net: Testnet | undefined): Promise<void> {
   if (forced.length > 0) log({ note: 'needed SIGKILL after the grace period', nodes: forced })
 }
 
+async function startNetwork (seed: string): Promise<Testnet> {
+  const net = await Testnet.create({ nodes: 4, blockTime: BLOCK_TIME_S, mutableRange: 6, seed })
+  net.start()
+  await net.waitHealthy({ timeoutMs: healthyTimeoutMs(BLOCK_TIME_S) })
+  return net
+}
+
 describe('testnet: real nodes on 127.0.0.1', function () {
   // Bounded by the waits inside; this is only the outer guard.
-  this.timeout(8 * 60_000)
+  this.timeout(6 * 60_000)
 
   before(function () {
     const missing = nodeMissing()
@@ -44,11 +75,8 @@ describe('testnet: real nodes on 127.0.0.1', function () {
   it(`4 nodes with blockTime ${BLOCK_TIME_S} reach height ≥ 5 and agree on one tip hash`, async () => {
     let net: Testnet | undefined
     try {
-      net = await Testnet.create({ nodes: 4, blockTime: BLOCK_TIME_S, mutableRange: 6, seed: 'tau-ci-basic' })
-      net.start()
-      await net.waitHealthy({ timeoutMs: healthyTimeoutMs(BLOCK_TIME_S) })
+      net = await startNetwork('tau-ci-basic')
       const c = await net.waitConverged({ minHeight: 5, timeoutMs: blocksTimeoutMs(5, BLOCK_TIME_S) })
-      log({ converged: c })
       const views = await net.poll()
       for (const v of views) {
         expect(v.status?.chainId, v.name).to.equal(net.chainIdHex)
@@ -56,48 +84,64 @@ describe('testnet: real nodes on 127.0.0.1', function () {
       }
       expect(c.height).to.be.at.least(5)
       expect(c.tipId).to.match(/^[0-9a-f]{64}$/)
-      // More than one miner took part (varied powers, four keys).
-      const miners = net.nodes.filter(n => n.events.mined.length > 0).length
-      log({ minedPerNode: net.nodes.map(n => n.events.mined.length), votes: net.nodes.map(n => n.events.votes) })
-      expect(miners).to.be.at.least(1)
+      log({ converged: c, minedPerNode: net.nodes.map(n => n.events.mined.length), votingRounds: net.nodes.map(n => n.events.votes) })
+      // Every main-chain block was mined by one of these nodes and logged as such.
+      expect(net.nodes.reduce((a, n) => a + n.events.mined.length, 0)).to.be.at.least(c.height)
     } finally {
       await teardown(net)
     }
   })
 
-  it('kill and partition: nodes agree afterwards and no mined transaction is lost', async () => {
+  describe('kill and partition on one 4-node network', () => {
     let net: Testnet | undefined
-    try {
-      net = await Testnet.create({ nodes: 4, blockTime: BLOCK_TIME_S, mutableRange: 6, seed: 'tau-ci-scenarios' })
-      const ctx: ScenarioContext = { net, tx: new TxSender(net), report: log, txRate: 1, partitionMs: 30_000 }
-      net.start()
-      await net.waitHealthy({ timeoutMs: healthyTimeoutMs(BLOCK_TIME_S) })
-      await net.waitConverged({ minHeight: 1, timeoutMs: blocksTimeoutMs(1, BLOCK_TIME_S) })
+    let ctx: ScenarioContext
 
+    before(async () => {
+      net = await startNetwork('tau-ci-scenarios')
+      ctx = { net, tx: new TxSender(net), report: log, txRate: 1, partitionMs: 30_000 }
+      await net.waitConverged({ minHeight: 1, timeoutMs: blocksTimeoutMs(1, BLOCK_TIME_S) })
+    })
+
+    after(async () => { await teardown(net) })
+
+    it('kill: a SIGKILLed node restarts on its data dir and catches up; mined transfers stay mined', async () => {
+      // Two transfers, one through the node about to die, mined on every node before the kill.
+      const sent = await Promise.all([ctx.tx.send(0, 3, 'kill'), ctx.tx.send(3, 0, 'kill')])
+      expect(sent.every(s => s !== undefined), JSON.stringify(ctx.tx.rejected)).to.equal(true)
+      const ids = sent.map(s => s?.id ?? '')
+      await waitMined(ctx, ids)
       const k = await kill(ctx)
       log({ kill: { ok: k.ok, convergenceS: (k.convergenceMs ?? 0) / 1000, ...k.details } })
       expect(k.ok, k.error).to.equal(true)
       expect(k.details.heightAfter as number).to.be.at.least(k.details.othersHeightWhileDown as number)
-      expect(net.nodes[3].starts).to.equal(2)
+      expect(ctx.net.nodes[3].starts).to.equal(2)
+      // Mined on every node, the restarted one included (it reads them from its own store).
+      const check = await ctx.tx.check(ids)
+      expect(check.mined, `fates: ${JSON.stringify([...check.fates])}`).to.equal(ids.length)
+    })
 
+    it('partition: both sides mine, then all agree and no mined transaction is lost', async function () {
+      const missing = await partitionMissing(ctx.net)
+      if (missing !== undefined) {
+        console.log(`      SKIPPED: cannot partition: ${missing}; the node contract of docs/testnet.md needs it`)
+        this.skip()
+      }
       const p = await partition(ctx)
       log({ partition: { ok: p.ok, convergenceS: (p.convergenceMs ?? 0) / 1000, ...p.details } })
       expect(p.ok, p.error).to.equal(true)
       const minedDuring = p.details.minedDuring as number[]
       expect(minedDuring[0], 'group A mined while split').to.be.greaterThan(0)
       expect(minedDuring[1], 'group B mined while split').to.be.greaterThan(0)
-      const final = p.details.final as { lost: number, conflict: number, mined: number, pool: number, partlyMined: number }
+      expect(p.details.tipsDiverged, 'the two sides had different tips while split').to.equal(true)
+      const final = p.details.final as { lost: number, conflict: number }
       expect(p.details.transfers as number).to.be.greaterThan(0)
       expect(final.lost, `lost transfers: ${JSON.stringify(p.details.lostIds)}`).to.equal(0)
       expect(final.conflict).to.equal(0)
-
-      // Every transfer ever accepted is still known: mined on the common chain or back in a pool.
+      // Every transfer ever accepted (kill and partition) is still known: mined, or back in a pool.
       const all = await ctx.tx.check(ctx.tx.sent.map(s => s.id))
       expect(all.lost).to.equal(0)
-      const end = await net.waitConverged({ what: 'the final agreement' })
+      const end = await ctx.net.waitConverged({ what: 'the final agreement' })
       log({ final: end, transfers: { sent: ctx.tx.sent.length, mined: all.mined, partlyMined: all.partlyMined, pool: all.pool } })
-    } finally {
-      await teardown(net)
-    }
+    })
   })
 })
