@@ -1,0 +1,91 @@
+// End-to-end sync (issue: node performance 1–2): a serving node (mine: false) holds a built chain
+// of N blocks × 8 transfers; a fresh node bootstrapped to it on 127.0.0.1 starts with an empty data
+// dir, and we time from its 'node starting' log line to its 'imported block' line for the server's
+// tip. Bound: signature checks per second of the same data on one core (1 + 8 per block), measured
+// in this run. Growth: the same at several lengths, time and memory per block.
+// Knobs: NODE_BENCH_SYNC_BLOCKS (2000), NODE_BENCH_GROWTH ("500,2000,8000"; "" to skip),
+// NODE_BENCH_REPS (3), NODE_BENCH_CPU_PROF (a dir: profile the syncing node).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BenchRow, median, row } from './harness.js'
+import { BenchNode, timeMs } from './node/proc.js'
+import { type ServedChain, buildServedChain, verifyRate } from './node/servedChain.js'
+
+const TXS_PER_BLOCK = 8
+const SIGS_PER_BLOCK = 1 + TXS_PER_BLOCK
+const log = (s: string): void => { process.stderr.write(s + '\n') }
+const envInt = (k: string, d: number): number => { const v = Number(process.env[k]); return Number.isInteger(v) && v > 0 ? v : d }
+
+interface SyncSample { ms: number, rss: number, heap: number, cpuS: number }
+
+/** Timeout for one sync: generous (the slowest seen is ~25 blocks/s) but bounded. */
+const syncTimeoutMs = (blocks: number): number => 120_000 + blocks * 60
+
+async function syncOnce (served: ServedChain, bootstrap: string, work: string, rep: number): Promise<SyncSample> {
+  const dataDir = join(work, `fresh-${served.height}-${rep}`)
+  const fresh = new BenchNode({ dataDir, genesisFile: served.genesisFile, bootstrap, cpuProfDir: process.env.NODE_BENCH_CPU_PROF })
+  try {
+    const start = await fresh.waitLine(l => l.message === 'node starting', 60_000, 'fresh node start')
+    const done = await fresh.waitLine(l => l.message === 'imported block' && l.id === served.tipId, syncTimeoutMs(served.height), `sync to ${served.height}`)
+    const ms = timeMs(done) - timeMs(start)
+    const mem = await fresh.memory()
+    const cpuS = fresh.cpuSeconds()
+    log(`  sync ${served.height} blocks rep ${rep}: ${(ms / 1000).toFixed(2)} s, ${(served.height / ms * 1000).toFixed(0)} blocks/s, rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB`)
+    return { ms, rss: mem.rss, heap: mem.heapUsed, cpuS }
+  } finally {
+    await fresh.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function measure (blocks: number, reps: number, work: string): Promise<{ served: ServedChain, samples: SyncSample[], verifyPerS: number }> {
+  log(` building ${blocks} blocks × ${TXS_PER_BLOCK} txs`)
+  const served = await buildServedChain(join(work, `served-${blocks}`), blocks, TXS_PER_BLOCK, log)
+  const verifyPerS = median([0, 1, 2].map(() => verifyRate(served.path)))
+  const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
+  try {
+    const ep = await server.dhtEndpoint()
+    await server.waitLine(l => l.message === 'node ready', 60_000, 'server ready')
+    const samples: SyncSample[] = []
+    for (let r = 0; r < reps; r++) samples.push(await syncOnce(served, ep, work, r))
+    return { served, samples, verifyPerS }
+  } finally {
+    await server.stop()
+    rmSync(served.dir, { recursive: true, force: true })
+  }
+}
+
+export async function run (): Promise<BenchRow[]> {
+  const reps = envInt('NODE_BENCH_REPS', 3)
+  const main = envInt('NODE_BENCH_SYNC_BLOCKS', 2000)
+  const growth = (process.env.NODE_BENCH_GROWTH ?? '500,2000,8000').split(',').map(Number).filter(n => Number.isInteger(n) && n > 0)
+  const work = mkdtempSync(join(tmpdir(), 'tau-node-bench-'))
+  const rows: BenchRow[] = []
+  try {
+    const sizes = [...new Set([main, ...growth])].sort((a, b) => a - b)
+    const results = new Map<number, Awaited<ReturnType<typeof measure>>>()
+    for (const n of sizes) results.set(n, await measure(n, reps, work))
+
+    const m = results.get(main)!
+    const boundBlocks = m.verifyPerS / SIGS_PER_BLOCK
+    rows.push(row(`node.sync ${main}×${TXS_PER_BLOCK} blocks`, m.samples.map(s => main / s.ms * 1000), 'blocks/s',
+      { bound: boundBlocks, boundLabel: 'verify-bound', note: `${(m.verifyPerS).toFixed(0)} sig checks/s on one core ÷ ${SIGS_PER_BLOCK}; goal ratio ≥ 0.5` }))
+    rows.push(row(`node.sync ${main}×${TXS_PER_BLOCK} txs`, m.samples.map(s => m.served.txs / s.ms * 1000), 'txs/s',
+      { bound: boundBlocks * TXS_PER_BLOCK, boundLabel: 'verify-bound', note: 'from node start to the tip imported (incl. start-up vote)' }))
+    rows.push(row(`node.sync ${main} cpu`, m.samples.map(s => s.cpuS / (s.ms / 1000)), 'cores', { note: 'syncing node CPU time / wall time (incl. start-up)' }))
+
+    const base = growth.length > 0 ? results.get(growth[0]) : undefined
+    for (const n of growth) {
+      const g = results.get(n)!
+      const msPerBlock = g.samples.map(s => s.ms / n)
+      rows.push(row(`node.sync growth ${n} time`, msPerBlock, 'ms/block',
+        base !== undefined ? { bound: median(base.samples.map(s => s.ms / growth[0])), boundLabel: `@${growth[0]}`, note: 'goal ratio ≤ 1.2' } : {}))
+      rows.push(row(`node.sync growth ${n} rss`, g.samples.map(s => s.rss / 2 ** 20), 'MB', { note: `after sync; ${(median(g.samples.map(s => s.rss)) / n / 1024).toFixed(1)} kB/block` }))
+      rows.push(row(`node.sync growth ${n} heap`, g.samples.map(s => s.heap / 2 ** 20), 'MB', { note: `heapUsed after sync; ${(median(g.samples.map(s => s.heap)) / n / 1024).toFixed(1)} kB/block` }))
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+  return rows
+}

@@ -1,0 +1,104 @@
+// One bench node process: `tau-node start` with JSON logs, lines parsed as they come, waits on a
+// log predicate with a deadline, /proc figures (RSS, CPU ticks), heap through memProbe.mjs, and a
+// stop that signals only its own pid (SIGTERM, then SIGKILL after a grace period).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const REPO = resolve(here, '..', '..', '..')
+const CLK_TCK = 100
+
+export interface LogLine { message?: string, timestamp?: string, [k: string]: unknown }
+export interface NodeSpec { dataDir: string, genesisFile: string, keyFile?: string, bootstrap?: string, mine?: boolean, cpuProfDir?: string, logLevel?: string }
+
+export class BenchNode {
+  readonly pid: number
+  readonly lines: LogLine[] = []
+  private readonly child: ChildProcess
+  private readonly waiters = new Set<() => void>()
+  readonly exited: Promise<void>
+
+  constructor (readonly spec: NodeSpec) {
+    const nodeArgs = ['--import', join(here, 'memProbe.mjs')]
+    if (spec.cpuProfDir !== undefined) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', spec.cpuProfDir)
+    const args = ['start', '--data-dir', spec.dataDir, '--genesis', spec.genesisFile, '--dht-host', '127.0.0.1', '--dht-port', '0',
+      '--api-host', '127.0.0.1', '--api-port', '0', '--log-format', 'json', '--log-level', spec.logLevel ?? 'info', spec.mine === true ? '--mine' : '--no-mine']
+    if (spec.keyFile !== undefined) args.push('--key-file', spec.keyFile)
+    if (spec.bootstrap !== undefined) args.push('--bootstrap', spec.bootstrap)
+    this.child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin', 'tau-node.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.pid = this.child.pid ?? -1
+    this.exited = new Promise(res => this.child.once('exit', () => { res(); this.wake() }))
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream === null) continue
+      createInterface({ input: stream }).on('line', l => {
+        if (!l.startsWith('{')) return
+        try { this.lines.push(JSON.parse(l) as LogLine) } catch { return }
+        this.wake()
+      })
+    }
+  }
+
+  get running (): boolean { return this.child.exitCode === null && this.child.signalCode === null }
+
+  private wake (): void { for (const w of [...this.waiters]) w() }
+
+  /** The first log line (from index `from`) matching `pred`; throws after `timeoutMs` or if the process exits. */
+  async waitLine (pred: (l: LogLine) => boolean, timeoutMs: number, what: string, from = 0): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs
+    let i = from
+    for (;;) {
+      for (; i < this.lines.length; i++) if (pred(this.lines[i])) return this.lines[i]
+      if (!this.running) throw new Error(`node ${this.pid} exited while waiting for ${what}; last lines:\n${this.tail()}`)
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; last lines:\n${this.tail()}`)
+      await new Promise<void>(res => {
+        const t = setTimeout(done, Math.min(left, 1000))
+        function done (): void { clearTimeout(t); res() }
+        this.waiters.add(done)
+        setTimeout(() => this.waiters.delete(done), Math.min(left, 1000) + 1)
+      })
+    }
+  }
+
+  tail (n = 8): string { return this.lines.slice(-n).map(l => JSON.stringify(l).slice(0, 300)).join('\n') }
+
+  /** DHT endpoint from the 'node starting' line. */
+  async dhtEndpoint (timeoutMs = 60_000): Promise<string> {
+    const l = await this.waitLine(x => x.message === 'node starting', timeoutMs, 'node starting')
+    return String(l.dht)
+  }
+
+  /** Resident set size in bytes (VmRSS). */
+  rssBytes (): number {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))
+    return m === null ? NaN : Number(m[1]) * 1024
+  }
+
+  /** User + system CPU seconds so far. */
+  cpuSeconds (): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK
+  }
+
+  /** process.memoryUsage() of the node, through memProbe.mjs. */
+  async memory (): Promise<{ rss: number, heapUsed: number }> {
+    const from = this.lines.length
+    this.child.kill('SIGUSR2')
+    const l = await this.waitLine(x => x.message === 'bench memory', 10_000, 'memory probe', from)
+    return { rss: Number(l.rss), heapUsed: Number(l.heapUsed) }
+  }
+
+  async stop (graceMs = 15_000): Promise<void> {
+    if (!this.running) return
+    this.child.kill('SIGTERM')
+    const t = setTimeout(() => { if (this.running) this.child.kill('SIGKILL') }, graceMs)
+    await this.exited
+    clearTimeout(t)
+  }
+}
+
+export const timeMs = (l: LogLine): number => Date.parse(String(l.timestamp))
