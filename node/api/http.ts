@@ -24,6 +24,8 @@ export interface ApiResponse {
   status?: number
   body?: unknown
   headers?: Record<string, string>
+  /** A text body sent as is (set content-type in headers); replaces `body`. */
+  raw?: string
   /** Take over the response (server-sent events); the router writes nothing. */
   stream?: (res: ServerResponse) => void
 }
@@ -60,6 +62,11 @@ export class Router {
   }
 }
 
+function parseUrl (url: string): URL {
+  if (!url.startsWith('/')) throw new ApiError(400, 'BAD_URL', 'the request target must be an absolute path')
+  try { return new URL(url, 'http://localhost') } catch { throw new ApiError(400, 'BAD_URL', 'malformed URL') }
+}
+
 function safeDecode (s: string): string {
   try { return decodeURIComponent(s) } catch { throw new ApiError(400, 'BAD_PATH', 'malformed percent-encoding in the path') }
 }
@@ -92,6 +99,13 @@ export function createApiServer (router: Router, log: Logger): Server {
   const server = createServer((req, res) => {
     void handle(router, req, res, log)
   })
+  // Requests node:http refuses before routing (bad characters, malformed headers) still get a coded JSON error.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) { socket.destroy(); return }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+    const body = JSON.stringify(tooLarge ? { code: 'HEADERS_TOO_LARGE', message: 'request headers too large' } : { code: 'BAD_REQUEST', message: 'malformed HTTP request' })
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`)
+  })
   server.headersTimeout = 10_000
   server.requestTimeout = 30_000
   server.keepAliveTimeout = 5_000
@@ -102,7 +116,7 @@ async function handle (router: Router, req: IncomingMessage, res: ServerResponse
   try {
     const url = req.url ?? '/'
     if (url.length > MAX_URL_CHARS) throw new ApiError(414, 'URL_TOO_LONG', `URL over ${MAX_URL_CHARS} characters`)
-    const u = new URL(url, 'http://localhost')
+    const u = parseUrl(url)
     const method = req.method ?? 'GET'
     const m = router.match(method, u.pathname)
     if (m === undefined) throw new ApiError(404, 'NOT_FOUND', `no route ${u.pathname}`)
@@ -110,10 +124,18 @@ async function handle (router: Router, req: IncomingMessage, res: ServerResponse
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : undefined
     const out = await m.route.handler({ method, path: u.pathname, params: m.params, query: u.searchParams, body, raw: req })
     if (out.stream) { out.stream(res); return }
+    if (out.raw !== undefined) {
+      res.writeHead(out.status ?? 200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(out.raw), ...out.headers })
+      res.end(out.raw)
+      return
+    }
     send(res, out.status ?? 200, out.body ?? {}, out.headers)
   } catch (e) {
     if (e instanceof ApiError) {
-      send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store' })
+      // An unread oversize body would have to be drained to reuse the connection: close it instead.
+      const close: Record<string, string> = e.status === 413 ? { connection: 'close' } : {}
+      if (res.headersSent) { res.destroy(); return }
+      send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store', ...close })
     } else {
       log.error('API handler failed', { err: (e as Error).stack ?? String(e), url: req.url })
       if (!res.headersSent) send(res, 500, { code: 'INTERNAL', message: 'internal error' })

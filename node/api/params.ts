@@ -23,3 +23,10 @@ export function intParam (v: string | null | undefined, name: string, min: numbe
 export function isLoopback (addr: string | undefined): boolean {
   return addr !== undefined && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'))
 }
+
+/** A boolean query flag: absent, 0/false or 1/true. */
+export function flagParam (v: string | null, name: string): boolean {
+  if (v === null || v === '' || v === '0' || v === 'false') return false
+  if (v === '1' || v === 'true') return true
+  throw new ApiError(400, 'BAD_PARAM', `${name} must be 0, 1, true or false`)
+}

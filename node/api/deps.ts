@@ -1,0 +1,20 @@
+// What the route files share: the node, the tx locator and the live-event hub.
+import type { TauNode } from '../node.js'
+import type { EventHub } from './events.js'
+import type { TxIndex } from './txIndex.js'
+
+export interface ApiDeps {
+  node: TauNode
+  txIndex: TxIndex
+  hub: EventHub
+}
+
+/**
+ * Deep enough to be final: at or below the consensus point, or more than 3·M blocks under the
+ * tip (a deeper fork is refused with a warning, PROTOCOL §6). Only final answers that name a
+ * main-chain position are cached as immutable.
+ */
+export function isFinal (node: TauNode, n: number): boolean {
+  const { chain, genesis } = node.ctx
+  return n <= chain.consensusPoint().n || chain.tip().n - n > 3 * genesis.config.mutableRange
+}

@@ -1,0 +1,19 @@
+// GET /events: the live stream (see ../events.ts). `?types=block,tx` narrows it.
+import { ApiError, type Router } from '../http.js'
+import type { ApiDeps } from '../deps.js'
+import { SSE_EVENT_TYPES, type SseEventType } from '../events.js'
+
+export function addEventRoutes (router: Router, { hub }: ApiDeps): void {
+  router.add('GET', '/events', req => {
+    const q = req.query.get('types')
+    let types: Set<SseEventType> = new Set(SSE_EVENT_TYPES)
+    if (q !== null && q !== '') {
+      const asked = q.split(',')
+      const bad = asked.find(t => !(SSE_EVENT_TYPES as readonly string[]).includes(t))
+      if (bad !== undefined || asked.length > SSE_EVENT_TYPES.length) throw new ApiError(400, 'BAD_PARAM', `types must be a comma-separated subset of ${SSE_EVENT_TYPES.join(',')}`)
+      types = new Set(asked as SseEventType[])
+    }
+    if (hub.full) throw new ApiError(503, 'TOO_MANY_STREAMS', 'too many event streams open; retry later')
+    return { stream: res => { hub.attach(res, types) } }
+  })
+}
