@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ChainError } from '../chain/errors.js'
+import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
+
+export type { Endpoint }
 
 export type LogFormat = 'json' | 'pretty'
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
 
-export interface Endpoint { host: string, port: number }
 
 export interface NodeConfig {
   dataDir: string
@@ -66,10 +68,12 @@ const oneOf = <T extends string>(name: string, values: readonly T[]) => (v: unkn
   return v as T
 }
 
-export function parseEndpoint (s: string, what = 'endpoint'): Endpoint {
-  const m = /^([0-9A-Za-z.-]+):(\d{1,5})$/.exec(s.trim())
-  if (m === null || Number(m[2]) > 65535) throw new ChainError('CONFIG_BAD_VALUE', `${what} "${s}" must be host:port`)
-  return { host: m[1], port: Number(m[2]) }
+function endpointOf (s: string, what: string): Endpoint {
+  try {
+    return parseEndpoint(s)
+  } catch (e) {
+    throw new ChainError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
+  }
 }
 
 const endpoints = (name: string) => (v: unknown, from: string): Endpoint[] => {
@@ -77,7 +81,7 @@ const endpoints = (name: string) => (v: unknown, from: string): Endpoint[] => {
   if (list === null || list.length > 64) throw bad(name, from, 'must be a list of at most 64 host:port entries')
   return list.map(x => {
     if (typeof x !== 'string') throw bad(name, from, 'entries must be host:port strings')
-    return parseEndpoint(x, `${name} entry`)
+    return endpointOf(x, `${name} entry`)
   })
 }
 const devKeyIndex = (v: unknown, from: string): number => {

@@ -1,0 +1,73 @@
+// Operations of a real node process started through the CLI: a clean stop on SIGTERM (exit 0), the
+// data-dir lock, a data dir from another genesis, and help text. Ports are chosen by the OS.
+import { expect } from 'chai'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildGenesis, genesisToJson, loadGenesisFile } from '../../chain/genesis.js'
+import { makeTmpDir, removeDir } from '../helpers/tmp.js'
+import { waitFor } from '../helpers/wait.js'
+
+const BIN = join(process.cwd(), 'bin', 'tau-node.js')
+
+interface Proc { child: ChildProcess, out: string[], exit: Promise<{ code: number | null, signal: NodeJS.Signals | null }> }
+
+function startNode (dataDir: string, extra: string[] = []): Proc {
+  const child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir, '--dht-port', '0', '--api-port', '0', '--no-mine', '--log-format', 'json', '--dev-key', '1', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const out: string[] = []
+  child.stdout?.on('data', (b: Buffer) => out.push(...b.toString().split('\n').filter(Boolean)))
+  child.stderr?.on('data', (b: Buffer) => out.push(...b.toString().split('\n').filter(Boolean)))
+  const exit = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.once('exit', (code, signal) => resolve({ code, signal })))
+  return { child, out, exit }
+}
+
+const logged = (p: Proc, message: string): boolean => p.out.some(l => l.includes(`"message":"${message}"`))
+
+describe('node operations (real processes)', function () {
+  this.timeout(60_000)
+  let dir: string
+  const procs: Proc[] = []
+  beforeEach(() => { dir = makeTmpDir() })
+  afterEach(async () => {
+    for (const p of procs.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exit }
+    removeDir(dir)
+  })
+
+  it('stops cleanly on SIGTERM with exit 0, and refuses a second node on the same data dir', async () => {
+    const a = startNode(dir)
+    procs.push(a)
+    await waitFor(() => logged(a, 'node ready'), { timeoutMs: 30_000, what: 'node ready', describe: () => a.out.join('\n') })
+    const b = startNode(dir)
+    procs.push(b)
+    const bExit = await b.exit
+    expect(bExit.code).to.equal(1)
+    expect(b.out.join('\n')).to.contain('NODE_LOCKED')
+    a.child.kill('SIGTERM')
+    const aExit = await a.exit
+    expect(aExit.code).to.equal(0)
+    expect(logged(a, 'node stopped')).to.equal(true)
+  })
+
+  it('refuses a data dir created with another genesis, with a clear error', async () => {
+    const a = startNode(dir)
+    procs.push(a)
+    await waitFor(() => logged(a, 'node ready'), { timeoutMs: 30_000, what: 'node ready', describe: () => a.out.join('\n') })
+    a.child.kill('SIGTERM')
+    expect((await a.exit).code).to.equal(0)
+    const other = join(dir, 'other-genesis.json')
+    const cfg = loadGenesisFile('genesis.json').config
+    writeFileSync(other, JSON.stringify(genesisToJson(buildGenesis({ ...cfg, name: 'another-net' }).config)))
+    const b = startNode(dir, ['--genesis', other])
+    procs.push(b)
+    expect((await b.exit).code).to.equal(1)
+    expect(b.out.join('\n')).to.contain('STORE_WRONG_GENESIS')
+  })
+
+  it('documents every start option in --help', () => {
+    const r = spawnSync(process.execPath, [BIN, 'start', '--help'], { encoding: 'utf8', timeout: 30_000 })
+    expect(r.status).to.equal(0)
+    for (const f of ['--data-dir', '--genesis', '--key-file', '--dht-host', '--dht-port', '--bootstrap', '--api-host', '--api-port', '--no-mine', '--log-level', '--log-format', '--config', 'TAU_']) {
+      expect(r.stdout).to.contain(f)
+    }
+  })
+})
