@@ -69,6 +69,8 @@ export interface Convergence { tipId: string, height: number, tookMs: number }
 
 export class Testnet {
   readonly nodes: TestnetNode[] = []
+  /** Every SIGKILL the tool sent: a node's pool lives in memory and dies with it. */
+  readonly kills: Array<{ index: number, atMs: number }> = []
   readonly startedAtMs = Date.now()
   private stopped = false
   private readonly ownsDir: boolean
@@ -282,6 +284,7 @@ export class Testnet {
     const n = this.nodeAt(index)
     if (n.proc === undefined) return undefined
     n.wanted = false
+    this.kills.push({ index, atMs: Date.now() })
     return await n.proc.kill(KILL_WAIT_MS)
   }
 

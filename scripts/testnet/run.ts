@@ -7,7 +7,7 @@ import type { Reporter } from './output.js'
 import { SEQUENTIAL_SCENARIOS, type ScenarioContext, type ScenarioResult, TxLoad } from './scenarios/index.js'
 import { partitionMs } from './scenarios/partition.js'
 import { type Summary, buildSummary } from './summary.js'
-import { TxSender } from './txSender.js'
+import { type TxCheck, TxSender } from './txSender.js'
 import { AbortedError, pollUntil, sleep } from './wait.js'
 
 export type RunOptions = Omit<TestnetArgs, 'help' | 'json'> & {
@@ -38,7 +38,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
   let final: { tipId: string, height: number } | undefined
   let error: string | undefined
   let interrupted = false
-  let txMined: number | undefined
+  let txCheck: TxCheck | undefined
   let ticking = true
   let ticker: Promise<void> | undefined
   let load: TxLoad | undefined
@@ -92,7 +92,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
     const f = await net.waitConverged({ minHeight: o.blocks ?? 0, what: 'the final agreement on one tip hash' })
     final = { tipId: f.tipId, height: f.height }
     report({ phase: 'converged', height: f.height, tip: f.tipId })
-    if (tx.sent.length > 0) txMined = (await tx.check(tx.sent.map(s => s.id))).mined
+    if (tx.sent.length > 0) txCheck = await tx.check(tx.sent.map(s => s.id))
     const failed = results.filter(r => !r.ok)
     if (failed.length > 0) error = failed.map(r => `${r.name}: ${r.error ?? 'failed'}`).join('; ')
   } catch (e) {
@@ -112,7 +112,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
   const stops = await net.stop()
   const ok = error === undefined
   const kept = o.keep || (!ok && !interrupted)
-  const summary = buildSummary({ net, tx, results, final, ok, error, kept, txMined, stops })
+  const summary = buildSummary({ net, tx, results, final, ok, error, kept, txCheck, stops })
   if (!kept) net.removeDir()
   return { summary, interrupted }
 }

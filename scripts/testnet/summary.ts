@@ -3,7 +3,7 @@
 import type { Testnet } from './network.js'
 import type { ScenarioResult } from './scenarios/types.js'
 import { blockIntervalsS, mainChainFromLogs, mean, percentile, round } from './stats.js'
-import type { TxSender } from './txSender.js'
+import type { TxCheck, TxSender } from './txSender.js'
 
 export interface NodeSummary {
   name: string
@@ -37,7 +37,8 @@ export interface Summary {
   reorgs: { count: number, depths: number[], maxDepth: number | null }
   votingRounds: number
   scenarios: Array<{ name: string, ok: boolean, convergenceS: number | null, error?: string, details: Record<string, unknown> }>
-  tx: { sent: number, accepted: number, rejected: number, mined: number | null }
+  /** Fates of every accepted transfer at the end (see TxFate); null when no final check ran. */
+  tx: { sent: number, accepted: number, rejected: number, rejectedByCode: Record<string, number>, mined: number | null, fates: Record<string, number> | null }
   perNode: NodeSummary[]
 }
 
@@ -49,8 +50,8 @@ export interface SummaryInput {
   ok: boolean
   error?: string
   kept: boolean
-  /** Mined count of every sent transaction, when a final check ran. */
-  txMined?: number
+  /** The final check of every accepted transaction, when one ran. */
+  txCheck?: TxCheck
   stops?: Array<{ name: string, code: number | null, signal: NodeJS.Signals | null, forced: boolean }>
 }
 
@@ -91,7 +92,11 @@ export function buildSummary (s: SummaryInput): Summary {
       sent: s.tx.sent.length + s.tx.rejected.length,
       accepted: s.tx.sent.length,
       rejected: s.tx.rejected.length,
-      mined: s.txMined ?? null
+      rejectedByCode: s.tx.rejectionCodes(),
+      mined: s.txCheck?.mined ?? null,
+      fates: s.txCheck === undefined
+        ? null
+        : { mined: s.txCheck.mined, partlyMined: s.txCheck.partlyMined, pool: s.txCheck.pool, replaced: s.txCheck.replaced, dropped: s.txCheck.dropped, lost: s.txCheck.lost, conflict: s.txCheck.conflict }
     },
     perNode: net.nodes.map(n => {
       const r = n.resources.totals(now)
@@ -123,7 +128,9 @@ export function formatSummary (s: Summary): string {
   lines.push(`blocks: ${dash(s.blocks.mainChain)} on the main chain, ${s.blocks.minedTotal} mined in all, ${dash(s.blocks.offMainChain)} off the main chain`)
   lines.push(`block interval: mean ${dash(s.blockInterval.meanS)} s, p95 ${dash(s.blockInterval.p95S)} s (${s.blockInterval.samples} intervals, ${s.blockInterval.method})`)
   lines.push(`reorgs: ${s.reorgs.count}${s.reorgs.count > 0 ? `, depths ${s.reorgs.depths.join(' ')}, max ${dash(s.reorgs.maxDepth)}` : ''}; voting rounds: ${s.votingRounds}`)
-  lines.push(`transactions: ${s.tx.sent} sent, ${s.tx.accepted} accepted, ${s.tx.rejected} rejected, ${dash(s.tx.mined)} mined`)
+  const fates = s.tx.fates === null ? '' : ' (' + Object.entries(s.tx.fates).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') + ')'
+  const codes = Object.keys(s.tx.rejectedByCode).length === 0 ? '' : ` ${JSON.stringify(s.tx.rejectedByCode)}`
+  lines.push(`transactions: ${s.tx.sent} sent, ${s.tx.accepted} accepted, ${s.tx.rejected} rejected${codes}, ${dash(s.tx.mined)} mined${fates}`)
   if (s.scenarios.length > 0) {
     lines.push('scenarios:')
     for (const r of s.scenarios) {

@@ -1,11 +1,13 @@
 // Signed transfers between the testnet's node accounts, sent through the REST API (POST /tx), and the
 // later check of where each one ended up (GET /tx/<id> on every running node).
-// Nonces are kept per sender and each sender's sends are serialised, so a failed send never leaves a gap.
+// Nonces are kept per sender and each sender's sends are serialised. The sender heals its own nonce
+// gaps: after a rejection that says the nonce is behind, or after the node that held its pending
+// transfers was SIGKILLed (pools live in memory), it re-reads the account nonce.
 import { createTransfer, encodeTx, txId } from '../../chain/tx.js'
 import { toHex } from '../../chain/hex.js'
+import { ApiError, type TxStatus } from './api.js'
 import { TESTNET_MIN_FEE, TX_QUERY_CONCURRENCY } from './constants.js'
 import type { Testnet, TestnetNode } from './network.js'
-import type { TxStatus } from './api.js'
 
 export interface SentTx {
   id: string
@@ -18,28 +20,37 @@ export interface SentTx {
   tag: string
 }
 
-export interface TxRejection { from: number, via: number, atMs: number, tag: string, error: string }
+export interface TxRejection { from: number, via: number, atMs: number, tag: string, code: string, error: string }
 
-export type TxFate = 'mined' | 'partly-mined' | 'pool' | 'lost' | 'conflict'
+/**
+ * mined: in the same block on every running node · partly-mined: on some nodes, not yet on others ·
+ * pool: in some node's pool only · replaced: unknown, but the sender's nonce moved past it (another
+ * transfer of ours with that nonce was mined) · dropped: unknown, and the only node that held it was
+ * SIGKILLed before it spread · lost: unknown with none of those explanations · conflict: different blocks.
+ */
+export type TxFate = 'mined' | 'partly-mined' | 'pool' | 'replaced' | 'dropped' | 'lost' | 'conflict'
 
 export interface TxCheck {
-  /** Mined in the same block on every running node. */
   mined: number
-  /** Mined on some nodes, pool or unknown on others (the network is still moving). */
   partlyMined: number
-  /** Not mined anywhere but in some node's pool. */
   pool: number
-  /** No running node knows it. */
+  replaced: number
+  dropped: number
   lost: number
-  /** Nodes name different blocks for it. */
   conflict: number
   fates: Map<string, TxFate>
 }
+
+/** Rejections after which the account nonce is read again (our view of the nonce is wrong). */
+const RESYNC_CODES = new Set(['POOL_NONCE_TOO_LOW', 'POOL_NONCE_TOO_HIGH', 'TX_ALREADY_MINED', 'TX_BAD_NONCE'])
+/** Rejections meaning that nonce is already taken in the pool by one of ours: move past it. */
+const TAKEN_CODES = new Set(['POOL_DUPLICATE', 'POOL_REPLACEMENT_FEE_TOO_LOW'])
 
 export class TxSender {
   readonly sent: SentTx[] = []
   readonly rejected: TxRejection[] = []
   private readonly nextNonce = new Map<number, number>()
+  private readonly lastSend = new Map<number, { via: number, atMs: number }>()
   private readonly queue = new Map<number, Promise<unknown>>()
   private counter = 0
 
@@ -60,13 +71,20 @@ export class TxSender {
     return next
   }
 
+  private killedSince (index: number, sinceMs: number): boolean {
+    return this.net.kills.some(k => k.index === index && k.atMs >= sinceMs)
+  }
+
   private async sendNow (from: number, to: number, tag: string, viaIndex?: number): Promise<SentTx | undefined> {
     const atMs = Date.now()
     const via = viaIndex === undefined ? this.viaFor(from) : this.net.nodes[viaIndex]
-    if (via === undefined) { this.rejected.push({ from, via: -1, atMs, tag, error: 'no running node' }); return undefined }
+    if (via === undefined) { this.rejected.push({ from, via: -1, atMs, tag, code: 'NO_NODE', error: 'no running node' }); return undefined }
     const sender = this.net.nodeAt(from)
+    const last = this.lastSend.get(from)
+    // The node holding our pending transfers died with its pool: fill the gap from the account nonce.
+    if (last !== undefined && this.killedSince(last.via, last.atMs)) this.nextNonce.delete(from)
+    let nonce = this.nextNonce.get(from)
     try {
-      let nonce = this.nextNonce.get(from)
       if (nonce === undefined) {
         const acc = await via.api.account(sender.pubkey)
         nonce = (acc?.nonce ?? 0) + 1
@@ -84,13 +102,16 @@ export class TxSender {
       const answered = await via.api.submitTx(toHex(encodeTx(tx)))
       if (answered !== id) throw new Error(`node answered tx id ${answered}, expected ${id}`)
       this.nextNonce.set(from, nonce + 1)
+      this.lastSend.set(from, { via: via.index, atMs })
       const s: SentTx = { id, from, to, via: via.index, nonce, atMs, tag }
       this.sent.push(s)
       return s
     } catch (e) {
-      // The nonce was not used; re-read it next time in case the node's view moved (restart, reorg).
-      this.nextNonce.delete(from)
-      this.rejected.push({ from, via: via.index, atMs, tag, error: (e as Error).message })
+      const code = e instanceof ApiError ? e.code ?? `HTTP_${e.status}` : 'NETWORK'
+      if (RESYNC_CODES.has(code)) this.nextNonce.delete(from)
+      else if (TAKEN_CODES.has(code) && nonce !== undefined) this.nextNonce.set(from, nonce + 1)
+      // Otherwise (timeouts, a node going down, a full pool) the nonce was not used: try it again next time.
+      this.rejected.push({ from, via: via.index, atMs, tag, code, error: (e as Error).message })
       return undefined
     }
   }
@@ -103,18 +124,31 @@ export class TxSender {
   /** Where each transaction is now, asked of every running node (bounded concurrency). */
   async check (ids: string[]): Promise<TxCheck> {
     const nodes = this.net.running
-    const out: TxCheck = { mined: 0, partlyMined: 0, pool: 0, lost: 0, conflict: 0, fates: new Map() }
+    const out: TxCheck = { mined: 0, partlyMined: 0, pool: 0, replaced: 0, dropped: 0, lost: 0, conflict: 0, fates: new Map() }
+    const byId = new Map(this.sent.map(s => [s.id, s]))
+    const accountNonce = new Map<number, number | undefined>()
+    const nonceOf = async (from: number): Promise<number | undefined> => {
+      if (!accountNonce.has(from)) {
+        const n = nodes[0] === undefined ? undefined : await nodes[0].api.account(this.net.nodeAt(from).pubkey).then(a => a?.nonce, () => undefined)
+        accountNonce.set(from, n)
+      }
+      return accountNonce.get(from)
+    }
     let next = 0
     const worker = async (): Promise<void> => {
       for (;;) {
         const i = next++
         if (i >= ids.length) return
         const answers = await Promise.all(nodes.map(async n => { try { return await n.api.tx(ids[i]) } catch { return undefined } }))
-        const fate = txFate(answers)
+        let fate: TxFate = txFate(answers)
+        const s = byId.get(ids[i])
+        if (fate === 'lost' && s !== undefined) fate = explainUnknown(s, await nonceOf(s.from), this.killedSince(s.via, s.atMs))
         out.fates.set(ids[i], fate)
         if (fate === 'mined') out.mined++
         else if (fate === 'partly-mined') out.partlyMined++
         else if (fate === 'pool') out.pool++
+        else if (fate === 'replaced') out.replaced++
+        else if (fate === 'dropped') out.dropped++
         else if (fate === 'lost') out.lost++
         else out.conflict++
       }
@@ -122,10 +156,23 @@ export class TxSender {
     await Promise.all(Array.from({ length: TX_QUERY_CONCURRENCY }, worker))
     return out
   }
+
+  /** How many rejections of each code (for the summary). */
+  rejectionCodes (tag?: string): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const r of this.rejected) if (tag === undefined || r.tag === tag) out[r.code] = (out[r.code] ?? 0) + 1
+    return out
+  }
+}
+
+/** Why no node knows a transfer we sent: its nonce was used by another one, its node died, or lost. */
+export function explainUnknown (s: SentTx, accountNonce: number | undefined, viaKilledAfterSend: boolean): 'replaced' | 'dropped' | 'lost' {
+  if (accountNonce !== undefined && accountNonce >= s.nonce) return 'replaced'
+  return viaKilledAfterSend ? 'dropped' : 'lost'
 }
 
 /** Classifies one transaction from every node's answer (undefined: the node does not know it). */
-export function txFate (answers: ReadonlyArray<TxStatus | undefined>): TxFate {
+export function txFate (answers: ReadonlyArray<TxStatus | undefined>): 'mined' | 'partly-mined' | 'pool' | 'lost' | 'conflict' {
   const mined = answers.filter(a => a?.status === 'mined')
   const blocks = new Set(mined.map(a => a?.blockId))
   if (blocks.size > 1) return 'conflict'

@@ -19,7 +19,7 @@ export function splitInTwo (indices: readonly number[]): [number[], number[]] {
 
 const minedBy = (net: Testnet, group: number[]): number => group.reduce((s, i) => s + net.nodeAt(i).events.mined.length, 0)
 const counts = (c: TxCheck): Record<string, number> =>
-  ({ mined: c.mined, partlyMined: c.partlyMined, pool: c.pool, lost: c.lost, conflict: c.conflict })
+  ({ mined: c.mined, partlyMined: c.partlyMined, pool: c.pool, replaced: c.replaced, dropped: c.dropped, lost: c.lost, conflict: c.conflict })
 
 export async function partition (ctx: ScenarioContext): Promise<ScenarioResult> {
   const { net, tx } = ctx

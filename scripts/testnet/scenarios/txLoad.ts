@@ -75,11 +75,14 @@ export class TxLoad {
         mined: check.mined,
         partlyMined: check.partlyMined,
         pool: check.pool,
+        replaced: check.replaced,
+        dropped: check.dropped,
         lost: check.lost,
         conflict: check.conflict,
         durationS: Math.round(durationS),
         minedPerS: durationS > 0 ? Math.round(100 * check.mined / durationS) / 100 : null,
-        lastRejection: rejected.at(-1)?.error ?? null
+        rejectedByCode: tx.rejectionCodes('tx-load'),
+        lostIds: this.ids.filter(id => check.fates.get(id) === 'lost').slice(0, 5)
       },
       ...(check.lost > 0 || check.conflict > 0 ? { error: `${check.lost} transfers lost, ${check.conflict} in conflicting blocks` } : {})
     }

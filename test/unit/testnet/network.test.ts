@@ -83,7 +83,7 @@ describe('testnet plumbing (stand-in nodes)', function () {
     const s = buildSummary({ net, tx, results: [], final: { tipId: c1.tipId, height: c1.height }, ok: true, kept: false, stops })
     expect(s.perNode.map(n => n.starts)).to.deep.equal([1, 2, 2])
     expect(s.votingRounds).to.equal(5)
-    expect(s.tx).to.deep.equal({ sent: 2, accepted: 2, rejected: 0, mined: null })
+    expect(s.tx).to.deep.equal({ sent: 2, accepted: 2, rejected: 0, rejectedByCode: {}, mined: null, fates: null })
     expect(s.perNode.every(n => n.peakRssMb > 0 && n.exit === 'code 0')).to.equal(true)
     expect(formatSummary(s)).to.contain('testnet PASSED: 3 nodes')
   })
