@@ -66,8 +66,6 @@ export type VoteResult =
   | { kind: 'reorged', consensusPoint: { id: Uint8Array, n: number }, tip: TipInfo, depth: number }
   /** The block is not stored: the chain remembers it and adopts the branch that brings it (sync it). */
   | { kind: 'unknown' }
-  /** @deprecated never returned since a stored side point is adopted directly; kept so existing callers compile. */
-  | { kind: 'no-candidate' }
 
 export interface ReorgEvent {
   depth: number

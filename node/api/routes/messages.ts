@@ -7,22 +7,15 @@ import { toHex } from '../../../chain/hex.js'
 import type { TauNode } from '../../node.js'
 import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, MAX_TEXT_BYTES } from '../../messaging/constants.js'
 import { viewOf } from '../../messaging/view.js'
-import { ApiError, type ApiRequest, type Router } from '../http.js'
-import { hexParam, intParam, isLoopback } from '../params.js'
-import { tokenMatches } from '../token.js'
+import { ApiError, type Router } from '../http.js'
+import { hexParam, intParam } from '../params.js'
+import { requireAdmin } from '../admin.js'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
-function requireAdminToken (node: TauNode, req: ApiRequest): void {
-  if (!isLoopback(req.raw.socket.remoteAddress)) throw new ApiError(403, 'ADMIN_LOOPBACK_ONLY', 'admin routes answer loopback clients only')
-  const auth = req.raw.headers.authorization
-  const token = auth?.startsWith('Bearer ') === true ? auth.slice(7).trim() : undefined
-  if (!tokenMatches(token, node.adminToken)) throw new ApiError(401, 'ADMIN_TOKEN_REQUIRED', 'missing or wrong admin token (see <data-dir>/admin-token)')
-}
-
 export function addMessageRoutes (router: Router, node: TauNode): void {
   router.add('POST', '/messages', async req => {
-    requireAdminToken(node, req)
+    requireAdmin(node, req)
     const b = req.body as { text?: unknown, to?: unknown, encrypt?: unknown } | undefined
     if (typeof b !== 'object' || b === null || typeof b.text !== 'string') {
       throw new ApiError(400, 'BAD_MESSAGE', 'body must be {"text": string, "to"?: hex key, "encrypt"?: boolean}')
