@@ -45,6 +45,16 @@ export const start: Command = {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      // A bug must not leave a half-stopped node: log it with its stack, close the store and DHT
+      // cleanly (every commit is atomic, so nothing is lost), and exit non-zero for the supervisor.
+      const onFatal = (kind: string) => (e: unknown): void => {
+        log.error(`fatal: ${kind}`, { err: e instanceof Error ? e.stack ?? e.message : String(e) })
+        const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS)
+        force.unref()
+        node.stop().finally(() => resolve(1))
+      }
+      process.on('uncaughtException', onFatal('uncaught exception'))
+      process.on('unhandledRejection', onFatal('unhandled rejection'))
     })
   }
 }
