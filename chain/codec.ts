@@ -60,14 +60,9 @@ function fromValue (f: Field, v: BValue, path: string): unknown {
   switch (f.kind) {
     case 'int':
       if (typeof v !== 'number') throw wrongType(path, 'an integer', v)
-      if (v < (f.min ?? 0) || v > (f.max ?? MAX_SAFE_INT)) {
-        throw new CodecError('CODEC_INT_RANGE', `${path} = ${v} is outside [${f.min ?? 0}, ${f.max ?? MAX_SAFE_INT}]`)
-      }
-      return v
+      return checkInt(f, v, path)
     case 'bytes':
-      if (!(v instanceof Uint8Array)) throw wrongType(path, 'a byte string', v)
-      checkLength(f, v.length, path)
-      return v
+      return checkBytes(f, v, path)
     case 'big':
       if (!(v instanceof Uint8Array)) throw wrongType(path, 'a big-endian byte string', v)
       if (v.length > MAX_BIGINT_BYTES) throw new CodecError('CODEC_BAD_LENGTH', `${path} is over ${MAX_BIGINT_BYTES} bytes`)
@@ -105,9 +100,21 @@ function fromValue (f: Field, v: BValue, path: string): unknown {
   }
 }
 
-function checkLength (f: { len?: number, max?: number }, n: number, path: string): void {
+/** The range check shared by decoding and encoding. */
+function checkInt (f: { min?: number, max?: number }, v: number, path: string): number {
+  if (v < (f.min ?? 0) || v > (f.max ?? MAX_SAFE_INT)) {
+    throw new CodecError('CODEC_INT_RANGE', `${path} = ${v} is outside [${f.min ?? 0}, ${f.max ?? MAX_SAFE_INT}]`)
+  }
+  return v
+}
+
+/** The type and length check shared by decoding and encoding. */
+function checkBytes (f: { len?: number, max?: number }, v: unknown, path: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw wrongType(path, 'a byte string', v)
+  const n = v.length
   if (f.len !== undefined && n !== f.len) throw new CodecError('CODEC_BAD_LENGTH', `${path} must be ${f.len} bytes, got ${n}`)
   if (f.max !== undefined && n > f.max) throw new CodecError('CODEC_BAD_LENGTH', `${path} must be at most ${f.max} bytes, got ${n}`)
+  return v
 }
 
 function wrongType (path: string, want: string, got: unknown): CodecError {
@@ -134,14 +141,9 @@ function toValue (f: Field, v: unknown, path: string, omit?: string): BValue {
       if (typeof v === 'bigint') throw new CodecError('CODEC_BIGINT', `${path} is a BigInt where an integer belongs`)
       if (typeof v !== 'number') throw wrongType(path, 'an integer', v)
       if (!Number.isInteger(v)) throw new CodecError('CODEC_NOT_INTEGER', `${path} = ${v} is not an integer`)
-      if (v < (f.min ?? 0) || v > (f.max ?? MAX_SAFE_INT)) {
-        throw new CodecError('CODEC_INT_RANGE', `${path} = ${v} is outside [${f.min ?? 0}, ${f.max ?? MAX_SAFE_INT}]`)
-      }
-      return v
+      return checkInt(f, v, path)
     case 'bytes':
-      if (!(v instanceof Uint8Array)) throw wrongType(path, 'a byte string', v)
-      checkLength(f, v.length, path)
-      return v
+      return checkBytes(f, v, path)
     case 'big': {
       if (typeof v !== 'bigint') throw wrongType(path, 'a bigint', v)
       if (v < 0n) throw new CodecError('CODEC_INT_RANGE', `${path} is negative`)

@@ -2,9 +2,10 @@
 // Hot paths use tiny-secp256k1 (libsecp256k1 compiled to WASM, ~6k verify/s on one core);
 // @noble/secp256k1 is kept as an independent implementation that tests cross-check against.
 import { createHash, randomBytes } from 'node:crypto'
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, statSync, writeFileSync } from 'node:fs'
 import * as ecc from 'tiny-secp256k1'
 import { ChainError } from './errors.js'
+import { readJsonFile } from './jsonFile.js'
 import { HASH_BYTES, KEY_BYTES, SIG_BYTES } from './constants.js'
 import { fromHex, toHex } from './hex.js'
 
@@ -91,18 +92,7 @@ export function writeKeyFile (path: string, kp: KeyPair): void {
 }
 
 export function readKeyFile (path: string): KeyPair {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new ChainError('KEYFILE_UNREADABLE', `cannot read key file ${path}: ${(e as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    throw new ChainError('KEYFILE_BAD_JSON', `key file ${path} is not valid JSON`)
-  }
+  const json = readJsonFile(path, 'key file', 'KEYFILE')
   const o = json as Partial<KeyFile>
   if (typeof o !== 'object' || o === null || typeof o.secretKey !== 'string') {
     throw new ChainError('KEYFILE_BAD_FORMAT', `key file ${path} needs a "secretKey" hex string`)

@@ -1,6 +1,6 @@
 // Genesis (PROTOCOL §2): load and validate genesis.json, derive the chain id, genesis block and state.
-import { readFileSync } from 'node:fs'
 import { ChainError } from './errors.js'
+import { readJsonFile } from './jsonFile.js'
 import { type Schema, ascii, bytes, dict, encodeWith, int, list } from './codec.js'
 import {
   CHAIN_ID_BYTES, KEY_BYTES, MAX_GENESIS_ACCOUNTS, MAX_GENESIS_BYTES, MAX_GENESIS_NAME_CHARS, MAX_SAFE_INT,
@@ -112,19 +112,7 @@ export function parseGenesisJson (json: unknown): GenesisConfig {
 }
 
 export function loadGenesisFile (path: string): Genesis {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new ChainError('GENESIS_UNREADABLE', `cannot read genesis file ${path}: ${(e as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new ChainError('GENESIS_BAD_JSON', `genesis file ${path} is not valid JSON: ${(e as Error).message}`)
-  }
-  return buildGenesis(parseGenesisJson(json))
+  return buildGenesis(parseGenesisJson(readJsonFile(path, 'genesis file', 'GENESIS')))
 }
 
 export function genesisCanonical (cfg: GenesisConfig): Uint8Array {

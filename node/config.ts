@@ -1,9 +1,9 @@
 // Node configuration: command-line flags override TAU_* environment variables, which override a
 // JSON config file, which overrides the defaults. Every value is checked here, once, with a message
 // that names the setting and where it came from.
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ChainError } from '../chain/errors.js'
+import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
 
 export type { Endpoint }
@@ -144,18 +144,7 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
 }
 
 function readConfigFile (path: string): Record<string, unknown> {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new ChainError('CONFIG_UNREADABLE', `cannot read config file ${path}: ${(e as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new ChainError('CONFIG_BAD_JSON', `config file ${path} is not valid JSON: ${(e as Error).message}`)
-  }
+  const json = readJsonFile(path, 'config file', 'CONFIG')
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ChainError('CONFIG_BAD_JSON', `config file ${path} must hold a JSON object`)
   }
