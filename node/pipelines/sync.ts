@@ -7,11 +7,11 @@ import { bytesEqual, toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
 import type { ImportResult } from '../../chain/chain.js'
 import {
-  PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES, SYNC_TX_FETCH_CONCURRENCY
+  PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES,
+  SYNC_TX_FETCH_CONCURRENCY
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { TipClaim } from '../signals.js'
-import { mapLimit } from '../util/mapLimit.js'
 
 export interface SyncHooks {
   /** A better fork in the voting range: the voting pipeline takes it from here. */
@@ -76,17 +76,30 @@ export class SyncPipeline {
 
   private async syncTo ({ peer, tip }: Candidate): Promise<void> {
     const { ctx } = this
-    const blocks = await this.fetchBranch(peer, tip.id)
-    if (blocks === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
-    if (blocks.length === 0) return
-    const txs = await this.fetchTxs(peer, blocks)
-    if (txs === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
-    const r = await ctx.chain.importBranch(blocks, txs)
-    this.report(peer, r, blocks)
+    // Transactions are fetched while the walk back goes on, lowest blocks first (import order).
+    const txs = new TxPrefetch(id => ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer), id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
+    try {
+      const blocks = await this.fetchBranch(peer, tip.id, txs)
+      if (blocks === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
+      if (blocks.length === 0) return
+      // A plain extension of our tip is imported in chunks, so validation starts before the last
+      // transactions arrive; a fork is imported whole, as one branch (fork choice sees all of it).
+      const chunk = bytesEqual(blocks[0].p, ctx.chain.tip().id) ? SYNC_IMPORT_CHUNK_BLOCKS : blocks.length
+      for (let i = 0; i < blocks.length && !ctx.signal.aborted; i += chunk) {
+        const part = blocks.slice(i, i + chunk)
+        const got = await txs.take(part)
+        if (got === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
+        const r = await ctx.chain.importBranch(part, got)
+        this.report(peer, r, part)
+        if (r.kind !== 'extended' || r.invalid !== undefined) return
+      }
+    } finally {
+      txs.close()
+    }
   }
 
   /** Blocks from the first one we lack up to `tipId`, lowest first; null if one could not be had. */
-  private async fetchBranch (peer: Uint8Array, tipId: Uint8Array): Promise<Block[] | null> {
+  private async fetchBranch (peer: Uint8Array, tipId: Uint8Array, txs: TxPrefetch): Promise<Block[] | null> {
     const { ctx } = this
     const out: Block[] = []
     let id = tipId
@@ -100,21 +113,10 @@ export class SyncPipeline {
         return null
       }
       out.push(b)
+      txs.want(b.x)
       id = b.p
     }
     return out.reverse()
-  }
-
-  private async fetchTxs (peer: Uint8Array, blocks: Block[]): Promise<Map<string, Transaction> | null> {
-    const ids = blocks.flatMap(b => b.x).filter(id => this.ctx.chain.getTx(id) === undefined)
-    const got = await mapLimit(ids, SYNC_TX_FETCH_CONCURRENCY, id => this.ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer))
-    const out = new Map<string, Transaction>()
-    for (let i = 0; i < ids.length; i++) {
-      const tx = got[i]
-      if (tx === null) return null
-      out.set(toHex(ids[i]), tx)
-    }
-    return out
   }
 
   private report (peer: Uint8Array, r: ImportResult, blocks: Block[]): void {
@@ -130,5 +132,64 @@ export class SyncPipeline {
     }
     ctx.log.debug('sync import', { kind: r.kind, blocks: blocks.length, top: blocks[blocks.length - 1]?.n })
     this.hooks.onImported(r)
+  }
+}
+
+/**
+ * Transaction fetches for a branch being walked: `want` queues ids as blocks arrive, at most `limit`
+ * fetches run at once, the most recently wanted first (the walk goes down, the import goes up), and
+ * `take` waits for a run of blocks' transactions. Ids already stored are never fetched.
+ */
+class TxPrefetch {
+  private readonly results = new Map<string, Promise<Transaction | null>>()
+  private readonly stack: Array<{ id: Uint8Array, resolve: (t: Transaction | null) => void }> = []
+  private active = 0
+  private closed = false
+
+  constructor (
+    private readonly fetch: (id: Uint8Array) => Promise<Transaction | null>,
+    private readonly stored: (id: Uint8Array) => boolean,
+    private readonly limit: number
+  ) {}
+
+  want (ids: readonly Uint8Array[]): void {
+    for (const id of ids) {
+      const k = toHex(id)
+      if (this.results.has(k) || this.stored(id)) continue
+      this.results.set(k, new Promise(resolve => this.stack.push({ id, resolve })))
+    }
+    this.pump()
+  }
+
+  private pump (): void {
+    while (!this.closed && this.active < this.limit && this.stack.length > 0) {
+      const job = this.stack.pop()!
+      this.active++
+      this.fetch(job.id).then(job.resolve, () => job.resolve(null)).finally(() => { this.active--; this.pump() })
+    }
+  }
+
+  /** The blocks' transactions not yet stored, by hex id; null if one could not be had. */
+  async take (blocks: readonly Block[]): Promise<Map<string, Transaction> | null> {
+    const out = new Map<string, Transaction>()
+    for (const b of blocks) {
+      this.want(b.x)
+      for (const id of b.x) {
+        const k = toHex(id)
+        const p = this.results.get(k)
+        if (p === undefined) continue // stored
+        const tx = await p
+        if (tx === null) return null
+        out.set(k, tx)
+        this.results.delete(k)
+      }
+    }
+    return out
+  }
+
+  /** Stops starting fetches; queued ones resolve null. */
+  close (): void {
+    this.closed = true
+    for (const job of this.stack.splice(0)) job.resolve(null)
   }
 }
