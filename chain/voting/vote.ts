@@ -30,7 +30,11 @@ export function voteFromTipBlock (block: Block, genesis: Genesis, expectedTipId?
   if (block.n === 0 ? !bytesEqual(tipId, genesis.blockId) : !verifyBlockSignature(block)) {
     throw new ChainError('VOTE_BAD_SIGNATURE', 'tip block signature does not verify')
   }
-  return { checkpointId: block.i, height: checkpointHeight(block.n, genesis.config.mutableRange), tipId }
+  // cp(0) = 0 names the genesis block itself, but genesis carries 32 zero bytes in `i` (it cannot
+  // hold its own id). A peer still at genesis votes for genesis, not for a block that cannot exist
+  // (docs/protocol-notes.md §6).
+  const checkpointId = block.n === 0 ? genesis.blockId : block.i
+  return { checkpointId, height: checkpointHeight(block.n, genesis.config.mutableRange), tipId }
 }
 
 /** §6 trigger: a tip older than 3·M·T seconds calls for a voting round. */

@@ -156,6 +156,8 @@ describe('chain/voting', () => {
     })
     it('the genesis block is a valid tip (unsigned by design)', () => {
       expect(voteFromTipBlock(genesis.block, genesis).height).to.equal(0)
+      // A peer still at genesis votes for the genesis block, never for the zero id in its `i`.
+      expect(toHex(voteFromTipBlock(genesis.block, genesis).checkpointId)).to.equal(toHex(genesis.blockId))
     })
     it('refuses another chain, a bad signature or a block the blkTip item does not name', () => {
       const other = testGenesis(keys, [4, 4, 5])
