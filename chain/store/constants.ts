@@ -1,7 +1,7 @@
 // Every limit of the store, each with its unit in the name.
 
 /** On-disk layout version in the meta record; bump it when a key or record format changes. */
-export const STORE_SCHEMA_VERSION = 1
+export const STORE_SCHEMA_VERSION = 2
 
 /** Decoded blocks kept in memory (ancestor walks, contexts, the tip's neighbourhood). */
 export const BLOCK_CACHE_ENTRIES = 4096
@@ -26,3 +26,6 @@ export const SCAN_CHUNK_ENTRIES = 1000
 
 /** Largest undo record: 2 accounts per transaction plus the miner, ~80 bytes each, with slack. */
 export const MAX_UNDO_RECORD_BYTES = 8192
+
+/** Blocks listed for one transaction at most (it can sit in side blocks too). */
+export const MAX_TX_LOCATIONS = 64

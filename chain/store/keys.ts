@@ -14,6 +14,7 @@
 //                                          every account the block changed
 //  'I'    'I' + block id (32)              block info {s status, r received unix s}   with every 'B' record
 //  'S'    'S' + kind (1) + id (32)         raw fetched bytes, not yet validated       sync staging; bounded, removed on import
+//  'L'    'L' + tx id (32) + block id (32) empty                                      every tx of every stored block (tx → blocks)
 //
 // META names ('M' + name):
 //  'schema'   4-byte big-endian layout version (STORE_SCHEMA_VERSION)
@@ -22,6 +23,9 @@
 //  'cp'       consensus point: block id (32) + height (8, big-endian)
 //  'reindex'  present only while a reindex runs; seen at open, it means the reindex was interrupted
 //
+// Why 'L' keys carry both ids and no value: a transaction can sit in a main block and in side
+// blocks; one key per (tx, block) pair is written with the block and never rewritten, and a prefix
+// scan of 'L' + tx id lists the blocks, of which the reader keeps the one on the main chain.
 // Why big-endian heights: LevelDB orders keys bytewise, so 'H' keys iterate in height order.
 // Why the main-chain flag is the 'H' index and not a bit in 'I': a reorg then changes one record
 // per height instead of two, and the two can never disagree.
@@ -36,10 +40,11 @@ export const P_ACCOUNT = 0x41 // 'A'
 export const P_UNDO = 0x55 // 'U'
 export const P_INFO = 0x49 // 'I'
 export const P_STAGED = 0x53 // 'S'
+export const P_TXLOC = 0x4c // 'L'
 
 export const PREFIX_NAMES: Record<number, string> = {
   [P_META]: 'meta', [P_BLOCK]: 'block', [P_TX]: 'tx', [P_MESSAGE]: 'message', [P_HEIGHT]: 'height',
-  [P_ACCOUNT]: 'account', [P_UNDO]: 'undo', [P_INFO]: 'block info', [P_STAGED]: 'staged'
+  [P_ACCOUNT]: 'account', [P_UNDO]: 'undo', [P_INFO]: 'block info', [P_STAGED]: 'staged', [P_TXLOC]: 'tx location'
 }
 
 export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex'
@@ -58,6 +63,19 @@ function withPrefix (prefix: number, body: Uint8Array): Uint8Array {
 export const metaKey = (name: MetaName): Uint8Array => withPrefix(P_META, new TextEncoder().encode(name))
 export const blockKey = (id: Uint8Array): Uint8Array => withPrefix(P_BLOCK, id)
 export const txKey = (id: Uint8Array): Uint8Array => withPrefix(P_TX, id)
+export const txLocKey = (txId: Uint8Array, blockId: Uint8Array): Uint8Array => {
+  const body = new Uint8Array(64)
+  body.set(txId, 0)
+  body.set(blockId, 32)
+  return withPrefix(P_TXLOC, body)
+}
+/** [gte, lt) of every 'L' key of one transaction. */
+export function txLocRange (txId: Uint8Array): { gte: Uint8Array, lt: Uint8Array } {
+  const gte = withPrefix(P_TXLOC, txId)
+  const lt = Uint8Array.from(gte)
+  for (let i = lt.length - 1; i >= 0; i--) { if (lt[i] < 255) { lt[i]++; break } lt[i] = 0 }
+  return { gte, lt }
+}
 export const messageKey = (id: Uint8Array): Uint8Array => withPrefix(P_MESSAGE, id)
 export const accountKey = (key: Uint8Array): Uint8Array => withPrefix(P_ACCOUNT, key)
 export const undoKey = (id: Uint8Array): Uint8Array => withPrefix(P_UNDO, id)

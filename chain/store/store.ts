@@ -11,8 +11,8 @@ import { type Transaction, decodeTx, txId } from '../tx.js'
 import { type Account, type StateView, decodeAccount } from '../state/account.js'
 import type { UndoRecord } from '../state/undo.js'
 import type { Message } from '../message.js'
-import { ACCOUNT_CACHE_ENTRIES, BLOCK_CACHE_ENTRIES, TX_CACHE_ENTRIES } from './constants.js'
-import { type StagedKind, accountKey, blockKey, describeKey, heightKey, infoKey, metaKey, txKey, undoKey } from './keys.js'
+import { ACCOUNT_CACHE_ENTRIES, BLOCK_CACHE_ENTRIES, TX_CACHE_ENTRIES, MAX_TX_LOCATIONS } from './constants.js'
+import { type StagedKind, accountKey, blockKey, describeKey, heightKey, infoKey, metaKey, txKey, undoKey, txLocRange } from './keys.js'
 import { Lru } from './lru.js'
 import {
   type BlockInfo, type ConsensusPoint, decodeBlockInfo, decodeConsensusPoint, decodeId, decodeUndo, storeCorrupt
@@ -198,6 +198,16 @@ export class ChainStore implements StateView {
 
   putMessage (m: Message): Promise<Uint8Array> { return this.messages.put(m) }
   getMessage (id: Uint8Array): Message | undefined { return this.messages.get(id) }
+
+  /** The main-chain block holding transaction `id` ('L' index; side blocks are skipped). */
+  async txLocation (id: Uint8Array): Promise<{ id: Uint8Array, n: number } | undefined> {
+    const keys = await this.db.keys({ ...txLocRange(id), limit: MAX_TX_LOCATIONS }).all()
+    for (const k of keys) {
+      const b = this.getBlock(k.subarray(33))
+      if (b !== undefined && this.isMain(b)) return { id: Uint8Array.from(k.subarray(33)), n: b.n }
+    }
+    return undefined
+  }
   hasMessage (id: Uint8Array): boolean { return this.messages.has(id) }
   stage (kind: StagedKind, id: Uint8Array, bytes: Uint8Array): Promise<void> { return this.staging.stage(kind, id, bytes) }
   getStaged (kind: StagedKind, id: Uint8Array): Uint8Array | undefined { return this.staging.get(kind, id) }

@@ -6,8 +6,10 @@ import { type Transaction, encodeTx, txId } from '../tx.js'
 import { type Account, encodeAccount } from '../state/account.js'
 import type { UndoRecord } from '../state/undo.js'
 import {
-  type StagedKind, accountKey, blockKey, heightKey, infoKey, metaKey, stagedKey, txKey, undoKey
+  type StagedKind, accountKey, blockKey, heightKey, infoKey, metaKey, stagedKey, txKey, txLocKey, undoKey
 } from './keys.js'
+
+const EMPTY = new Uint8Array(0)
 import { BLOCK_STATUS_VALID, type ConsensusPoint, encodeBlockInfo, encodeConsensusPoint, encodeUndo } from './records.js'
 
 export type Op = { type: 'put', key: Uint8Array, value: Uint8Array } | { type: 'del', key: Uint8Array }
@@ -42,7 +44,11 @@ export function opsOf (w: StoreWrite, receivedAt: number): Op[] {
     const id = blockId(block)
     put(blockKey(id), encodeBlock(block))
     put(infoKey(id), encodeBlockInfo({ status: BLOCK_STATUS_VALID, receivedAt }))
-    for (const tx of txs) put(txKey(txId(tx)), encodeTx(tx))
+    for (const tx of txs) {
+      const tid = txId(tx)
+      put(txKey(tid), encodeTx(tx))
+      put(txLocKey(tid, id), EMPTY)
+    }
   }
   for (const n of w.unmain ?? []) del(heightKey(n))
   for (const m of w.main ?? []) put(heightKey(m.n), m.id)

@@ -1,11 +1,9 @@
-// What the route files share: the node, the tx locator and the live-event hub.
+// What the route files share: the node and the live-event hub.
 import type { TauNode } from '../node.js'
 import type { EventHub } from './events.js'
-import type { TxIndex } from './txIndex.js'
 
 export interface ApiDeps {
   node: TauNode
-  txIndex: TxIndex
   hub: EventHub
 }
 

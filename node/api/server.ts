@@ -1,12 +1,11 @@
 // Starts the HTTP API on the node and resolves once it listens. Route files live in routes/, one
-// per resource; the tx locator and the event hub start with the server and stop when it closes.
+// per resource; the event hub starts with the server and stops when it closes.
 import type { Server } from 'node:http'
 import type { TauNode } from '../node.js'
 import type { Logger } from '../logger.js'
 import { Router, createApiServer } from './http.js'
 import type { ApiDeps } from './deps.js'
 import { EventHub } from './events.js'
-import { TxIndex } from './txIndex.js'
 import { addNodeRoutes } from './routes/node.js'
 import { addBlockRoutes } from './routes/blocks.js'
 import { addTxRoutes } from './routes/txs.js'
@@ -23,7 +22,7 @@ export const apiRouters = new WeakMap<Server, Router>()
 
 export async function startApi (node: TauNode, host: string, port: number, log: Logger): Promise<Server> {
   const router = new Router()
-  const deps: ApiDeps = { node, txIndex: new TxIndex(node.ctx.chain, node.ctx.events), hub: new EventHub(node.ctx.events) }
+  const deps: ApiDeps = { node, hub: new EventHub(node.ctx.events) }
   addNodeRoutes(router, node)
   addBlockRoutes(router, deps)
   addTxRoutes(router, deps)
@@ -36,16 +35,15 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
   addOpenApiRoutes(router)
   const server = createApiServer(router, log)
   apiRouters.set(server, router)
-  deps.txIndex.start()
   deps.hub.start()
-  server.once('close', () => { deps.hub.stop(); deps.txIndex.stop() })
+  server.once('close', () => { deps.hub.stop() })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, host, () => { server.off('error', reject); resolve() })
     })
   } catch (e) {
-    deps.hub.stop(); deps.txIndex.stop()
+    deps.hub.stop()
     throw e
   }
   const addr = server.address()

@@ -21,7 +21,7 @@ class Exposition {
 const labelled = (rec: Record<string, number>, label: string): Array<[Record<string, string>, number]> =>
   Object.entries(rec).map(([k, v]) => [{ [label]: k }, v])
 
-export function metricsText ({ node, hub, txIndex }: ApiDeps): string {
+export function metricsText ({ node, hub }: ApiDeps): string {
   const { chain, pool, peers, state, engine } = node.ctx
   const tip = chain.tip()
   const e = new Exposition()
@@ -59,7 +59,6 @@ export function metricsText ({ node, hub, txIndex }: ApiDeps): string {
   e.metric('dht_latency_seconds', 'gauge', 'DHT operation latency quantiles over recent samples.', lat)
   e.metric('api_event_streams', 'gauge', 'Open /events streams.', hub.size)
   e.metric('api_event_streams_dropped_total', 'counter', 'Slow /events clients dropped.', hub.counters.dropped)
-  e.metric('api_tx_index_entries', 'gauge', 'Entries in the in-memory tx → block index.', txIndex.size)
   const mem = process.memoryUsage()
   const cpu = process.cpuUsage()
   e.metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', mem.rss)

@@ -11,7 +11,7 @@ import { hexParam, intParam } from '../params.js'
 export const POOL_TXS_DEFAULT_LIMIT = 100
 export const POOL_TXS_MAX_LIMIT = 1000
 
-export function addTxRoutes (router: Router, { node, txIndex }: ApiDeps): void {
+export function addTxRoutes (router: Router, { node }: ApiDeps): void {
   router.add('POST', '/tx', req => {
     const body = req.body as { tx?: unknown } | undefined
     if (typeof body !== 'object' || body === null || typeof body.tx !== 'string' || body.tx.length > 2 * MAX_ITEM_BYTES || !/^([0-9a-fA-F]{2})+$/.test(body.tx)) {
@@ -30,14 +30,14 @@ export function addTxRoutes (router: Router, { node, txIndex }: ApiDeps): void {
   })
 
   // Mined: the transaction with its block. Cached for good only once the block is final.
-  router.add('GET', '/tx/:id', req => {
+  router.add('GET', '/tx/:id', async req => {
     const id = hexParam(req.params.id, 32, 'id')
     const { chain, pool } = node.ctx
     const pooled = pool.get(id)
     if (pooled !== undefined) return { body: { id: toHex(id), status: 'pool', block: null, tx: txJson(pooled, id) }, headers: NO_STORE }
     const tx = chain.getTx(id)
     if (tx === undefined) throw new ApiError(404, 'TX_NOT_FOUND', 'no such transaction')
-    const loc = txIndex.locate(id)
+    const loc = await chain.store.txLocation(id)
     const block = loc !== undefined ? { id: toHex(loc.id), height: loc.n } : null
     const headers = loc !== undefined && isFinal(node, loc.n) ? IMMUTABLE : NO_STORE
     return { body: { id: toHex(id), status: 'mined', block, tx: txJson(tx, id) }, headers }
