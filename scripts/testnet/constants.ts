@@ -22,6 +22,14 @@ export const AUTO_PORT_STRIDE = 100
 /** Genesis of a testnet: every node's account gets this balance; powers vary (PoT needs them). */
 export const NODE_BALANCE = 1_000_000_000
 export const NODE_POWERS = [100, 64, 36, 16, 81, 49, 25, 9] as const
+/**
+ * Funded accounts that only send transfers (tx-load), power 0, so the load never crowds the node
+ * accounts' pool window (16 nonces per sender, PROTOCOL §8). Key index LOAD_KEY_INDEX_BASE + j.
+ */
+export const LOAD_ACCOUNTS = 8
+export const LOAD_KEY_INDEX_BASE = 0x10000
+/** At most this many unmined transfers per sender: half the pool's nonce window, so a rollback fits. */
+export const MAX_PENDING_PER_SENDER = 8
 export const TESTNET_MIN_FEE = 1
 export const TESTNET_BLOCK_REWARD = 10
 export const TESTNET_NAME = 'tau-testnet'

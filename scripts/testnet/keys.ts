@@ -2,7 +2,7 @@
 // secret key i = SHA-256(utf8(seed) ‖ uint32be(i)); the fixed-width index keeps ("a1", 1) and ("a", 11) apart.
 import { type KeyPair, generateKeyPair, publicKeyOf, sha256 } from '../../chain/crypto.js'
 import { type Genesis, type GenesisConfig, buildGenesis } from '../../chain/genesis.js'
-import { NODE_BALANCE, NODE_POWERS, TESTNET_BLOCK_REWARD, TESTNET_MIN_FEE, TESTNET_NAME } from './constants.js'
+import { LOAD_KEY_INDEX_BASE, NODE_BALANCE, NODE_POWERS, TESTNET_BLOCK_REWARD, TESTNET_MIN_FEE, TESTNET_NAME } from './constants.js'
 
 export function seededSecretKey (seed: string, index: number): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) throw new RangeError(`key index ${index} out of range`)
@@ -22,6 +22,11 @@ export function testnetKeys (count: number, seed?: string): KeyPair[] {
   return Array.from({ length: count }, (_, i) => testnetKey(i, seed))
 }
 
+/** Keys of the load accounts (senders of tx-load): key index LOAD_KEY_INDEX_BASE + j. */
+export function loadKeys (count: number, seed?: string): KeyPair[] {
+  return Array.from({ length: count }, (_, j) => testnetKey(LOAD_KEY_INDEX_BASE + j, seed))
+}
+
 /** Varied powers, so PoT gives the miners different chances (and the sampler different weights). */
 export const powerOf = (index: number): number => NODE_POWERS[index % NODE_POWERS.length]
 
@@ -30,6 +35,8 @@ export interface TestnetGenesisOptions {
   mutableRange: number
   /** Unix seconds; defaults to now, so the chain starts fresh. */
   timestamp?: number
+  /** Funded senders without power, after the node accounts. */
+  loadKeys?: KeyPair[]
 }
 
 export function testnetGenesisConfig (keys: KeyPair[], o: TestnetGenesisOptions): GenesisConfig {
@@ -40,7 +47,10 @@ export function testnetGenesisConfig (keys: KeyPair[], o: TestnetGenesisOptions)
     mutableRange: o.mutableRange,
     minFee: TESTNET_MIN_FEE,
     blockReward: TESTNET_BLOCK_REWARD,
-    accounts: keys.map((k, i) => ({ pubkey: k.publicKey, balance: NODE_BALANCE, power: powerOf(i) }))
+    accounts: [
+      ...keys.map((k, i) => ({ pubkey: k.publicKey, balance: NODE_BALANCE, power: powerOf(i) })),
+      ...(o.loadKeys ?? []).map(k => ({ pubkey: k.publicKey, balance: NODE_BALANCE, power: 0 }))
+    ]
   }
 }
 

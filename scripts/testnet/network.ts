@@ -11,11 +11,11 @@ import { type Genesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { NodeApi } from './api.js'
 import {
-  CONVERGE_POLL_INTERVAL_MS, KILL_WAIT_MS, LOG_RING_LINES, LOG_TAIL_LINES, LOOPBACK, STOP_GRACE_MS,
+  CONVERGE_POLL_INTERVAL_MS, KILL_WAIT_MS, LOAD_ACCOUNTS, LOG_RING_LINES, LOG_TAIL_LINES, LOOPBACK, STOP_GRACE_MS,
   convergeTimeoutMs, healthyTimeoutMs
 } from './constants.js'
 import { type Judgement, type NodeView, describeView, judgeConvergence } from './convergence.js'
-import { testnetGenesis, testnetKey } from './keys.js'
+import { loadKeys, testnetGenesis, testnetKey } from './keys.js'
 import { NodeEvents, parseLogLine } from './logEvents.js'
 import { type ExitInfo, NodeProcess } from './nodeProcess.js'
 import { type NodePorts, choosePorts, portsOf, busyPorts } from './ports.js'
@@ -67,10 +67,22 @@ export interface TestnetNode {
 
 export interface Convergence { tipId: string, height: number, tookMs: number }
 
+/** A funded genesis account the tool can send from: node accounts first (index = node index), then load accounts. */
+export interface Account {
+  index: number
+  name: string
+  key: KeyPair
+  pubkey: string
+  /** The node its transfers go through while that node runs (it keeps the sender's pending nonces together). */
+  home: number
+}
+
 export class Testnet {
   readonly nodes: TestnetNode[] = []
   /** Every SIGKILL the tool sent: a node's pool lives in memory and dies with it. */
   readonly kills: Array<{ index: number, atMs: number }> = []
+  /** Funded genesis accounts: one per genesis node (same index), then the load accounts. */
+  readonly accounts: Account[] = []
   readonly startedAtMs = Date.now()
   private stopped = false
   private readonly ownsDir: boolean
@@ -106,11 +118,14 @@ export class Testnet {
     }
     for (const sub of ['keys', 'logs']) mkdirSync(join(dir, sub), { recursive: true })
     const keys = Array.from({ length: cfg.nodes }, (_, i) => testnetKey(i, cfg.seed))
-    const genesis = testnetGenesis(keys, { blockTime: cfg.blockTime, mutableRange: cfg.mutableRange })
+    const load = loadKeys(LOAD_ACCOUNTS, cfg.seed)
+    const genesis = testnetGenesis(keys, { blockTime: cfg.blockTime, mutableRange: cfg.mutableRange, loadKeys: load })
     const genesisPath = join(dir, 'genesis.json')
     writeFileSync(genesisPath, JSON.stringify(genesisToJson(genesis.config), null, 2) + '\n')
     const net = new Testnet(cfg, dir, ownsDir, genesis, genesisPath, basePort, capacity)
     keys.forEach((k, i) => net.addSlot(k, true, true))
+    keys.forEach((key, i) => net.accounts.push({ index: i, name: `node-${i}`, key, pubkey: toHex(key.publicKey), home: i }))
+    load.forEach((key, j) => net.accounts.push({ index: cfg.nodes + j, name: `load-${j}`, key, pubkey: toHex(key.publicKey), home: j % cfg.nodes }))
     return net
   }
 

@@ -1,13 +1,15 @@
 // Signed transfers between the testnet's node accounts, sent through the REST API (POST /tx), and the
 // later check of where each one ended up (GET /tx/<id> on every running node).
-// Nonces are kept per sender and each sender's sends are serialised. The sender heals its own nonce
-// gaps: after a rejection that says the nonce is behind, or after the node that held its pending
-// transfers was SIGKILLed (pools live in memory), it re-reads the account nonce.
+// Nonces are kept per sender and each sender's sends are serialised. A sender keeps at most
+// MAX_PENDING_PER_SENDER unmined transfers (the pool's window is 16 nonces, and a rollback must fit),
+// and heals its own nonce gaps: after a rejection that says the nonce is behind, after the node that
+// held its pending transfers was SIGKILLed (pools live in memory), or when the transfer it waits on is
+// gone from the pool, it continues from the account nonce.
 import { createTransfer, encodeTx, txId } from '../../chain/tx.js'
 import { toHex } from '../../chain/hex.js'
 import { ApiError, type TxStatus } from './api.js'
-import { TESTNET_MIN_FEE, TX_QUERY_CONCURRENCY } from './constants.js'
-import type { Testnet, TestnetNode } from './network.js'
+import { MAX_PENDING_PER_SENDER, TESTNET_MIN_FEE, TX_QUERY_CONCURRENCY } from './constants.js'
+import type { Account, Testnet, TestnetNode } from './network.js'
 
 export interface SentTx {
   id: string
@@ -41,29 +43,44 @@ export interface TxCheck {
   fates: Map<string, TxFate>
 }
 
-/** Rejections after which the account nonce is read again (our view of the nonce is wrong). */
-const RESYNC_CODES = new Set(['POOL_NONCE_TOO_LOW', 'POOL_NONCE_TOO_HIGH', 'TX_ALREADY_MINED', 'TX_BAD_NONCE'])
+/**
+ * Rejections after which the sender starts again from the account nonce (it is ahead of the node).
+ * "Too low" needs nothing: every send reads the account nonce and never goes below it.
+ */
+const RESYNC_CODES = new Set(['POOL_NONCE_TOO_HIGH', 'TX_BAD_NONCE'])
 /** Rejections meaning that nonce is already taken in the pool by one of ours: move past it. */
 const TAKEN_CODES = new Set(['POOL_DUPLICATE', 'POOL_REPLACEMENT_FEE_TOO_LOW'])
 
 export class TxSender {
   readonly sent: SentTx[] = []
   readonly rejected: TxRejection[] = []
+  /** Sends skipped because the sender already had MAX_PENDING_PER_SENDER unmined transfers, by tag. */
+  readonly throttled = new Map<string, number>()
   private readonly nextNonce = new Map<number, number>()
+  private readonly idByNonce = new Map<string, string>()
   private readonly lastSend = new Map<number, { via: number, atMs: number }>()
   private readonly queue = new Map<number, Promise<unknown>>()
   private counter = 0
 
   constructor (private readonly net: Testnet) {}
 
-  /** The node a sender's transfer goes through: its own node when it is up, else the first one running. */
+  /** The node a sender's transfer goes through: its home node when it is up, else the first one running. */
   private viaFor (from: number): TestnetNode | undefined {
-    const own = this.net.nodes[from]
-    if (own?.proc?.running === true) return own
+    const home = this.net.nodes[this.account(from).home]
+    if (home?.proc?.running === true) return home
     return this.net.running[0]
   }
 
-  /** Sends one transfer from account `from` to account `to`; resolves with it, or undefined when rejected. */
+  private account (index: number): Account {
+    const a = this.net.accounts[index]
+    if (a === undefined) throw new RangeError(`no funded account ${index}`)
+    return a
+  }
+
+  /**
+   * Sends one transfer from funded account `from` to account `to` (indices into net.accounts; node
+   * accounts share their node's index). Resolves with it, or undefined when rejected or throttled.
+   */
   send (from: number, to: number, tag: string, viaIndex?: number): Promise<SentTx | undefined> {
     const prev = this.queue.get(from) ?? Promise.resolve()
     const next = prev.catch(() => undefined).then(async () => await this.sendNow(from, to, tag, viaIndex))
@@ -79,20 +96,29 @@ export class TxSender {
     const atMs = Date.now()
     const via = viaIndex === undefined ? this.viaFor(from) : this.net.nodes[viaIndex]
     if (via === undefined) { this.rejected.push({ from, via: -1, atMs, tag, code: 'NO_NODE', error: 'no running node' }); return undefined }
-    const sender = this.net.nodeAt(from)
+    const sender = this.account(from)
     const last = this.lastSend.get(from)
     // The node holding our pending transfers died with its pool: fill the gap from the account nonce.
     if (last !== undefined && this.killedSince(last.via, last.atMs)) this.nextNonce.delete(from)
-    let nonce = this.nextNonce.get(from)
+    let nonce: number | undefined
     try {
-      if (nonce === undefined) {
-        const acc = await via.api.account(sender.pubkey)
-        nonce = (acc?.nonce ?? 0) + 1
+      const mined = (await via.api.account(sender.pubkey))?.nonce ?? 0
+      nonce = this.nextNonce.get(from)
+      if (nonce === undefined || nonce <= mined) nonce = mined + 1
+      if (nonce - 1 - mined >= MAX_PENDING_PER_SENDER) {
+        // Busy, or stalled behind a transfer some pool dropped: refill the gap when the next one is gone.
+        const gapId = this.idByNonce.get(`${from}:${mined + 1}`)
+        const known = gapId !== undefined && await via.api.tx(gapId) !== undefined
+        if (known) {
+          this.throttled.set(tag, (this.throttled.get(tag) ?? 0) + 1)
+          return undefined
+        }
+        nonce = mined + 1
       }
       this.counter++
       const tx = createTransfer(sender.key.secretKey, sender.key.publicKey, {
         chainId: this.net.genesis.chainId,
-        to: this.net.nodeAt(to).key.publicKey,
+        to: this.account(to).key.publicKey,
         amount: 1 + (this.counter % 100),
         fee: TESTNET_MIN_FEE + (this.counter % 3),
         nonce,
@@ -102,6 +128,7 @@ export class TxSender {
       const answered = await via.api.submitTx(toHex(encodeTx(tx)))
       if (answered !== id) throw new Error(`node answered tx id ${answered}, expected ${id}`)
       this.nextNonce.set(from, nonce + 1)
+      this.idByNonce.set(`${from}:${nonce}`, id)
       this.lastSend.set(from, { via: via.index, atMs })
       const s: SentTx = { id, from, to, via: via.index, nonce, atMs, tag }
       this.sent.push(s)
@@ -129,7 +156,7 @@ export class TxSender {
     const accountNonce = new Map<number, number | undefined>()
     const nonceOf = async (from: number): Promise<number | undefined> => {
       if (!accountNonce.has(from)) {
-        const n = nodes[0] === undefined ? undefined : await nodes[0].api.account(this.net.nodeAt(from).pubkey).then(a => a?.nonce, () => undefined)
+        const n = nodes[0] === undefined ? undefined : await nodes[0].api.account(this.account(from).pubkey).then(a => a?.nonce, () => undefined)
         accountNonce.set(from, n)
       }
       return accountNonce.get(from)

@@ -135,7 +135,7 @@ describe('testnet: real nodes on 127.0.0.1', function () {
       expect(p.details.tipsDiverged, 'the two sides had different tips while split').to.equal(true)
       const final = p.details.final as { lost: number, conflict: number }
       expect(p.details.transfers as number).to.be.greaterThan(0)
-      expect(final.lost, `lost transfers: ${JSON.stringify(p.details.lostIds)}`).to.equal(0)
+      expect(final.lost, `lost transfers: ${JSON.stringify(p.details.lostTransfers)}`).to.equal(0)
       expect(final.conflict).to.equal(0)
       // Every transfer ever accepted (kill and partition) is still known: mined, or back in a pool.
       const all = await ctx.tx.check(ctx.tx.sent.map(s => s.id))

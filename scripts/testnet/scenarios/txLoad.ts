@@ -21,13 +21,15 @@ export class TxLoad {
     this.startedAtMs = Date.now()
     this.rejectedBefore = tx.rejected.filter(r => r.tag === 'tx-load').length
     const periodMs = 1000 / this.ctx.txRate
-    const senders = net.nodes.filter(n => n.inGenesis).map(n => n.index)
+    // The load accounts send (each through its home node); node accounts receive.
+    const senders = net.accounts.filter(a => a.name.startsWith('load-')).map(a => a.index)
+    const receivers = net.nodes.filter(n => n.inGenesis).map(n => n.index)
     this.ctx.report({ scenario: 'tx-load', phase: 'started', ratePerS: this.ctx.txRate, senders: senders.length })
     this.loop = (async () => {
       // Bounded: stops on request, and in any case after a day of sending.
       for (let k = 0; !this.stopping && k < this.ctx.txRate * 86_400; k++) {
         const from = senders[k % senders.length]
-        const to = senders[(k + 1) % senders.length]
+        const to = receivers[k % receivers.length]
         // Not awaited beyond the per-sender queue: a slow node must not slow the whole stream.
         void tx.send(from, to, 'tx-load').then(s => { if (s !== undefined) this.ids.push(s.id) })
         const due = this.startedAtMs + (k + 1) * periodMs
@@ -82,7 +84,8 @@ export class TxLoad {
         durationS: Math.round(durationS),
         minedPerS: durationS > 0 ? Math.round(100 * check.mined / durationS) / 100 : null,
         rejectedByCode: tx.rejectionCodes('tx-load'),
-        lostIds: this.ids.filter(id => check.fates.get(id) === 'lost').slice(0, 5)
+        throttled: tx.throttled.get('tx-load') ?? 0,
+        lostTransfers: tx.sent.filter(s => check.fates.get(s.id) === 'lost').slice(0, 5).map(s => ({ id: s.id, from: s.from, via: s.via, nonce: s.nonce }))
       },
       ...(check.lost > 0 || check.conflict > 0 ? { error: `${check.lost} transfers lost, ${check.conflict} in conflicting blocks` } : {})
     }

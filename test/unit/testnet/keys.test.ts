@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { publicKeyOf } from '../../../chain/crypto.js'
 import { buildGenesis, genesisToJson, parseGenesisJson } from '../../../chain/genesis.js'
 import { toHex } from '../../../chain/hex.js'
-import { powerOf, seededSecretKey, testnetGenesis, testnetGenesisConfig, testnetKeys } from '../../../scripts/testnet/keys.js'
+import { loadKeys, powerOf, seededSecretKey, testnetGenesis, testnetGenesisConfig, testnetKeys } from '../../../scripts/testnet/keys.js'
 
 describe('testnet keys and genesis', () => {
   it('derives secret key i = SHA-256(utf8(seed) ‖ uint32be(i))', () => {
@@ -38,6 +38,17 @@ describe('testnet keys and genesis', () => {
     // What the tool writes is what the node's loader accepts, with the same chain id.
     const reparsed = parseGenesisJson(JSON.parse(JSON.stringify(genesisToJson(cfg))))
     expect(toHex(buildGenesis(reparsed).chainId)).to.equal(toHex(buildGenesis(cfg).chainId))
+  })
+
+  it('adds funded load accounts without power after the node accounts', () => {
+    const keys = testnetKeys(3, 'g')
+    const load = loadKeys(2, 'g')
+    expect(toHex(load[0].secretKey)).to.equal(toHex(seededSecretKey('g', 0x10000)))
+    const cfg = testnetGenesisConfig(keys, { blockTime: 10, mutableRange: 6, loadKeys: load })
+    expect(cfg.accounts).to.have.length(5)
+    expect(cfg.accounts.slice(3).map(a => [toHex(a.pubkey), a.power])).to.deep.equal(load.map(k => [toHex(k.publicKey), 0]))
+    expect(cfg.accounts.slice(3).every(a => a.balance > 0)).to.equal(true)
+    parseGenesisJson(JSON.parse(JSON.stringify(genesisToJson(cfg))))
   })
 
   it('gives the same chain id for the same seed and timestamp', () => {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { LOAD_ACCOUNTS } from '../../../scripts/testnet/constants.js'
 import { Testnet, REPO_ROOT } from '../../../scripts/testnet/network.js'
 import { QuietReporter } from '../../../scripts/testnet/output.js'
 import { runTestnet } from '../../../scripts/testnet/run.js'
@@ -30,7 +31,8 @@ describe('testnet plumbing (stand-in nodes)', function () {
 
   it('starts nodes through the CLI flags, waits by tip hash, restarts, partitions, sends transfers and stops', async () => {
     net = await Testnet.create({ nodes: 3, blockTime: 10, mutableRange: 6, seed: 'plumbing', nodeScript: FAKE })
-    expect(JSON.parse(readFileSync(net.genesisPath, 'utf8')).accounts).to.have.length(3)
+    expect(JSON.parse(readFileSync(net.genesisPath, 'utf8')).accounts).to.have.length(3 + LOAD_ACCOUNTS)
+    expect(net.accounts.map(a => a.name)).to.deep.equal(['node-0', 'node-1', 'node-2', ...Array.from({ length: LOAD_ACCOUNTS }, (_, j) => `load-${j}`)])
     net.start()
     const pids = net.nodes.map(n => n.proc?.pid ?? -1)
     await net.waitHealthy({ timeoutMs: 20_000 })

@@ -55,8 +55,10 @@ function fakeNet (apis: FakeApis, count: number): Testnet & { kill: (i: number) 
     const key = keyPairFromSeed(`txsender-${i}`)
     return { index: i, name: `node-${i}`, key, pubkey: toHex(key.publicKey), proc: { running: true }, api: apis.api(i) }
   })
+  const accounts = nodes.map(n => ({ index: n.index, name: n.name, key: n.key, pubkey: n.pubkey, home: n.index }))
   const net = {
     nodes,
+    accounts,
     kills: [] as Array<{ index: number, atMs: number }>,
     genesis: { chainId: new Uint8Array(16) },
     get running () { return nodes.filter(n => n.proc.running) },
@@ -77,19 +79,23 @@ describe('testnet transfer sender', () => {
     expect(c.mined).to.equal(4)
   })
 
-  it('a rejection does not use up the nonce; "nonce too low" re-reads it', async () => {
+  it('a rejection does not use up the nonce; a taken nonce is skipped; the account nonce is read each time', async () => {
     const apis = new FakeApis()
     const tx = new TxSender(fakeNet(apis, 2))
     await tx.send(0, 1, 't')
     apis.rejectNext = 'POOL_FULL'
     expect(await tx.send(0, 1, 't')).to.equal(undefined)
     expect((await tx.send(0, 1, 't'))?.nonce).to.equal(2)
-    apis.mine()
-    apis.minedNonce.set(toHex(keyPairFromSeed('txsender-0').publicKey), 5) // someone else moved the account on
+    apis.rejectNext = 'POOL_REPLACEMENT_FEE_TOO_LOW'
     expect(await tx.send(0, 1, 't')).to.equal(undefined)
-    expect(tx.rejected.at(-1)?.code).to.equal('POOL_NONCE_TOO_LOW')
-    expect((await tx.send(0, 1, 't'))?.nonce).to.equal(6)
-    expect(tx.rejectionCodes()).to.deep.equal({ POOL_FULL: 1, POOL_NONCE_TOO_LOW: 1 })
+    expect((await tx.send(0, 1, 't'))?.nonce).to.equal(4)
+    apis.mine()
+    apis.minedNonce.set(toHex(keyPairFromSeed('txsender-0').publicKey), 9) // the account moved on elsewhere
+    expect((await tx.send(0, 1, 't'))?.nonce).to.equal(10)
+    apis.rejectNext = 'POOL_NONCE_TOO_LOW'
+    expect(await tx.send(0, 1, 't')).to.equal(undefined)
+    expect((await tx.send(0, 1, 't'))?.nonce).to.equal(10 + 1)
+    expect(tx.rejectionCodes()).to.deep.equal({ POOL_FULL: 1, POOL_REPLACEMENT_FEE_TOO_LOW: 1, POOL_NONCE_TOO_LOW: 1 })
   })
 
   it('refills the gap after the node holding its pending transfers is SIGKILLed, and explains the loss', async () => {
@@ -110,6 +116,24 @@ describe('testnet transfer sender', () => {
     const c = await tx.check([first?.id ?? '', pending?.id ?? '', after?.id ?? ''])
     // The pending one's nonce was used by its replacement: replaced, not lost.
     expect(c).to.deep.include({ mined: 2, replaced: 1, lost: 0 })
+  })
+
+  it('keeps at most 8 unmined transfers per sender, and refills a nonce some pool dropped', async () => {
+    const apis = new FakeApis()
+    const tx = new TxSender(fakeNet(apis, 1))
+    for (let i = 0; i < 8; i++) expect((await tx.send(0, 0, 'load'))?.nonce).to.equal(i + 1)
+    expect(await tx.send(0, 0, 'load')).to.equal(undefined)
+    expect(tx.throttled.get('load')).to.equal(1)
+    expect(tx.rejected).to.deep.equal([])
+    // A pool drops nonce 1 (as a rollback beyond the pool window can): nothing behind it can be mined.
+    const first = tx.sent[0].id
+    apis.pools[0].delete(first)
+    const refill = await tx.send(0, 0, 'load')
+    expect(refill?.nonce).to.equal(1)
+    apis.mine()
+    const c = await tx.check(tx.sent.map(s => s.id))
+    expect(c).to.deep.include({ mined: 8, replaced: 1, lost: 0 })
+    expect(c.fates.get(first)).to.equal('replaced')
   })
 
   it('explains an unknown transfer: replaced, dropped with a killed node, or lost', () => {
