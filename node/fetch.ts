@@ -28,7 +28,13 @@ export interface FetchDeps {
   signal: AbortSignal
 }
 
+/** Fetched items written to the staging area in one batch at most this many at a time. */
+const STAGE_BATCH_ITEMS = 256
+
 export class Fetcher {
+  private toStage: Array<{ kind: 'block' | 'tx', id: Uint8Array, bytes: Uint8Array }> = []
+  private stageScheduled = false
+
   constructor (private readonly d: FetchDeps) {}
 
   private async raw (id: Uint8Array, peer: Uint8Array | undefined): Promise<Uint8Array | null> {
@@ -94,10 +100,27 @@ export class Fetcher {
     try { return decode(bytes) } catch { void this.d.chain.store.unstage(kind, id).catch(() => {}); return undefined }
   }
 
-  /** Staged items survive a restart mid-sync; a failed write only costs a refetch. */
+  /**
+   * Staged items survive a restart mid-sync; a failed or refused write only costs a refetch. Items
+   * are written in batches (one LevelDB batch per event-loop turn or per STAGE_BATCH_ITEMS).
+   */
   private keepStaged (kind: 'block' | 'tx', id: Uint8Array, bytes: Uint8Array): void {
-    this.d.chain.store.stage(kind, id, bytes).catch((e: unknown) => {
-      this.d.log.debug('staging failed', { kind, id: toHex(id), err: (e as Error).message })
+    this.toStage.push({ kind, id, bytes })
+    if (this.toStage.length >= STAGE_BATCH_ITEMS) this.flushStaged()
+    else if (!this.stageScheduled) {
+      this.stageScheduled = true
+      setImmediate(() => { this.stageScheduled = false; this.flushStaged() })
+    }
+  }
+
+  private flushStaged (): void {
+    const items = this.toStage
+    if (items.length === 0 || this.d.signal.aborted) { this.toStage = []; return }
+    this.toStage = []
+    this.d.chain.store.stageMany(items).then(refused => {
+      if (refused > 0) this.d.log.debug('staging refused items (area full)', { refused, of: items.length })
+    }, (e: unknown) => {
+      this.d.log.debug('staging failed', { items: items.length, err: (e as Error).message })
     })
   }
 }

@@ -35,6 +35,37 @@ export class StagingArea {
     this.count++
   }
 
+  /**
+   * Several items in one LevelDB batch (the sync fetcher's path: one write per fetched item was 9%
+   * of a sync's CPU). Items already staged are skipped; once the area is full the rest are
+   * refused, not thrown for: the answer is how many were refused. A bad id or an oversized item
+   * throws before anything is written, as stage() does.
+   */
+  async stageMany (items: ReadonlyArray<{ kind: StagedKind, id: Uint8Array, bytes: Uint8Array }>): Promise<number> {
+    const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
+    const keys = new Set<string>()
+    let refused = 0
+    for (const { kind, id, bytes } of items) {
+      if (id.length !== HASH_BYTES) throw new ChainError('STORE_BAD_ID', `staged id must be ${HASH_BYTES} bytes`)
+      if (bytes.length > MAX_ITEM_BYTES) throw new ChainError('STORE_STAGED_TOO_LARGE', `staged item is ${bytes.length} bytes, max ${MAX_ITEM_BYTES}`)
+      const key = stagedKey(kind, id)
+      const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
+      if (keys.has(k) || this.db.getSync(key) !== undefined) continue
+      if (this.count + ops.length >= this.maxItems) { refused++; continue }
+      keys.add(k)
+      ops.push({ type: 'put', key, value: bytes })
+    }
+    if (ops.length === 0) return refused
+    this.count += ops.length // reserved before the write, so concurrent calls respect the limit
+    try {
+      await this.db.batch(ops)
+    } catch (e) {
+      this.count -= ops.length
+      throw e
+    }
+    return refused
+  }
+
   get (kind: StagedKind, id: Uint8Array): Uint8Array | undefined {
     const v = this.db.getSync(stagedKey(kind, id))
     return v === undefined ? undefined : new Uint8Array(v)

@@ -210,6 +210,8 @@ export class ChainStore implements StateView {
   }
   hasMessage (id: Uint8Array): boolean { return this.messages.has(id) }
   stage (kind: StagedKind, id: Uint8Array, bytes: Uint8Array): Promise<void> { return this.staging.stage(kind, id, bytes) }
+  /** Several items in one batch; the answer is how many were refused (area full). See staging.ts. */
+  stageMany (items: ReadonlyArray<{ kind: StagedKind, id: Uint8Array, bytes: Uint8Array }>): Promise<number> { return this.staging.stageMany(items) }
   getStaged (kind: StagedKind, id: Uint8Array): Uint8Array | undefined { return this.staging.get(kind, id) }
   unstage (kind: StagedKind, id: Uint8Array): Promise<void> { return this.staging.unstage(kind, id) }
   get stagedCount (): number { return this.staging.size }
