@@ -3,6 +3,7 @@
 // a block's id is asked for many times on the import path and hashing it each time is waste.
 import { type Schema, decodeWith, encodeWith } from './codec.js'
 import { sha256, signHash, verifyHash } from './crypto.js'
+import { isVerified, markVerified } from './verifyCache.js'
 
 const bytesCache = new WeakMap<object, Uint8Array>()
 const idCache = new WeakMap<object, Uint8Array>()
@@ -47,14 +48,18 @@ export function signObject<T extends object> (schema: Schema, unsigned: Omit<T, 
   return freezeDeep(obj)
 }
 
+/** Checks `obj.s` against `signer`; a frozen object's success is remembered (verifyCache.ts). */
 export function verifyObject (schema: Schema, obj: { s: Uint8Array }, signer: Uint8Array): boolean {
+  if (isVerified(obj, signer)) return true
   let h: Uint8Array
   try {
     h = signingHashOf(schema, obj)
   } catch {
     return false
   }
-  return verifyHash(obj.s, h, signer)
+  const ok = verifyHash(obj.s, h, signer)
+  if (ok) markVerified(obj, signer)
+  return ok
 }
 
 export function freezeDeep<T> (o: T): T {

@@ -24,6 +24,8 @@ export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
 export const SYNC_TX_FETCH_CONCURRENCY = 16
 /** A sync that extends our tip imports this many blocks at a time while later transactions still arrive. */
 export const SYNC_IMPORT_CHUNK_BLOCKS = 256
+/** A sync to a tip at least this many blocks ahead pre-verifies signatures in worker threads (node/verifyPool.ts). */
+export const SYNC_PREVERIFY_MIN_BLOCKS = 64
 /** Longest branch fetched in one sync (a deeper one is fetched in several rounds). */
 export const SYNC_MAX_BRANCH_BLOCKS = 100_000
 /** Candidate tips queued for sync at most; older ones are dropped for newer. */

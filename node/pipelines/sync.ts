@@ -8,9 +8,10 @@ import type { Transaction } from '../../chain/tx.js'
 import type { ImportResult } from '../../chain/chain.js'
 import {
   PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES,
-  SYNC_TX_FETCH_CONCURRENCY
+  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
+import { VerifyPool } from '../verifyPool.js'
 import type { TipClaim } from '../signals.js'
 
 export interface SyncHooks {
@@ -76,30 +77,44 @@ export class SyncPipeline {
 
   private async syncTo ({ peer, tip }: Candidate): Promise<void> {
     const { ctx } = this
+    // A long branch has its signatures checked on other cores as its items arrive.
+    const pool = tip.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
     // Transactions are fetched while the walk back goes on, lowest blocks first (import order).
-    const txs = new TxPrefetch(id => ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer), id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
+    const fetchTx = async (id: Uint8Array): Promise<Transaction | null> => {
+      const t = await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
+      if (t !== null) pool?.tx(t)
+      return t
+    }
+    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
     try {
-      const blocks = await this.fetchBranch(peer, tip.id, txs)
+      const t0 = performance.now()
+      const blocks = await this.fetchBranch(peer, tip.id, txs, pool)
       if (blocks === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
       if (blocks.length === 0) return
+      ctx.log.debug('sync walk', { blocks: blocks.length, ms: Math.round(performance.now() - t0) })
       // A plain extension of our tip is imported in chunks, so validation starts before the last
       // transactions arrive; a fork is imported whole, as one branch (fork choice sees all of it).
       const chunk = bytesEqual(blocks[0].p, ctx.chain.tip().id) ? SYNC_IMPORT_CHUNK_BLOCKS : blocks.length
       for (let i = 0; i < blocks.length && !ctx.signal.aborted; i += chunk) {
         const part = blocks.slice(i, i + chunk)
+        const t1 = performance.now()
         const got = await txs.take(part)
         if (got === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
+        if (pool !== undefined) await pool.ready([...part, ...got.values()])
+        const t2 = performance.now()
         const r = await ctx.chain.importBranch(part, got)
+        ctx.log.debug('sync chunk', { from: part[0].n, blocks: part.length, txWaitMs: Math.round(t2 - t1), importMs: Math.round(performance.now() - t2) })
         this.report(peer, r, part)
         if (r.kind !== 'extended' || r.invalid !== undefined) return
       }
     } finally {
       txs.close()
+      void pool?.close()
     }
   }
 
   /** Blocks from the first one we lack up to `tipId`, lowest first; null if one could not be had. */
-  private async fetchBranch (peer: Uint8Array, tipId: Uint8Array, txs: TxPrefetch): Promise<Block[] | null> {
+  private async fetchBranch (peer: Uint8Array, tipId: Uint8Array, txs: TxPrefetch, pool?: VerifyPool): Promise<Block[] | null> {
     const { ctx } = this
     const out: Block[] = []
     let id = tipId
@@ -113,6 +128,7 @@ export class SyncPipeline {
         return null
       }
       out.push(b)
+      pool?.block(b)
       txs.want(b.x)
       id = b.p
     }

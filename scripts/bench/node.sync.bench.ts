@@ -4,8 +4,10 @@
 // tip. Bound: signature checks per second of the same data on one core (1 + 8 per block), measured
 // in this run. Growth: the same at several lengths, time and memory per block.
 // Knobs: NODE_BENCH_SYNC_BLOCKS (2000), NODE_BENCH_GROWTH ("500,2000,8000"; "" to skip),
-// NODE_BENCH_REPS (3), NODE_BENCH_CPU_PROF (a dir: profile the syncing node).
-import { mkdtempSync, rmSync } from 'node:fs'
+// NODE_BENCH_REPS (3), NODE_BENCH_CPU_PROF (a dir: profile the syncing node), NODE_BENCH_SERVER_CPU_PROF (the serving one), NODE_BENCH_LOG_LEVEL
+// (the syncing node's, e.g. debug for the per-phase 'sync walk' / 'sync chunk' lines), NODE_BENCH_LOG_DIR
+// (a dir: keep the syncing node's log lines as JSONL).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BenchRow, median, row } from './harness.js'
@@ -24,7 +26,7 @@ const syncTimeoutMs = (blocks: number): number => 120_000 + blocks * 60
 
 async function syncOnce (served: ServedChain, bootstrap: string, work: string, rep: number): Promise<SyncSample> {
   const dataDir = join(work, `fresh-${served.height}-${rep}`)
-  const fresh = new BenchNode({ dataDir, genesisFile: served.genesisFile, bootstrap, cpuProfDir: process.env.NODE_BENCH_CPU_PROF })
+  const fresh = new BenchNode({ dataDir, genesisFile: served.genesisFile, bootstrap, cpuProfDir: process.env.NODE_BENCH_CPU_PROF, logLevel: process.env.NODE_BENCH_LOG_LEVEL })
   try {
     const start = await fresh.waitLine(l => l.message === 'node starting', 60_000, 'fresh node start')
     const done = await fresh.waitLine(l => l.message === 'imported block' && l.id === served.tipId, syncTimeoutMs(served.height), `sync to ${served.height}`)
@@ -35,6 +37,8 @@ async function syncOnce (served: ServedChain, bootstrap: string, work: string, r
     return { ms, rss: mem.rss, heap: mem.heapUsed, cpuS }
   } finally {
     await fresh.stop()
+    const keep = process.env.NODE_BENCH_LOG_DIR
+    if (keep !== undefined && keep !== '') writeFileSync(join(keep, `fresh-${served.height}-${rep}.jsonl`), fresh.lines.map(l => JSON.stringify(l)).join('\n') + '\n')
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
@@ -43,7 +47,7 @@ async function measure (blocks: number, reps: number, work: string): Promise<{ s
   log(` building ${blocks} blocks × ${TXS_PER_BLOCK} txs`)
   const served = await buildServedChain(join(work, `served-${blocks}`), blocks, TXS_PER_BLOCK, log)
   const verifyPerS = median([0, 1, 2].map(() => verifyRate(served.path)))
-  const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
+  const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile, cpuProfDir: process.env.NODE_BENCH_SERVER_CPU_PROF })
   try {
     const ep = await server.dhtEndpoint()
     await server.waitLine(l => l.message === 'node ready', 60_000, 'server ready')
