@@ -128,7 +128,8 @@ export function formatSummary (s: Summary): string {
   lines.push(`blocks: ${dash(s.blocks.mainChain)} on the main chain, ${s.blocks.minedTotal} mined in all, ${dash(s.blocks.offMainChain)} off the main chain`)
   lines.push(`block interval: mean ${dash(s.blockInterval.meanS)} s, p95 ${dash(s.blockInterval.p95S)} s (${s.blockInterval.samples} intervals, ${s.blockInterval.method})`)
   lines.push(`reorgs: ${s.reorgs.count}${s.reorgs.count > 0 ? `, depths ${s.reorgs.depths.join(' ')}, max ${dash(s.reorgs.maxDepth)}` : ''}; voting rounds: ${s.votingRounds}`)
-  const fates = s.tx.fates === null ? '' : ' (' + Object.entries(s.tx.fates).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') + ')'
+  const others = s.tx.fates === null ? [] : Object.entries(s.tx.fates).filter(([k, n]) => k !== 'mined' && n > 0)
+  const fates = s.tx.fates === null || s.tx.accepted === 0 ? '' : others.length === 0 ? ' (all of them)' : ` (not mined: ${others.map(([k, n]) => `${n} ${k}`).join(', ')})`
   const codes = Object.keys(s.tx.rejectedByCode).length === 0 ? '' : ` ${JSON.stringify(s.tx.rejectedByCode)}`
   lines.push(`transactions: ${s.tx.sent} sent, ${s.tx.accepted} accepted, ${s.tx.rejected} rejected${codes}, ${dash(s.tx.mined)} mined${fates}`)
   if (s.scenarios.length > 0) {
