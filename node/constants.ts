@@ -16,6 +16,8 @@ export const BLKTIP_READ_INTERVAL_MS = 1000
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000
+/** A (peer, channel) whose reads find nothing is read at twice its interval per miss in a row, up to this. */
+export const READ_MISS_BACKOFF_MAX_MS = 30_000
 /** Channel reads in flight at once. */
 export const MAX_CONCURRENT_READS = 8
 

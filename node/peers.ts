@@ -21,6 +21,8 @@ export interface PeerInfo {
 
 export class PeerSet {
   private readonly peers = new Map<string, PeerInfo>()
+  /** The peers in insertion order for next(), rebuilt only after an add or an eviction. */
+  private order: PeerInfo[] | undefined
   private cursor = 0
 
   constructor (private readonly self: Uint8Array, private readonly now: () => number = Date.now) {}
@@ -35,6 +37,7 @@ export class PeerSet {
       if (this.peers.size >= MAX_PEERS) this.evictOne()
       p = { key: Uint8Array.from(key), hex, sources: new Set(), penalties: 0 }
       this.peers.set(hex, p)
+      this.order = undefined
     }
     p.sources.add(source)
     return p
@@ -72,7 +75,7 @@ export class PeerSet {
 
   /** The next non-banned peer in round-robin order, or undefined when there is none. */
   next (): PeerInfo | undefined {
-    const list = [...this.peers.values()]
+    const list = this.order ??= [...this.peers.values()]
     for (let i = 0; i < list.length; i++) {
       const p = list[(this.cursor + i) % list.length]
       if (!this.isBanned(p)) {
@@ -90,6 +93,6 @@ export class PeerSet {
       if (worst === undefined || p.penalties > worst.penalties ||
         (p.penalties === worst.penalties && (p.lastSeenMs ?? 0) < (worst.lastSeenMs ?? 0))) worst = p
     }
-    if (worst !== undefined) this.peers.delete(worst.hex)
+    if (worst !== undefined) { this.peers.delete(worst.hex); this.order = undefined }
   }
 }

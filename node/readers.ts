@@ -5,7 +5,7 @@ import { toHex } from '../chain/hex.js'
 import { type ChannelName, decodeEndpoint } from '../dht/index.js'
 import {
   BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MSGTIP_READ_INTERVAL_MS,
-  READER_TICK_MS, TXTIP_READ_INTERVAL_MS
+  READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import type { NodeContext } from './context.js'
 import type { PeerInfo } from './peers.js'
@@ -19,6 +19,9 @@ const INTERVALS: Partial<Record<ChannelName, number>> = {
 
 export class ChannelReaders {
   private readonly lastRead = new Map<string, number>()
+  /** blkTip reads in a row that found nothing, per peer (hex): a genesis account that runs no node. */
+  private readonly misses = new Map<string, number>()
+  private readonly reading = new Set<string>()
   private inFlight = 0
   private timer?: NodeJS.Timeout
 
@@ -44,25 +47,43 @@ export class ChannelReaders {
       for (const ch of this.channels) {
         if (this.inFlight >= MAX_CONCURRENT_READS) return
         const k = `${peer.hex}:${ch}`
-        if (now - (this.lastRead.get(k) ?? 0) < (INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS)) continue
+        if (this.reading.has(k) || now - (this.lastRead.get(k) ?? 0) < this.intervalOf(peer.hex, ch)) continue
         this.lastRead.set(k, now)
+        this.reading.add(k)
         this.inFlight++
-        void this.read(peer, ch).finally(() => { this.inFlight-- })
+        void this.read(peer, ch).then(found => {
+          if (ch !== 'blkTip' || this.ctx.signal.aborted) return
+          if (found) this.misses.delete(peer.hex)
+          else this.misses.set(peer.hex, (this.misses.get(peer.hex) ?? 0) + 1)
+        }).finally(() => { this.inFlight--; this.reading.delete(k) })
       }
     }
   }
 
-  /** Reads now, outside the schedule (a voting round asks for specific peers' tips). */
-  async read (peer: PeerInfo, ch: ChannelName): Promise<void> {
+  /**
+   * The channel's interval for a live peer; for a peer whose blkTip (every node publishes it, every
+   * slot) was missing `m` reads in a row, every channel waits at least blkTip's interval × 2^m, up
+   * to READ_MISS_BACKOFF_MAX_MS. A peer that publishes nothing (a genesis account with no node)
+   * cost two failed recursive lookups per read, and those reads held the in-flight slots that live
+   * peers' blkTip reads then waited for.
+   */
+  private intervalOf (peerHex: string, ch: ChannelName): number {
+    const base = INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
+    const m = this.misses.get(peerHex) ?? 0
+    return m === 0 ? base : Math.max(base, Math.min(READ_MISS_BACKOFF_MAX_MS, BLKTIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
+  }
+
+  /** Reads now, outside the schedule (a voting round asks for specific peers' tips); true if an item was found. */
+  async read (peer: PeerInfo, ch: ChannelName): Promise<boolean> {
     const { ctx } = this
     let item
     try {
       item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal })
     } catch (e) {
       ctx.log.debug('channel read failed', { peer: peer.hex.slice(0, 16), channel: ch, err: (e as Error).message })
-      return
+      return false
     }
-    if (item === null || ctx.signal.aborted) return
+    if (item === null || ctx.signal.aborted) return false
     switch (ch) {
       case 'blkTip': {
         const v = item.value as { h: Uint8Array, n: number, d: bigint, e?: Uint8Array }
@@ -95,5 +116,6 @@ export class ChannelReaders {
       default:
         ctx.log.debug('unhandled channel', { channel: ch, peer: toHex(peer.key).slice(0, 16) })
     }
+    return true
   }
 }
