@@ -1,6 +1,6 @@
 // Signature pre-verification on other cores (sync): fetched blocks and transactions are queued as
-// they arrive, the main thread computes their signing hashes, worker threads run the BIP340 checks
-// in batches, and every object that verified is marked in chain/verifyCache.ts, so validation on
+// they arrive, their canonical bytes (cached at decode) go to worker threads in batches, which
+// derive the signing hashes and run the BIP340 checks (verifyWorker.mjs), and every object that verified is marked in chain/verifyCache.ts, so validation on
 // the main thread (verifyObject) skips its signature. Purely an optimisation: an object the
 // workers did not confirm (failed, not yet done, pool closed) is checked on the main thread as
 // before. Workers start lazily and stop with close(), so an idle node holds none.
@@ -8,11 +8,10 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { BLOCK_SCHEMA, type Block } from '../chain/block.js'
 import type { Schema } from '../chain/codec.js'
-import { signingHashOf } from '../chain/signed.js'
+import { encodedOf } from '../chain/signed.js'
 import { TX_SCHEMA, type Transaction } from '../chain/tx.js'
 import { isVerified, markVerified } from '../chain/verifyCache.js'
 
-const RECORD_BYTES = 128
 /** Signatures per message to a worker (bigger amortises the message, smaller keeps both busy). */
 const BATCH_SIGS = 256
 const WORKER_URL = new URL('./verifyWorker.mjs', import.meta.url)
@@ -52,24 +51,33 @@ export class VerifyPool {
     if (this.closed || this.queued.length === 0) return
     const items = this.queued
     this.queued = []
-    const buf = new Uint8Array(items.length * RECORD_BYTES)
+    const encoded: Uint8Array[] = []
     const kept: Item[] = []
+    let size = 0
     for (const it of items) {
-      let h: Uint8Array
-      try { h = signingHashOf(it.schema, it.obj) } catch { this.settle(it); continue } // the main thread will reject it
-      const o = kept.length * RECORD_BYTES
-      buf.set(h, o); buf.set(it.obj.s, o + 32); buf.set(it.signer, o + 96)
+      let b: Uint8Array
+      try { b = encodedOf(it.schema, it.obj) } catch { this.settle(it); continue } // the main thread will reject it
+      encoded.push(b)
       kept.push(it)
+      size += 4 + b.length + 32
     }
     if (kept.length === 0) return
+    const buf = new Uint8Array(size)
+    const view = new DataView(buf.buffer)
+    let o = 0
+    kept.forEach((it, i) => {
+      view.setUint32(o, encoded[i].length)
+      buf.set(encoded[i], o + 4)
+      buf.set(it.signer, o + 4 + encoded[i].length)
+      o += 36 + encoded[i].length
+    })
     const id = this.nextId++
     const p = new Promise<void>(resolve => this.waiting.set(id, { items: kept, done: resolve }))
     this.inFlight.add(p)
     void p.finally(() => this.inFlight.delete(p))
     const w = this.worker()
     w.ref() // held open while it has work; unref'd again when the pool is idle
-    const data = buf.subarray(0, kept.length * RECORD_BYTES)
-    w.postMessage({ id, buf: data }, [data.buffer])
+    w.postMessage({ id, buf }, [buf.buffer])
   }
 
   private worker (): Worker {

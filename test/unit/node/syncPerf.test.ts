@@ -31,16 +31,19 @@ describe('sync speed-ups', () => {
   it('the pool marks good signatures verified, never bad ones, and closes', async () => {
     const fresh = new ChainBuilder(net).extend(builder.root, 3, { txs: 2 })
     const bad = Object.freeze({ ...fresh[0].txs[0], s: new Uint8Array(64).fill(1) })
+    const moved = Object.freeze({ ...fresh[1].block, t: fresh[1].block.t + 1 }) // the old signature over other fields
     const pool = new VerifyPool(1)
     try {
       for (const b of fresh) { pool.block(b.block); for (const t of b.txs) pool.tx(t) }
       pool.tx(bad)
-      await pool.ready([...fresh.flatMap(b => [b.block, ...b.txs]), bad])
+      pool.block(moved)
+      await pool.ready([...fresh.flatMap(b => [b.block, ...b.txs]), bad, moved])
       for (const b of fresh) {
         expect(isVerified(b.block, b.block.m)).to.equal(true)
         for (const t of b.txs) expect(isVerified(t, t.f)).to.equal(true)
       }
       expect(isVerified(bad, bad.f)).to.equal(false)
+      expect(isVerified(moved, moved.m)).to.equal(false)
     } finally {
       await pool.close()
     }
