@@ -13,6 +13,8 @@ export const PENALTY_MISSING_DATA = 1
 export const READER_TICK_MS = 100
 /** A peer's blkTip is read at most this often (the freshest signal, so the shortest interval). */
 export const BLKTIP_READ_INTERVAL_MS = 1000
+/** ...and of a peer whose endpoint we know (a direct read, one round trip): new tips arrive sooner. */
+export const BLKTIP_DIRECT_READ_INTERVAL_MS = 500
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000

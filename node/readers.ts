@@ -4,7 +4,7 @@
 import { toHex } from '../chain/hex.js'
 import { type ChannelName, decodeEndpoint } from '../dht/index.js'
 import {
-  BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MSGTIP_READ_INTERVAL_MS,
+  BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MSGTIP_READ_INTERVAL_MS,
   READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import type { NodeContext } from './context.js'
@@ -47,7 +47,7 @@ export class ChannelReaders {
       for (const ch of this.channels) {
         if (this.inFlight >= MAX_CONCURRENT_READS) return
         const k = `${peer.hex}:${ch}`
-        if (this.reading.has(k) || now - (this.lastRead.get(k) ?? 0) < this.intervalOf(peer.hex, ch)) continue
+        if (this.reading.has(k) || now - (this.lastRead.get(k) ?? 0) < this.intervalOf(peer, ch)) continue
         this.lastRead.set(k, now)
         this.reading.add(k)
         this.inFlight++
@@ -67,9 +67,10 @@ export class ChannelReaders {
    * cost two failed recursive lookups per read, and those reads held the in-flight slots that live
    * peers' blkTip reads then waited for.
    */
-  private intervalOf (peerHex: string, ch: ChannelName): number {
-    const base = INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
-    const m = this.misses.get(peerHex) ?? 0
+  private intervalOf (peer: PeerInfo, ch: ChannelName): number {
+    // A live peer whose endpoint we know is read direct (one round trip): its blkTip twice as often.
+    const base = ch === 'blkTip' && peer.endpoint !== undefined ? BLKTIP_DIRECT_READ_INTERVAL_MS : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
+    const m = this.misses.get(peer.hex) ?? 0
     return m === 0 ? base : Math.max(base, Math.min(READ_MISS_BACKOFF_MAX_MS, BLKTIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
   }
 
