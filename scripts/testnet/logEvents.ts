@@ -5,12 +5,14 @@
 export interface MinedEvent { id: string, height: number, timeMs: number, parent?: string }
 export interface ImportedEvent { id?: string, height?: number, timeMs: number }
 export interface ReorgEvent { depth: number, timeMs: number }
+/** A voting round's result as the node logs it (fields beyond the message are optional). */
+export interface VoteEvent { timeMs: number, votes?: number, decision?: string, reason?: string }
 
 export type LogEvent =
   | { kind: 'mined', e: MinedEvent }
   | { kind: 'imported', e: ImportedEvent }
   | { kind: 'reorg', e: ReorgEvent }
-  | { kind: 'vote', timeMs: number }
+  | { kind: 'vote', e: VoteEvent }
   | { kind: 'warning', message: string, timeMs: number }
 
 const str = (v: unknown): string | undefined => typeof v === 'string' && v.length > 0 ? v : undefined
@@ -50,7 +52,7 @@ export function parseLogLine (line: string, nowMs: number): LogEvent | undefined
     case 'reorg':
       return { kind: 'reorg', e: { depth: num(o.depth) ?? 0, timeMs } }
     case 'voting round':
-      return { kind: 'vote', timeMs }
+      return { kind: 'vote', e: { timeMs, votes: num(o.votes), decision: str(o.decision), reason: str(o.reason) } }
     default:
       if (o.level === 'warn' || o.level === 'error') return { kind: 'warning', message, timeMs }
       return undefined
@@ -65,6 +67,8 @@ export class NodeEvents {
   readonly imported = new Map<string, number>()
   importedCount = 0
   votes = 0
+  /** The last few voting rounds (bounded). */
+  readonly voteLog: VoteEvent[] = []
   warnings = 0
   lastWarning?: string
 
@@ -76,7 +80,11 @@ export class NodeEvents {
         if (ev.e.id !== undefined) this.imported.set(ev.e.id, (this.imported.get(ev.e.id) ?? 0) + 1)
         break
       case 'reorg': this.reorgs.push(ev.e); break
-      case 'vote': this.votes++; break
+      case 'vote':
+        this.votes++
+        this.voteLog.push(ev.e)
+        if (this.voteLog.length > 16) this.voteLog.shift()
+        break
       case 'warning': this.warnings++; this.lastWarning = ev.message; break
     }
   }

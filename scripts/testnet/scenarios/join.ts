@@ -15,7 +15,9 @@ export async function join (ctx: ScenarioContext): Promise<ScenarioResult> {
     name: 'join', ok: true, convergenceMs: Date.now() - joinedAtMs, startedAtMs, endedAtMs: Date.now(),
     details: {
       node: n.name, networkHeightAtJoin: before.height, heightAfter: after.height, tipAfter: after.tipId,
-      votingRoundLogLines: n.events.votes, importedBlocks: n.events.importedCount,
+      votingRoundLogLines: n.events.votes,
+      votingRounds: n.events.voteLog.map(v => ({ reason: v.reason ?? null, votes: v.votes ?? null, decision: v.decision ?? null })),
+      importedBlocks: n.events.importedCount,
       consensusPoint: n.last?.status?.consensusPoint ?? null
     }
   }

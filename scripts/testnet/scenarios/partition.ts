@@ -47,12 +47,18 @@ export async function partition (ctx: ScenarioContext): Promise<ScenarioResult> 
   const picked = [pick(a, 0), pick(b, 1)]
   const senders = picked.map(p => p.from)
   const vias = picked.map(p => p.via)
+  // The split lasts at least `span`, and longer (bounded) until each side has mined a block of its own:
+  // a side's next block can take up to 2·MAX_BT (the miner staggers liveness blocks by power).
   const span = ctx.partitionMs ?? partitionMs(T)
+  const maxSpan = span + (2 * maxBlockTimeS(T) + T) * 1000
   const step = Math.max(1000, Math.floor(T * 1000 / 2))
-  for (let k = 0; Date.now() - splitAtMs < span && k < Math.ceil(span / step) + 1; k++) {
+  const bothMined = (): boolean => minedBy(net, a) > minedBefore[0] && minedBy(net, b) > minedBefore[1]
+  for (let k = 0; k < Math.ceil(maxSpan / step) + 1; k++) {
+    const elapsed = Date.now() - splitAtMs
+    if (elapsed >= maxSpan || (elapsed >= span && bothMined())) break
     const sent = await Promise.all(senders.map(async (from, side) => await tx.send(from, senders[1 - side], 'partition', vias[side])))
     for (const s of sent) if (s !== undefined) ids.push(s.id)
-    await net.sleep(Math.min(step, Math.max(0, span - (Date.now() - splitAtMs))))
+    await net.sleep(Math.min(step, Math.max(0, (elapsed < span ? span : maxSpan) - (Date.now() - splitAtMs))))
   }
   const views = await net.poll()
   const sides = [judgeConvergence(a.map(i => views[i])), judgeConvergence(b.map(i => views[i]))]

@@ -27,6 +27,7 @@ describe('testnet log events, /proc figures and transaction fates', () => {
     expect(e.imported.get('cd')).to.equal(1)
     expect(e.reorgs.map(r => r.depth)).to.deep.equal([2])
     expect(e.votes).to.equal(1)
+    expect(e.voteLog).to.deep.equal([{ timeMs: Date.parse('2030-01-01T00:00:10.000Z'), votes: 3, decision: undefined, reason: undefined }])
     expect(e.warnings).to.equal(1)
   })
 
