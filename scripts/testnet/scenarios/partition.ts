@@ -101,7 +101,9 @@ export async function partition (ctx: ScenarioContext): Promise<ScenarioResult> 
     details: {
       groups: [names(a), names(b)], splitS: Math.round((healedAtMs - splitAtMs) / 1000), minedDuring,
       sideTips: sides.map(s => s.groups.map(g => ({ height: g.height, tipId: g.tipId, nodes: g.nodes }))),
-      tipsDiverged: sides[0].tipId !== undefined && sides[1].tipId !== undefined && sides[0].tipId !== sides[1].tipId,
+      // No node of one side shares a tip with a node of the other (a side may be mid-propagation).
+      tipsDiverged: sides[0].groups.length > 0 && sides[1].groups.length > 0 &&
+        !sides[0].groups.some(g => sides[1].groups.some(h => h.tipId === g.tipId)),
       heightAfter: after.height, tipAfter: after.tipId, reorgsAfterHeal: reorgs,
       transfers: ids.length, minedBeforeHeal: minedBeforeHeal.length, beforeHeal: counts(beforeHeal), final: counts(final),
       lostTransfers: tx.sent.filter(s => final.fates.get(s.id) === 'lost').slice(0, 5).map(s => ({ id: s.id, from: s.from, via: s.via, nonce: s.nonce }))
