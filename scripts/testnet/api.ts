@@ -23,7 +23,18 @@ export interface NodeStatus {
   dht: { host: string, port: number }
 }
 
-export interface TxStatus { id: string, status: 'pool' | 'mined', blockId?: string, height?: number }
+/**
+ * GET /tx/<id>. The contract names `blockId` and `height`; the node also answers `block: {id, height}`,
+ * and `block: null` for a transaction it stores that is not on its main chain (an orphaned block's).
+ */
+export interface TxStatus { id: string, status: 'pool' | 'mined', blockId?: string, height?: number, block?: { id: string, height: number } | null }
+
+/** The main-chain block of a mined transaction, '' when the node does not say, null when not on the main chain. */
+export function minedBlockOf (t: TxStatus | undefined): string | null {
+  if (t?.status !== 'mined') return null
+  if (t.block === null) return null
+  return t.blockId ?? t.block?.id ?? ''
+}
 export interface AccountView { balance: string, nonce: number, power: number }
 
 export class ApiError extends Error {

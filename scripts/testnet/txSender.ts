@@ -7,7 +7,7 @@
 // gone from the pool, it continues from the account nonce.
 import { createTransfer, encodeTx, txId } from '../../chain/tx.js'
 import { toHex } from '../../chain/hex.js'
-import { ApiError, type TxStatus } from './api.js'
+import { ApiError, type TxStatus, minedBlockOf } from './api.js'
 import { MAX_PENDING_PER_SENDER, TESTNET_MIN_FEE, TX_QUERY_CONCURRENCY } from './constants.js'
 import type { Account, Testnet, TestnetNode } from './network.js'
 
@@ -200,9 +200,9 @@ export function explainUnknown (s: SentTx, accountNonce: number | undefined, via
 
 /** Classifies one transaction from every node's answer (undefined: the node does not know it). */
 export function txFate (answers: ReadonlyArray<TxStatus | undefined>): 'mined' | 'partly-mined' | 'pool' | 'lost' | 'conflict' {
-  const mined = answers.filter(a => a?.status === 'mined')
-  const blocks = new Set(mined.map(a => a?.blockId))
-  if (blocks.size > 1) return 'conflict'
+  const blocks = answers.map(minedBlockOf)
+  const mined = blocks.filter((b): b is string => b !== null)
+  if (new Set(mined.filter(b => b !== '')).size > 1) return 'conflict'
   if (mined.length > 0) return mined.length === answers.length ? 'mined' : 'partly-mined'
   return answers.some(a => a?.status === 'pool') ? 'pool' : 'lost'
 }

@@ -62,5 +62,15 @@ describe('testnet log events, /proc figures and transaction fates', () => {
     expect(txFate([mined('b'), mined('c')])).to.equal('conflict')
     expect(txFate([pool, undefined])).to.equal('pool')
     expect(txFate([undefined, undefined])).to.equal('lost')
+    // The node's own shape: block {id, height}; block null = stored, but not on its main chain.
+    const onMain = (b: string) => ({ id: 'x', status: 'mined' as const, block: { id: b, height: 3 } })
+    const orphaned = { id: 'x', status: 'mined' as const, block: null }
+    expect(txFate([onMain('b'), onMain('b')])).to.equal('mined')
+    expect(txFate([onMain('b'), onMain('c')])).to.equal('conflict')
+    expect(txFate([onMain('b'), orphaned])).to.equal('partly-mined')
+    expect(txFate([orphaned, pool])).to.equal('pool')
+    expect(txFate([orphaned, orphaned])).to.equal('lost')
+    // Without any block id (the bare contract) agreement on "mined" is all that can be checked.
+    expect(txFate([{ id: 'x', status: 'mined' }, { id: 'x', status: 'mined' }])).to.equal('mined')
   })
 })
