@@ -9,7 +9,7 @@ import { isChainError } from '../chain/errors.js'
 import { toHex } from '../chain/hex.js'
 import type { Chain } from '../chain/chain.js'
 import type { Getter } from '../dht/index.js'
-import type { DemandSet } from './demand.js'
+import type { DemandKind, DemandSet } from './demand.js'
 import type { PeerSet } from './peers.js'
 import type { SignalRouter } from './router.js'
 import { PENALTY_INVALID_DATA } from './constants.js'
@@ -27,6 +27,9 @@ export interface FetchDeps {
   log: Logger
   signal: AbortSignal
 }
+
+/** The signal's peer when an item came from no particular peer (e.g. a recursive lookup for the API). */
+const NO_PEER = new Uint8Array(32)
 
 /** Fetched items written to the staging area in one batch at most this many at a time. */
 const STAGE_BATCH_ITEMS = 256
@@ -56,42 +59,45 @@ export class Fetcher {
     return null
   }
 
+  /**
+   * The remote half of every fetch: DHT get, strict decode (undecodable bytes penalise the peer),
+   * demand bookkeeping, staging, and the signal that reports the answer.
+   */
+  private async remote<T> (id: Uint8Array, peer: Uint8Array | undefined, kind: DemandKind,
+    decode: (b: Uint8Array) => T, done: (item: T, bytes: Uint8Array) => void): Promise<T | null> {
+    const bytes = await this.raw(id, peer)
+    if (bytes === null) { this.d.demand.add(kind, id); return null }
+    let item: T
+    try { item = decode(bytes) } catch (e) { return this.bad(peer, id, e) }
+    this.d.demand.satisfied(kind, id)
+    done(item, bytes)
+    return item
+  }
+
   async block (id: Uint8Array, purpose: BlockPurpose, peer?: Uint8Array): Promise<Block | null> {
     const local = this.d.chain.getBlock(id) ?? this.staged('block', id, decodeBlock)
     if (local !== undefined) return local
-    const bytes = await this.raw(id, peer)
-    if (bytes === null) { this.d.demand.add('b', id); return null }
-    let block: Block
-    try { block = decodeBlock(bytes) } catch (e) { return this.bad(peer, id, e) }
-    this.d.demand.satisfied('b', id)
-    this.keepStaged('block', id, bytes)
-    this.d.router.emit({ type: purpose, peer: peer ?? new Uint8Array(32), id, block })
-    return block
+    return await this.remote(id, peer, 'b', decodeBlock, (block, bytes) => {
+      this.keepStaged('block', id, bytes)
+      this.d.router.emit({ type: purpose, peer: peer ?? NO_PEER, id, block })
+    })
   }
 
   async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array): Promise<Transaction | null> {
     const local = this.d.chain.getTx(id) ?? this.staged('tx', id, decodeTx)
     if (local !== undefined) return local
-    const bytes = await this.raw(id, peer)
-    if (bytes === null) { this.d.demand.add('x', id); return null }
-    let tx: Transaction
-    try { tx = decodeTx(bytes) } catch (e) { return this.bad(peer, id, e) }
-    this.d.demand.satisfied('x', id)
-    this.keepStaged('tx', id, bytes)
-    this.d.router.emit({ type: purpose, peer: peer ?? new Uint8Array(32), id, tx })
-    return tx
+    return await this.remote(id, peer, 'x', decodeTx, (tx, bytes) => {
+      this.keepStaged('tx', id, bytes)
+      this.d.router.emit({ type: purpose, peer: peer ?? NO_PEER, id, tx })
+    })
   }
 
   async message (id: Uint8Array, peer?: Uint8Array): Promise<Message | null> {
     const stored = this.d.chain.store.getMessage(id)
     if (stored !== undefined) return stored
-    const bytes = await this.raw(id, peer)
-    if (bytes === null) { this.d.demand.add('m', id); return null }
-    let m: Message
-    try { m = decodeMessage(bytes) } catch (e) { return this.bad(peer, id, e) }
-    this.d.demand.satisfied('m', id)
-    this.d.router.emit({ type: 'GET_MSG_FROM_PEER', peer: peer ?? new Uint8Array(32), id, message: m })
-    return m
+    return await this.remote(id, peer, 'm', decodeMessage, message => {
+      this.d.router.emit({ type: 'GET_MSG_FROM_PEER', peer: peer ?? NO_PEER, id, message })
+    })
   }
 
   private staged<T> (kind: 'block' | 'tx', id: Uint8Array, decode: (b: Uint8Array) => T): T | undefined {
