@@ -8,6 +8,7 @@ import { Chain, type ReorgEvent, type TipInfo } from '../chain/chain.js'
 import { loadGenesisFile } from '../chain/genesis.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { TxPool } from '../chain/pool/pool.js'
+import { isTipStale } from '../chain/voting/vote.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { encodeMessage } from '../chain/message.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../dht/index.js'
@@ -111,7 +112,7 @@ export class TauNode {
     const publisher = new Publisher(ctx)
     this.poolPipeline = new PoolPipeline(ctx, () => publisher.scheduleTxTip())
     this.mining = new MiningPipeline(ctx, { onMined: ({ block, txs }) => publisher.putOwnBlock(block, txs) })
-    this.sync = new SyncPipeline(ctx, { onNeedsVote: () => { void this.voting.run('voting-range-fork') }, onImported: () => {} })
+    this.sync = new SyncPipeline(ctx, { onNeedsVote: () => { void this.voting.run('voting-range-fork') } })
     this.voting = new VotingPipeline(ctx, this.sync)
     this.wireChainEvents(ctx, publisher)
 
@@ -141,7 +142,7 @@ export class TauNode {
   private async startupVote (): Promise<void> {
     const { ctx } = this
     const tip = ctx.chain.tip()
-    const stale = tip.block.t + 3 * ctx.genesis.config.mutableRange * ctx.genesis.config.blockTime < ctx.nowS()
+    const stale = isTipStale(tip.block.t, ctx.nowS(), ctx.genesis)
     try {
       if (tip.n === 0 || stale) await this.voting.run(tip.n === 0 ? 'empty-chain' : 'stale-tip')
     } catch (e) {

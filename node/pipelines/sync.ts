@@ -17,8 +17,6 @@ import type { TipClaim } from '../signals.js'
 export interface SyncHooks {
   /** A better fork in the voting range: the voting pipeline takes it from here. */
   onNeedsVote: (peer: Uint8Array) => void
-  /** After every import: the miner restarts on a new tip, the publisher announces it. */
-  onImported: (r: ImportResult) => void
 }
 
 interface Candidate { peer: Uint8Array, tip: TipClaim }
@@ -147,7 +145,6 @@ export class SyncPipeline {
       ctx.events.emit('warning', { message: r.warning.message, data: { depth: r.warning.depth, reason: r.warning.reason } })
     }
     ctx.log.debug('sync import', { kind: r.kind, blocks: blocks.length, top: blocks[blocks.length - 1]?.n })
-    this.hooks.onImported(r)
   }
 }
 
