@@ -48,3 +48,11 @@ export const POOL_FETCH_CONCURRENCY = 8
 
 /** Grace period after the first SIGINT/SIGTERM before a forced exit. */
 export const SHUTDOWN_GRACE_MS = 10_000
+
+/**
+ * Listeners allowed on the node's one AbortSignal. Every queued or running DHT get, RPC and channel
+ * read attaches one and removes it when it settles; the get queue bounds them (MAX_QUEUED_GETS +
+ * GET_CONCURRENCY per Getter). Node's default of 10 would print MaxListenersExceededWarning under
+ * ordinary sync concurrency.
+ */
+export const MAX_ABORT_LISTENERS = 4096

@@ -1,5 +1,6 @@
 // The node: builds its parts in dependency order (lock → genesis → key → chain → pool → DHT →
 // channels → pipelines → HTTP) under one AbortController, and stops them in reverse.
+import { setMaxListeners } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server } from 'node:http'
@@ -13,6 +14,7 @@ import { encodeTx, type Transaction } from '../chain/tx.js'
 import { encodeMessage } from '../chain/message.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../dht/index.js'
 import type { NodeConfig } from './config.js'
+import { MAX_ABORT_LISTENERS } from './constants.js'
 import { type NodeContext, NodeEvents, type NodeState } from './context.js'
 import { DemandSet } from './demand.js'
 import { Fetcher } from './fetch.js'
@@ -98,6 +100,7 @@ export class TauNode {
       importedBlocks: 0, reorgs: 0, votingRounds: 0, startedAtMs: Date.now()
     }
     const signal = this.abort.signal
+    setMaxListeners(MAX_ABORT_LISTENERS, signal)
     const fetcher = new Fetcher({ chain, getter, peers, demand, router, log: log.child({ module: 'fetch' }), signal })
     const ctx: NodeContext = {
       cfg, log, genesis, key, chain, pool, engine, getter, putter, channels, router, peers, demand, fetcher,
@@ -174,7 +177,7 @@ export class TauNode {
         const own = bytesEqual(block.m, ctx.key.publicKey)
         if (!own) {
           ctx.state.importedBlocks++
-          ctx.log.info('imported block', { height: block.n, id: toHex(id), txs: block.x.length, miner: toHex(block.m).slice(0, 16) })
+          ctx.log.info('imported block', { height: block.n, id: toHex(id), parent: toHex(block.p), t: block.t, txs: block.x.length, miner: toHex(block.m).slice(0, 16) })
         }
         ctx.peers.add(block.m, 'miner')
         for (const tx of ctx.chain.store.blockTxs(block)) {

@@ -69,7 +69,7 @@ export class MiningPipeline {
       const r = await ctx.chain.importBlock(built.block, built.txs)
       if (r.kind === 'extended') {
         ctx.state.minedBlocks++
-        ctx.log.info('mined block', { height: built.block.n, id: toHex(blockId(built.block)), txs: built.txs.length })
+        ctx.log.info('mined block', { height: built.block.n, id: toHex(blockId(built.block)), parent: toHex(built.block.p), t: built.block.t, txs: built.txs.length })
         this.hooks.onMined({ block: built.block, txs: built.txs })
       } else {
         ctx.log.warn('own block not accepted', { kind: r.kind, height: built.block.n, code: r.kind === 'invalid' ? r.error.code : undefined })
