@@ -142,30 +142,98 @@ function latin1 (b: Uint8Array, start: number, end: number): string {
 
 /** Encodes a value canonically. Callers validate against a schema first; this only checks types. */
 export function encodeCanonical (v: BValue): Uint8Array {
-  const parts: Uint8Array[] = []
-  write(v, parts)
-  return new Uint8Array(Buffer.concat(parts))
+  out.pos = 0
+  try {
+    write(v)
+    return out.buf.slice(0, out.pos)
+  } finally {
+    // One huge value (a routing table, a test's oversize item) must not pin its buffer for good.
+    if (out.buf.length > SCRATCH_KEEP_BYTES) out.buf = new Uint8Array(SCRATCH_START_BYTES)
+  }
 }
 
-function write (v: BValue, out: Uint8Array[]): void {
+/**
+ * One growing scratch buffer for every encode (encoding is synchronous and not re-entrant): the
+ * canonical encoding runs for every id and signing hash, and building it from many small arrays
+ * joined at the end (the first version) cost more than hashing the result.
+ */
+const SCRATCH_START_BYTES = 4096
+const SCRATCH_KEEP_BYTES = 65_536
+const out = { buf: new Uint8Array(SCRATCH_START_BYTES), pos: 0 }
+
+function reserve (n: number): void {
+  if (out.pos + n <= out.buf.length) return
+  const next = new Uint8Array(Math.max(out.buf.length * 2, out.pos + n))
+  next.set(out.buf.subarray(0, out.pos))
+  out.buf = next
+}
+
+function byte (c: number): void {
+  reserve(1)
+  out.buf[out.pos++] = c
+}
+
+/** ASCII digits of a safe non-negative integer (String() never uses exponent form below 2^53). */
+function digits (n: number): void {
+  const s = String(n)
+  reserve(s.length)
+  for (let i = 0; i < s.length; i++) out.buf[out.pos++] = s.charCodeAt(i)
+}
+
+function byteString (b: Uint8Array): void {
+  digits(b.length)
+  reserve(b.length + 1)
+  out.buf[out.pos++] = C_COLON
+  out.buf.set(b, out.pos)
+  out.pos += b.length
+}
+
+/** UTF-8 bytes of dict keys; schemas use a handful of one-letter keys, so a small cache serves them all. */
+const keyBytes = new Map<string, Uint8Array>()
+const KEY_CACHE_MAX = 256
+const KEY_CACHE_MAX_LENGTH = 32
+
+function keyBytesOf (k: string): Uint8Array {
+  let b = keyBytes.get(k)
+  if (b === undefined) {
+    b = utf8Enc.encode(k)
+    if (keyBytes.size < KEY_CACHE_MAX && k.length <= KEY_CACHE_MAX_LENGTH) keyBytes.set(k, b)
+  }
+  return b
+}
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return a.length - b.length
+}
+
+/** Keys in the order of their UTF-8 bytes (canonical bencode sorts raw byte strings). */
+function sortedKeys (d: BDict): Array<{ k: string, b: Uint8Array }> {
+  const keys = Object.keys(d).map(k => ({ k, b: keyBytesOf(k) }))
+  for (let i = 1; i < keys.length; i++) {
+    if (compareBytes(keys[i - 1].b, keys[i].b) > 0) return keys.sort((x, y) => compareBytes(x.b, y.b))
+  }
+  return keys
+}
+
+function write (v: BValue): void {
   if (typeof v === 'number') {
     if (!Number.isSafeInteger(v) || v < 0) throw new CodecError('CODEC_INT_RANGE', `cannot encode ${v}`)
-    out.push(utf8Enc.encode(`i${v}e`))
+    byte(C_I); digits(v); byte(C_E)
   } else if (v instanceof Uint8Array) {
-    out.push(utf8Enc.encode(`${v.length}:`), v)
+    byteString(v)
   } else if (Array.isArray(v)) {
-    out.push(utf8Enc.encode('l'))
-    for (const x of v) write(x, out)
-    out.push(utf8Enc.encode('e'))
+    byte(C_L)
+    for (const x of v) write(x)
+    byte(C_E)
   } else if (typeof v === 'object' && v !== null) {
-    const keys = Object.keys(v).map(k => ({ k, b: utf8Enc.encode(k) }))
-    keys.sort((a, b) => Buffer.compare(a.b, b.b))
-    out.push(utf8Enc.encode('d'))
-    for (const { k, b } of keys) {
-      out.push(utf8Enc.encode(`${b.length}:`), b)
-      write(v[k], out)
+    byte(C_D)
+    for (const { k, b } of sortedKeys(v)) {
+      byteString(b)
+      write(v[k])
     }
-    out.push(utf8Enc.encode('e'))
+    byte(C_E)
   } else {
     throw new CodecError('CODEC_WRONG_TYPE', `cannot encode a ${typeof v}`)
   }

@@ -34,6 +34,33 @@ describe('chain/bencode', () => {
     }
   })
 
+  it('encodes random nested values as the oracle does, across buffer growth and after a failed encode', () => {
+    let seed = 7
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+    const value = (depth: number): BValue => {
+      const r = rnd(depth > 2 ? 2 : 4)
+      if (r === 0) return rnd(1_000_000_007)
+      if (r === 1) return new Uint8Array(rnd(3) === 0 ? 70_000 + rnd(100) : rnd(40)).map(() => rnd(256))
+      if (r === 2) return Array.from({ length: rnd(5) }, () => value(depth + 1))
+      const d: Record<string, BValue> = {}
+      for (let i = rnd(6); i > 0; i--) d[String.fromCharCode(97 + rnd(26)) + (rnd(2) === 0 ? 'x' : '')] = value(depth + 1)
+      return d
+    }
+    for (let i = 0; i < 300; i++) {
+      const v = value(0)
+      expect(Buffer.from(encodeCanonical(v)).equals(Buffer.from(bencode.encode(v)))).to.equal(true)
+      if (i % 50 === 0) expect(() => encodeCanonical({ a: [1, -1] })).to.throw(CodecError)
+    }
+  })
+
+  it('sorts dict keys by their UTF-8 bytes, not by UTF-16 code units', () => {
+    // U+FF5A is EF BD 9A in UTF-8 and U+1F600 is F0 9F 98 80, but its UTF-16 form (D83D …) sorts first.
+    const bytes = encodeCanonical({ '\u{1F600}': 1, '\uFF5A': 2 })
+    const expected = Buffer.concat([Buffer.from('d3:'), Buffer.from('\uFF5A'), Buffer.from('i2e4:'), Buffer.from('\u{1F600}'), Buffer.from('i1ee')])
+    expect(Buffer.from(bytes).equals(expected)).to.equal(true)
+    expect(decodeCanonical(bytes, limits)).to.deep.equal({ '\uFF5A': 2, '\u{1F600}': 1 })
+  })
+
   it('maps a __proto__ key to a plain key, never to the prototype', () => {
     const v = decodeCanonical(enc('d9:__proto__i1ee'), limits) as Record<string, unknown>
     expect(Object.getPrototypeOf(v)).to.equal(null)
