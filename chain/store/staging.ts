@@ -10,29 +10,42 @@ import { P_STAGED, STAGED_KINDS, type StagedKind, prefixRange, stagedKey } from 
 import type { Db } from './store.js'
 
 export class StagingArea {
-  private count = 0
+  /**
+   * The staged keys (latin1 of the LevelDB key), at most maxItems: whether an item is staged is
+   * asked for every fetched item and nearly always answered "no", and a LevelDB miss per ask was
+   * 4% of a sync's main thread. A key is added before its write lands and removed with its delete.
+   */
+  private readonly keys = new Set<string>()
 
   constructor (private readonly db: Db, readonly maxItems = MAX_STAGED_ITEMS) {}
 
-  /** Counts what a previous run left staged. */
+  /** Loads what a previous run left staged. */
   async load (): Promise<void> {
-    let n = 0
-    for await (const _ of this.db.keys(prefixRange(P_STAGED))) n++
-    this.count = n
+    this.keys.clear()
+    for await (const k of this.db.keys(prefixRange(P_STAGED))) this.keys.add(keyString(k))
   }
 
-  get size (): number { return this.count }
+  get size (): number { return this.keys.size }
+
+  has (kind: StagedKind, id: Uint8Array): boolean {
+    return this.keys.has(keyString(stagedKey(kind, id)))
+  }
 
   async stage (kind: StagedKind, id: Uint8Array, bytes: Uint8Array): Promise<void> {
-    if (id.length !== HASH_BYTES) throw new ChainError('STORE_BAD_ID', `staged id must be ${HASH_BYTES} bytes`)
-    if (bytes.length > MAX_ITEM_BYTES) throw new ChainError('STORE_STAGED_TOO_LARGE', `staged item is ${bytes.length} bytes, max ${MAX_ITEM_BYTES}`)
+    checkItem(id, bytes)
     const key = stagedKey(kind, id)
-    if (this.db.getSync(key) !== undefined) return
-    if (this.count >= this.maxItems) {
-      throw new ChainError('STORE_STAGED_FULL', `${this.count} items staged, the limit is ${this.maxItems}`, { limit: this.maxItems })
+    const k = keyString(key)
+    if (this.keys.has(k)) return
+    if (this.keys.size >= this.maxItems) {
+      throw new ChainError('STORE_STAGED_FULL', `${this.keys.size} items staged, the limit is ${this.maxItems}`, { limit: this.maxItems })
     }
-    await this.db.put(key, bytes)
-    this.count++
+    this.keys.add(k)
+    try {
+      await this.db.put(key, bytes)
+    } catch (e) {
+      this.keys.delete(k)
+      throw e
+    }
   }
 
   /**
@@ -42,45 +55,45 @@ export class StagingArea {
    * throws before anything is written, as stage() does.
    */
   async stageMany (items: ReadonlyArray<{ kind: StagedKind, id: Uint8Array, bytes: Uint8Array }>): Promise<number> {
+    for (const { id, bytes } of items) checkItem(id, bytes)
     const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
-    const keys = new Set<string>()
+    const added: string[] = []
     let refused = 0
     for (const { kind, id, bytes } of items) {
-      if (id.length !== HASH_BYTES) throw new ChainError('STORE_BAD_ID', `staged id must be ${HASH_BYTES} bytes`)
-      if (bytes.length > MAX_ITEM_BYTES) throw new ChainError('STORE_STAGED_TOO_LARGE', `staged item is ${bytes.length} bytes, max ${MAX_ITEM_BYTES}`)
       const key = stagedKey(kind, id)
-      const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
-      if (keys.has(k) || this.db.getSync(key) !== undefined) continue
-      if (this.count + ops.length >= this.maxItems) { refused++; continue }
-      keys.add(k)
+      const k = keyString(key)
+      if (this.keys.has(k)) continue
+      if (this.keys.size >= this.maxItems) { refused++; continue }
+      this.keys.add(k) // reserved before the write, so concurrent calls respect the limit
+      added.push(k)
       ops.push({ type: 'put', key, value: bytes })
     }
     if (ops.length === 0) return refused
-    this.count += ops.length // reserved before the write, so concurrent calls respect the limit
     try {
       await this.db.batch(ops)
     } catch (e) {
-      this.count -= ops.length
+      for (const k of added) this.keys.delete(k)
       throw e
     }
     return refused
   }
 
   get (kind: StagedKind, id: Uint8Array): Uint8Array | undefined {
-    const v = this.db.getSync(stagedKey(kind, id))
+    const key = stagedKey(kind, id)
+    if (!this.keys.has(keyString(key))) return undefined
+    const v = this.db.getSync(key)
     return v === undefined ? undefined : new Uint8Array(v)
   }
 
   async unstage (kind: StagedKind, id: Uint8Array): Promise<void> {
     const key = stagedKey(kind, id)
-    if (this.db.getSync(key) === undefined) return
+    if (!this.keys.delete(keyString(key))) return
     await this.db.del(key)
-    this.count--
   }
 
-  /** Called after a commit that removed staged items in its batch. */
-  forget (removed: number): void {
-    this.count = Math.max(0, this.count - removed)
+  /** Called after a commit that removed these staged items in its batch. */
+  forget (removed: ReadonlyArray<{ kind: StagedKind, id: Uint8Array }>): void {
+    for (const { kind, id } of removed) this.keys.delete(keyString(stagedKey(kind, id)))
   }
 
   /** Every staged item of one kind (at most maxItems), e.g. to resume a sync after a restart. */
@@ -92,4 +105,13 @@ export class StagingArea {
     }
     return out
   }
+}
+
+function keyString (key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
+}
+
+function checkItem (id: Uint8Array, bytes: Uint8Array): void {
+  if (id.length !== HASH_BYTES) throw new ChainError('STORE_BAD_ID', `staged id must be ${HASH_BYTES} bytes`)
+  if (bytes.length > MAX_ITEM_BYTES) throw new ChainError('STORE_STAGED_TOO_LARGE', `staged item is ${bytes.length} bytes, max ${MAX_ITEM_BYTES}`)
 }

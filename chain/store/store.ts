@@ -180,9 +180,8 @@ export class ChainStore implements StateView {
   async commit (w: StoreWrite): Promise<void> {
     if (this.staging.size > 0) w = { ...w, unstage: [...(w.unstage ?? []), ...this.stagedCopiesOf(w)] }
     const ops = opsOf(w, Math.floor(Date.now() / 1000))
-    const unstaged = (w.unstage ?? []).filter(s => this.staging.get(s.kind, s.id) !== undefined).length
     await this.db.batch(ops, { sync: this.options.sync === true })
-    this.staging.forget(unstaged)
+    if (w.unstage !== undefined) this.staging.forget(w.unstage)
     for (const { block, txs } of w.blocks ?? []) {
       this.blocks.set(toHex(blockId(block)), block)
       for (const tx of txs) this.txs.set(toHex(txId(tx)), tx)
@@ -231,8 +230,8 @@ export class ChainStore implements StateView {
     const out: Array<{ kind: StagedKind, id: Uint8Array }> = []
     for (const { block, txs } of w.blocks ?? []) {
       const id = blockId(block)
-      if (this.staging.get('block', id) !== undefined) out.push({ kind: 'block', id })
-      for (const tx of txs) if (this.staging.get('tx', txId(tx)) !== undefined) out.push({ kind: 'tx', id: txId(tx) })
+      if (this.staging.has('block', id)) out.push({ kind: 'block', id })
+      for (const tx of txs) if (this.staging.has('tx', txId(tx))) out.push({ kind: 'tx', id: txId(tx) })
     }
     return out
   }
