@@ -2,6 +2,8 @@
 
 /** Known peers kept at most; the least useful (most penalised, longest unseen) go first. */
 export const MAX_PEERS = 1024
+/** Peers evicted at once when the set is full (one sort per this many adds, not a scan per add). */
+export const PEER_EVICT_BATCH = 64
 /** Penalty points after which a peer is skipped by the readers for PEER_BAN_MS. */
 export const PEER_BAN_PENALTY = 10
 export const PEER_BAN_MS = 10 * 60_000
