@@ -3,11 +3,12 @@
 // and switches atomically). One sync at a time; candidates are kept per peer, the best first.
 import { type Subscription } from 'rxjs'
 import type { Block } from '../../chain/block.js'
+import { checkpointHeight } from '../../chain/consensus/pot.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
 import type { ImportResult } from '../../chain/chain.js'
 import {
-  PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES,
+  PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES,
   SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
@@ -20,6 +21,9 @@ export interface SyncHooks {
 }
 
 interface Candidate { peer: Uint8Array, tip: TipClaim }
+
+/** A walked segment, top block first; how it ended: at its checkpoint, at a block we hold, or not. */
+interface Segment { blocks: Block[], end: 'checkpoint' | 'held' | 'missing' | 'bad' }
 
 export class SyncPipeline {
   private readonly candidates = new Map<string, Candidate>()
@@ -111,26 +115,88 @@ export class SyncPipeline {
     }
   }
 
-  /** Blocks from the first one we lack up to `tipId`, lowest first; null if one could not be had. */
+  /**
+   * Blocks from the first one we lack up to `tipId`, lowest first; null if one could not be had.
+   * Walking back by `p` alone costs one round trip per block. Every block also names its checkpoint
+   * (`i`: the id of this chain's block at height cp(n), a multiple of M), so the walk follows the
+   * checkpoints down (one fetch per M blocks, the "spine") and fills the segment under each spine
+   * block by `p`, up to SYNC_BLOCK_FETCH_CONCURRENCY segments at once. Every link of the result is
+   * still a `p` link checked by hash; a checkpoint at the wrong height, or one that is not the
+   * parent of its segment's lowest block, is invalid data.
+   */
   private async fetchBranch (peer: Uint8Array, tipId: Uint8Array, txs: TxPrefetch, pool?: VerifyPool): Promise<Block[] | null> {
     const { ctx } = this
-    const out: Block[] = []
-    let id = tipId
-    for (let i = 0; i < SYNC_MAX_BRANCH_BLOCKS && !ctx.chain.hasBlock(id); i++) {
-      if (ctx.signal.aborted) return null
+    if (ctx.chain.hasBlock(tipId)) return []
+    const M = ctx.chain.genesis.config.mutableRange
+    // Segments below the highest one that reached a block we hold are not needed; none is once
+    // the branch is assembled.
+    let heldIndex = Infinity
+    let assembled = false
+    const fetcherFor = (k: number) => async (id: Uint8Array): Promise<Block | null> => {
+      if (ctx.signal.aborted || assembled || k > heldIndex) return null
       const b = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
-      if (b === null) return null
-      if (b.n === 0 || (out.length > 0 && !bytesEqual(out[out.length - 1].p, id))) {
-        // A height-0 block is never fetched (genesis is derived); anything else is a bad link.
-        ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
-        return null
+      if (b !== null) { pool?.block(b); txs.want(b.x) }
+      return b
+    }
+    const tip = await fetcherFor(0)(tipId)
+    if (tip === null) return null
+    if (tip.n === 0) return this.badLink(peer) // a height-0 block is never fetched (genesis is derived)
+
+    const slots = new Slots(SYNC_BLOCK_FETCH_CONCURRENCY)
+    const segments: Array<Promise<Segment>> = []
+    let bounded = false
+    try {
+      for (let top = tip, k = 0; k <= SYNC_MAX_BRANCH_BLOCKS; k++) {
+        await slots.acquire()
+        const seg = this.walkSegment(top, M, fetcherFor(k))
+        const index = k
+        seg.then(r => { if (r.end === 'held') heldIndex = Math.min(heldIndex, index) }, () => {}).finally(() => slots.release())
+        segments.push(seg)
+        if (heldIndex < Infinity || ctx.chain.hasBlock(top.i)) break
+        if (tip.n - top.n >= SYNC_MAX_BRANCH_BLOCKS) { bounded = true; break }
+        const next = await fetcherFor(k)(top.i)
+        if (next === null) break // the segments above may still reach a block we hold
+        if (next.n !== checkpointHeight(top.n, M) || next.n === 0) { segments.push(Promise.resolve({ blocks: [], end: 'bad' })); break }
+        top = next
       }
-      out.push(b)
-      pool?.block(b)
-      txs.want(b.x)
+      // Assemble from the top down: the first segment that reached a block we hold ends the branch.
+      const out: Block[] = []
+      for (const seg of segments) {
+        const r = await seg
+        if (r.end === 'bad') return this.badLink(peer)
+        if (r.end === 'missing') return null
+        out.push(...r.blocks)
+        if (r.end === 'held') return out.reverse()
+      }
+      // Nothing we hold below the last segment: a partial branch at the bound, or a missing checkpoint.
+      return bounded ? out.reverse() : null
+    } finally {
+      assembled = true
+    }
+  }
+
+  /**
+   * `top` and the blocks under it by `p`, down to (not including) its checkpoint `top.i`, or down to
+   * the first block we hold. At most top.n − cp(top.n) − 1 fetches.
+   */
+  private async walkSegment (top: Block, M: number, fetch: (id: Uint8Array) => Promise<Block | null>): Promise<Segment> {
+    const blocks = [top]
+    const floor = checkpointHeight(top.n, M)
+    let id = top.p
+    for (let n = top.n - 1; ; n--) {
+      if (this.ctx.chain.hasBlock(id)) return { blocks, end: 'held' }
+      if (n === floor) return { blocks, end: bytesEqual(id, top.i) ? 'checkpoint' : 'bad' }
+      const b = await fetch(id)
+      if (b === null) return { blocks, end: 'missing' }
+      if (b.n !== n) return { blocks, end: 'bad' }
+      blocks.push(b)
       id = b.p
     }
-    return out.reverse()
+  }
+
+  private badLink (peer: Uint8Array): null {
+    this.ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
+    return null
   }
 
   private report (peer: Uint8Array, r: ImportResult, blocks: Block[]): void {
@@ -204,5 +270,22 @@ class TxPrefetch {
   close (): void {
     this.closed = true
     for (const job of this.stack.splice(0)) job.resolve(null)
+  }
+}
+
+/** A counting semaphore for the segment walks. */
+class Slots {
+  private free: number
+  private readonly waiting: Array<() => void> = []
+  constructor (n: number) { this.free = n }
+
+  async acquire (): Promise<void> {
+    if (this.free > 0) { this.free--; return }
+    await new Promise<void>(resolve => this.waiting.push(resolve))
+  }
+
+  release (): void {
+    const next = this.waiting.shift()
+    if (next !== undefined) next(); else this.free++
   }
 }
