@@ -72,6 +72,20 @@ export const MAX_QUEUED_GETS = 1024
 /** Longest a put waits for its lookup and stores before it counts as failed. */
 export const PUT_TIMEOUT_MS = 10_000
 
+// ---- push (a new item put directly to the endpoints of live peers) ---------------------------
+
+/** Endpoints one push goes to at most (the publisher picks its most recently seen peers). */
+export const MAX_PUSH_ENDPOINTS = 16
+/** Wait for each step of a push (token get, put) to one endpoint. Loopback / LAN. */
+export const PUSH_TIMEOUT_MS = 1000
+/** A write token is reused for this long. bittorrent-dht rotates its token secret every 5 minutes
+ *  and accepts the current and the previous one, so a token is good for at least 5 minutes. */
+export const TOKEN_MAX_AGE_MS = 4 * 60_000
+/** Write tokens kept (one per endpoint that answered us; oldest dropped first). */
+export const MAX_KEPT_TOKENS = 1024
+/** Mutable items whose last verified signature is remembered (no second check of the same bytes). */
+export const MAX_VERIFIED_CACHE = 1024
+
 // ---- stats -----------------------------------------------------------------------------------
 
 /** Latency samples kept per histogram (a ring; percentiles cover the most recent ones). */

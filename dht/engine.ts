@@ -16,8 +16,9 @@ import { Pending } from './pending.js'
 import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './routing.js'
 import { DhtStats } from './stats.js'
 import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
-import { verifySignatureData } from './verify.js'
-import { isBytes, isBytesOf } from './wire.js'
+import { type CheckedSignature, VerifiedCache, verifySignatureData } from './verify.js'
+import { isBytes, isBytesMax, isBytesOf } from './wire.js'
+import { bytesEqual } from '../chain/hex.js'
 
 export interface EngineOptions {
   /** Signs this node's mutable items (channels). Without it the engine can read but not publish. */
@@ -52,6 +53,24 @@ export interface PutOutcome {
   code?: string
 }
 
+/** A mutable put another node made to us that passed every check and was stored (handler.ts). */
+export interface StoredPut {
+  target: Uint8Array
+  k: Uint8Array
+  salt: Uint8Array
+  seq: number
+  /** Canonical bytes of `v`; the signature over them was verified. */
+  value: Uint8Array
+  /** Where the put came from (the sender's DHT socket). */
+  from: Endpoint
+}
+export type StoredPutListener = (item: StoredPut) => void
+
+/** How a direct put to one endpoint ended: stored, already held at this seq (302), or not. */
+export type PushResult = 'ok' | 'already' | 'failed'
+
+type QueryReply = { r: Record<string, unknown> } | { code: number } | null
+
 export class DhtEngine {
   readonly stats: DhtStats
   readonly keyPair?: KeyPair
@@ -63,6 +82,15 @@ export class DhtEngine {
   private readonly pending = new Pending()
   /** Endpoints cut off both ways (testnet partitions, operator bans). */
   readonly blocked = new Blocklist()
+  /** Last verified signature per mutable target: repeats are not checked again (verify.ts). */
+  readonly verified = new VerifiedCache(C.MAX_VERIFIED_CACHE)
+  /** Direct puts of our items to peers' endpoints, and verified mutable puts others made to us. */
+  readonly pushes = { sent: 0, ok: 0, alreadyThere: 0, failed: 0, tokenGets: 0, storedIn: 0 }
+  /** Write tokens from the replies of endpoints we queried directly ("host:port" → token). */
+  private readonly tokens = new Map<string, { token: Buffer, atMs: number }>()
+  private readonly putListeners = new Set<StoredPutListener>()
+  /** Set by the handler around the library's handling of a put it has already verified. */
+  private trusted?: CheckedSignature
 
   constructor (opts: EngineOptions = {}) {
     this.opts = opts
@@ -71,6 +99,13 @@ export class DhtEngine {
     this.stats.gauge('routingNodes', () => this.dht?.nodes.count() ?? 0)
     this.stats.gauge('storedValues', () => this.dht?._values.length ?? 0)
     this.stats.gauge('ownItems', () => this.own.size)
+    this.stats.gauge('verifyCacheHits', () => this.verified.hits)
+    this.stats.gauge('pushSent', () => this.pushes.sent)
+    this.stats.gauge('pushOk', () => this.pushes.ok)
+    this.stats.gauge('pushAlreadyThere', () => this.pushes.alreadyThere)
+    this.stats.gauge('pushFailed', () => this.pushes.failed)
+    this.stats.gauge('pushTokenGets', () => this.pushes.tokenGets)
+    this.stats.gauge('mutablePutsStored', () => this.pushes.storedIn)
   }
 
   get running (): boolean {
@@ -139,7 +174,10 @@ export class DhtEngine {
       own: this.own,
       limiter: new RateLimiter(o.putRatePerS ?? C.PUT_RATE_PER_SOURCE_PER_S, o.putBurst ?? C.PUT_BURST_PER_SOURCE, C.MAX_RATE_LIMIT_SOURCES),
       lookup: () => this.lookup,
-      blocked: this.blocked
+      blocked: this.blocked,
+      verified: this.verified,
+      trust: c => { this.trusted = c },
+      stored: item => this.emitStored(item)
     })
     this.stats.gauge('storedBytes', limitStoredBytes(dht._values, o.maxStoredBytes ?? C.MAX_STORED_BYTES))
     const addr = dht.address()
@@ -243,25 +281,96 @@ export class DhtEngine {
     })
   }
 
+  /**
+   * Puts one of our own mutable items straight to a peer's endpoint (a push: PROTOCOL §9 "put when
+   * publishing", to the nodes that read it rather than only to the target's neighbourhood). BEP44
+   * needs a write token from that node: the one from its last reply to us if fresh, else one `get`
+   * first. Never rejects.
+   */
+  async pushTo (ep: Endpoint, item: OwnItem, signal?: AbortSignal): Promise<PushResult> {
+    if (this.dht === undefined) return 'failed'
+    this.pushes.sent++
+    const key = `${ep.host}:${ep.port}`
+    let token = this.freshToken(key)
+    if (token === undefined) {
+      this.pushes.tokenGets++
+      await this.query(ep, 'get', { target: Buffer.from(item.target) }, C.PUSH_TIMEOUT_MS, signal)
+      token = this.freshToken(key)
+    }
+    if (token === undefined || this.dht === undefined) { this.pushes.failed++; return 'failed' }
+    const res = await this.query(ep, 'put', { token, v: item.v, k: item.k, salt: item.salt, seq: item.seq, sig: item.sig }, C.PUSH_TIMEOUT_MS, signal)
+    if (res !== null && 'r' in res) { this.pushes.ok++; return 'ok' }
+    if (res !== null && res.code === 302) { this.pushes.alreadyThere++; return 'already' }
+    if (res !== null && res.code === 203) this.tokens.delete(key) // token refused: get a new one next time
+    this.pushes.failed++
+    return 'failed'
+  }
+
+  /** Calls `fn` for every verified mutable put another node stored here; returns an unsubscribe. */
+  onStoredPut (fn: StoredPutListener): () => void {
+    this.putListeners.add(fn)
+    return () => { this.putListeners.delete(fn) }
+  }
+
   // ---- internals -------------------------------------------------------------------------------
+
+  private emitStored (item: StoredPut): void {
+    this.pushes.storedIn++
+    for (const fn of this.putListeners) {
+      try { fn(item) } catch { this.stats.traffic.handlerErrors++ }
+    }
+  }
+
+  private freshToken (key: string): Buffer | undefined {
+    const t = this.tokens.get(key)
+    if (t === undefined) return undefined
+    if (performance.now() - t.atMs > C.TOKEN_MAX_AGE_MS) { this.tokens.delete(key); return undefined }
+    return t.token
+  }
+
+  private keepToken (key: string, token: Buffer): void {
+    this.tokens.delete(key)
+    if (this.tokens.size >= C.MAX_KEPT_TOKENS) {
+      const oldest = this.tokens.keys().next().value
+      if (oldest !== undefined) this.tokens.delete(oldest)
+    }
+    this.tokens.set(key, { token, atMs: performance.now() })
+  }
 
   /** BEP44 verify hook: bittorrent-dht passes the signature data; we signed its SHA-256. */
   private verify (sig: unknown, msg: unknown, k: unknown): boolean {
+    // A put the handler has just verified over these very bytes (canonical value) is not checked twice.
+    const t = this.trusted
+    if (t !== undefined && sig instanceof Uint8Array && msg instanceof Uint8Array && bytesEqual(sig, t.sig) && bytesEqual(msg, t.msg)) return true
     this.stats.verifies++
     return verifySignatureData(sig, msg, k)
   }
 
-  private rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+  private async rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+    const res = await this.query(ep, q, args, timeoutMs, signal)
+    return res !== null && 'r' in res ? res.r : null
+  }
+
+  /** One k-rpc query: the reply dict, a KRPC error code, or null (timeout, abort, stop, junk). */
+  private query (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<QueryReply> {
     const dht = this.requireDht()
-    return this.pending.track<Record<string, unknown> | null>(null, settle => {
+    return this.pending.track<QueryReply>(null, settle => {
       if (signal?.aborted === true) return settle(null)
       // k-rpc-socket directly (not k-rpc) so the query can be cancelled and its slot freed.
       // A bare {host, port}: k-rpc-socket compares a peer's `id` with Buffer.equals, which a
       // Uint8Array id does not have.
       const sock = dht._rpc.socket
       const tid = sock.query({ host: ep.host, port: ep.port }, { q, a: { id: dht.nodeId, ...args } }, (err, res) => {
-        const r = err === null ? res?.r : undefined
-        settle(typeof r === 'object' && r !== null && !Array.isArray(r) && !isBytes(r) ? r : null)
+        if (err !== null) {
+          const code = err.code
+          settle(typeof code === 'number' && Number.isSafeInteger(code) && code > 0 ? { code } : null)
+          return
+        }
+        const r = res?.r
+        if (typeof r !== 'object' || r === null || Array.isArray(r) || isBytes(r)) return settle(null)
+        const dict = r as Record<string, unknown>
+        if (isBytesMax(dict.token, C.MAX_TOKEN_BYTES) && dict.token.length > 0) this.keepToken(`${ep.host}:${ep.port}`, dict.token)
+        settle({ r: dict })
       })
       // Cancel frees the query slot; settle too, in case a packet-handling error already consumed
       // the request without calling back.

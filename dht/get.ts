@@ -9,7 +9,7 @@ import type { DhtEngine } from './engine.js'
 import { DhtError, isDhtError } from './errors.js'
 import { UniqueQueue } from './queue.js'
 import type { HistogramName } from './stats.js'
-import { LookupVerifier, verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
+import { type CheckedSignature, LookupVerifier, verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
 import { mutableTarget } from './wire.js'
 
 export type GetPath = 'direct' | 'recursive' | 'local'
@@ -81,20 +81,32 @@ export class Getter {
   /** The latest mutable item of publisher `k` under `salt`: canonical value bytes, seq and key, or null. */
   async getMutable (k: Uint8Array, salt: Uint8Array, opts: GetOptions = {}): Promise<MutableItem | null> {
     const target = mutableTarget(k, salt)
-    const onVerify = (): void => { this.engine.stats.verifies++ }
+    const { stats, verified } = this.engine
+    let checks = 0
+    const onVerify = (): void => { stats.verifies++; checks++ }
+    // An answer equal to the last verified item for this target (an unchanged channel polled
+    // again, or a push we stored) is not checked again; a newly verified one replaces it.
+    const remember = (c: CheckedSignature): void => { verified.set(target, c) }
+    const counted = <T>(item: T | null, before: number): T | null => {
+      if (item !== null && checks === before) verified.hits++
+      return item
+    }
     return await this.run(target, 'mutable', opts, async signal => {
       // Only our own items count as local: a stored copy of someone else's may be stale.
       const own = this.engine.ownItem(target)
       if (own !== undefined) return { value: own.value, seq: own.seq, k: new Uint8Array(own.k), path: 'local' }
       if (opts.endpoint !== undefined) {
         const r = await this.timed('getDirect', () => this.engine.directGet(opts.endpoint!, target, this.directTimeoutMs, signal))
-        const item = this.check(r === null || r.v === undefined ? null : verifyMutable(r, salt, target, onVerify))
+        const before = checks
+        const item = counted(this.check(r === null || r.v === undefined ? null : verifyMutable(r, salt, target, onVerify, verified.get(target), remember)), before)
         if (item !== null) return { ...item, path: 'direct' }
       }
       if (signal.aborted) return null
-      const lv = new LookupVerifier(k, salt, onVerify)
+      const lv = new LookupVerifier(k, salt, onVerify, verified.get(target))
+      const before = checks
       const res = await this.timed('getRecursive', () => this.engine.recursiveGet(target, salt, lv.verify))
-      const item = this.check(res === null ? null : verifyMutable(res as unknown as Record<string, unknown>, salt, target, onVerify, lv.checked))
+      const item = counted(this.check(res === null ? null : verifyMutable(res as unknown as Record<string, unknown>, salt, target, onVerify, lv.checked ?? verified.get(target), remember)), before)
+      if (item !== null && lv.checked !== undefined) verified.set(target, lv.checked)
       return item === null ? null : { ...item, path: 'recursive' }
     }) as MutableItem | null
   }

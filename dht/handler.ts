@@ -1,7 +1,9 @@
 // The guarded query handler and socket instrumentation installed on every engine's DHT.
 // Order for each incoming query: check types and sizes (guard.ts) → rate-limit puts → answer a
 // `get` ourselves when the target is one of our own mutable items or an object the node's store
-// holds → otherwise hand it to the library. Nothing thrown in here escapes to the UDP socket.
+// holds → verify a salted mutable `put` ourselves (canonical value, once) → otherwise hand it to
+// the library. A mutable put the library then stores is reported to the engine (a peer's push or
+// an ordinary put of a peer's channel). Nothing thrown in here escapes to the UDP socket.
 import type DHT from 'bittorrent-dht'
 import type { Contact, KrpcMessage } from 'bittorrent-dht'
 import type { RemoteInfo } from 'node:dgram'
@@ -13,7 +15,9 @@ import type { RateLimiter } from './ratelimit.js'
 import type { Blocklist } from './blocklist.js'
 import type { DhtStats } from './stats.js'
 import type { OwnItems } from './store.js'
-import { toWire } from './wire.js'
+import { type CheckedSignature, type VerifiedCache, verifyMutable } from './verify.js'
+import { isBytes, mutableTarget, toWire } from './wire.js'
+import type { StoredPut } from './engine.js'
 
 /** Returns the canonical bytes of a stored immutable object (block, tx, message) by id. */
 export type Lookup = (target: Uint8Array) => Uint8Array | undefined
@@ -24,6 +28,11 @@ export interface HandlerDeps {
   limiter: RateLimiter
   lookup: () => Lookup | undefined
   blocked: Blocklist
+  verified: VerifiedCache
+  /** Marks a signature the handler checked, for the engine's verify hook while the library runs. */
+  trust: (c: CheckedSignature | undefined) => void
+  /** A verified mutable put was stored. */
+  stored: (item: StoredPut) => void
 }
 
 export function installHandler (dht: DHT, deps: HandlerDeps): void {
@@ -38,6 +47,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
       stats.query(q)
       if (q === 'put' && !deps.limiter.take(`${peer.address}:${peer.port}`)) { stats.drop('rate_limited'); return }
       if (q === 'get' && answerGet(dht, deps, msg, peer, a.target as Buffer)) return
+      if (q === 'put' && isBytes(a.k) && isBytes(a.salt)) { mutablePut(dht, deps, library, msg, peer, a); return }
       library(msg, peer)
     } catch {
       stats.traffic.handlerErrors++
@@ -78,6 +88,44 @@ function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteI
   }
   dht._rpc.response(peer, msg, { ...base(), v }, nodes())
   return true
+}
+
+type LibraryHandler = (msg: KrpcMessage, peer: RemoteInfo) => void
+const validateToken = (dht: DHT, host: string, token: Buffer): boolean =>
+  (dht as unknown as { _validateToken: (h: string, t: Buffer) => boolean })._validateToken(host, token)
+
+/**
+ * A salted mutable put (every TAU channel item). The library would check the signature over its
+ * own re-encoding of `v` before it looks at seq; here a put that cannot win (seq not above the
+ * stored one) is answered 302 without a Schnorr check, the signature is checked once over the
+ * canonical value (guard.ts has already bounded every field), and the library then stores it
+ * (token, CAS and seq rules unchanged) without checking it again. Only a put that ends up stored
+ * is reported, with the canonical bytes that were verified.
+ */
+function mutablePut (dht: DHT, deps: HandlerDeps, library: LibraryHandler, msg: KrpcMessage, peer: RemoteInfo, a: Record<string, unknown>): void {
+  const k = a.k as Buffer; const salt = a.salt as Buffer; const seq = a.seq as number
+  if (!validateToken(dht, peer.address, a.token as Buffer)) { library(msg, peer); return } // the library answers 203
+  const target = mutableTarget(k, salt)
+  const key = toHex(target)
+  const prev = dht._values.peek(key)
+  if (prev !== undefined && typeof prev.seq === 'number' && !(seq > prev.seq) && a.cas === undefined) {
+    dht._rpc.error(peer, msg, [302, 'sequence number less than current'])
+    return
+  }
+  let checked: CheckedSignature | undefined
+  const c = verifyMutable(a, salt, target, () => { deps.stats.verifies++ }, deps.verified.get(target), x => { checked = x })
+  if (!c.ok) { deps.stats.drop(`put_${c.reason}`); return } // no reply, as the library does for a bad signature
+  if (checked === undefined) deps.verified.hits++
+  deps.trust(checked ?? deps.verified.get(target))
+  try {
+    library(msg, peer)
+  } finally {
+    deps.trust(undefined)
+  }
+  const now = dht._values.peek(key)
+  if (now === undefined || now.sig !== a.sig) return // refused (CAS, or the library's own checks)
+  if (checked !== undefined) deps.verified.set(target, checked)
+  deps.stored({ target, k: new Uint8Array(k), salt: new Uint8Array(salt), seq, value: c.item.value, from: { host: peer.address, port: peer.port } })
 }
 
 /**

@@ -4,8 +4,9 @@
 // Signing convention: bittorrent-dht's signature data for {salt, seq, v} is hashed with SHA-256
 // and that hash is BIP340-signed (PROTOCOL §1 signs 32-byte hashes); see docs/dht.md.
 import { type KeyPair, sha256, signHash } from '../chain/crypto.js'
-import { MAX_SALT_BYTES, MAX_VALUE_BYTES } from './constants.js'
-import type { DhtEngine, PutOutcome } from './engine.js'
+import { MAX_PUSH_ENDPOINTS, MAX_SALT_BYTES, MAX_VALUE_BYTES } from './constants.js'
+import type { Endpoint } from './endpoint.js'
+import type { DhtEngine, PushResult, PutOutcome } from './engine.js'
 import { DhtError } from './errors.js'
 import { mutableTarget, signatureData, toWire } from './wire.js'
 
@@ -22,6 +23,8 @@ export interface MutablePut {
   /** Defaults to the engine's key pair. */
   keyPair?: KeyPair
 }
+
+export interface PushOutcome { ok: number, already: number, failed: number }
 
 export class Putter {
   constructor (private readonly engine: DhtEngine) {}
@@ -55,6 +58,24 @@ export class Putter {
     // from whatever the library's encoder makes of the dict.
     const done = this.engine.put({ k, salt, seq: p.seq, v, sig }).then(out => this.account('putMutable', out, t0))
     return { target, done }
+  }
+
+  /**
+   * Puts our kept item at `target` (a putMutable made earlier) straight to each of `endpoints`
+   * (at most MAX_PUSH_ENDPOINTS, the first ones), in parallel. For readers that would otherwise
+   * only see it at their next poll; the recursive put still runs. Never rejects.
+   */
+  async push (target: Uint8Array, endpoints: Endpoint[], signal?: AbortSignal): Promise<PushOutcome> {
+    const out: PushOutcome = { ok: 0, already: 0, failed: 0 }
+    const item = this.engine.ownItem(target)
+    if (item === undefined || !this.engine.running) return out
+    const results: PushResult[] = await Promise.all(endpoints.slice(0, MAX_PUSH_ENDPOINTS).map(async ep => await this.engine.pushTo(ep, item, signal)))
+    for (const r of results) {
+      if (r === 'ok') out.ok++
+      else if (r === 'already') out.already++
+      else out.failed++
+    }
+    return out
   }
 
   private account (name: 'putImmutable' | 'putMutable', out: PutOutcome, t0: number): PutOutcome {

@@ -3,7 +3,7 @@
 // the value must be a canonical TAU dict of at most 1000 bytes, so its bytes, hash and signature
 // are exactly the ones the chain layer will see. Nothing here throws.
 import { sha256, verifyHash } from '../chain/crypto.js'
-import { bytesEqual } from '../chain/hex.js'
+import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_VALUE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './constants.js'
 import { canonicalOf, isBytesOf, isSafeUint, mutableTarget, signatureData, signatureDataPrefix } from './wire.js'
 
@@ -35,7 +35,7 @@ export interface CheckedSignature { msg: Uint8Array, sig: Uint8Array }
  * signature over sha256(signature data) must verify under k. `onVerify` counts the Schnorr checks;
  * `known` skips the check when the very same signature over the very same bytes already passed.
  */
-export function verifyMutable (r: Record<string, unknown>, salt: Uint8Array, target: Uint8Array, onVerify?: () => void, known?: CheckedSignature): Checked<MutableValue> {
+export function verifyMutable (r: Record<string, unknown>, salt: Uint8Array, target: Uint8Array, onVerify?: () => void, known?: CheckedSignature, remember?: (c: CheckedSignature) => void): Checked<MutableValue> {
   const { k, sig, seq } = r
   if (!isBytesOf(k, PUBLIC_KEY_BYTES)) return { ok: false, reason: 'bad_k' }
   if (!bytesEqual(mutableTarget(k, salt), target)) return { ok: false, reason: 'wrong_target' }
@@ -47,6 +47,7 @@ export function verifyMutable (r: Record<string, unknown>, salt: Uint8Array, tar
   if (known === undefined || !bytesEqual(known.sig, sig) || !bytesEqual(known.msg, msg)) {
     onVerify?.()
     if (!verifyHash(sig, sha256(msg), k)) return { ok: false, reason: 'bad_sig' }
+    remember?.({ msg, sig: new Uint8Array(sig) })
   }
   return { ok: true, item: { value: c.bytes, seq, k: new Uint8Array(k) } }
 }
@@ -74,7 +75,8 @@ export class LookupVerifier {
   checked?: CheckedSignature
   private readonly prefix: Uint8Array
 
-  constructor (private readonly k: Uint8Array, salt: Uint8Array, private readonly onVerify?: () => void) {
+  /** `known`: the last item verified for this target (VerifiedCache); an answer equal to it is not checked again. */
+  constructor (private readonly k: Uint8Array, salt: Uint8Array, private readonly onVerify?: () => void, private readonly known?: CheckedSignature) {
     this.prefix = signatureDataPrefix(salt)
   }
 
@@ -83,8 +85,12 @@ export class LookupVerifier {
       if (!(k instanceof Uint8Array) || !bytesEqual(k, this.k)) return false
       const seq = this.seqOf(msg)
       if (seq !== undefined && seq <= this.best) return false
-      this.onVerify?.()
-      if (!verifySignatureData(sig, msg, k)) return false
+      const known = this.known !== undefined && sig instanceof Uint8Array && msg instanceof Uint8Array &&
+        bytesEqual(sig, this.known.sig) && bytesEqual(msg, this.known.msg)
+      if (!known) {
+        this.onVerify?.()
+        if (!verifySignatureData(sig, msg, k)) return false
+      }
       if (seq !== undefined) this.best = seq
       this.checked = { msg: new Uint8Array(msg), sig: new Uint8Array(sig) }
       return true
@@ -105,5 +111,36 @@ export class LookupVerifier {
       seq = seq * 10 + (c - 0x30)
     }
     return undefined
+  }
+}
+
+/**
+ * The last verified (signature data, signature) per mutable target, so an answer that repeats it
+ * (a poll of an unchanged channel, a push we already stored) costs no second Schnorr check. The
+ * target binds k and salt, the signature data binds salt, seq and v: equal bytes are the same
+ * signed item. Bounded LRU (Map insertion order).
+ */
+export class VerifiedCache {
+  private readonly items = new Map<string, CheckedSignature>()
+  hits = 0
+
+  constructor (private readonly max: number) {}
+
+  get (target: Uint8Array): CheckedSignature | undefined {
+    return this.items.get(toHex(target))
+  }
+
+  set (target: Uint8Array, c: CheckedSignature): void {
+    const key = toHex(target)
+    this.items.delete(key)
+    if (this.items.size >= this.max) {
+      const oldest = this.items.keys().next().value
+      if (oldest !== undefined) this.items.delete(oldest)
+    }
+    this.items.set(key, c)
+  }
+
+  get size (): number {
+    return this.items.size
   }
 }

@@ -15,8 +15,10 @@ export const PENALTY_MISSING_DATA = 1
 export const READER_TICK_MS = 100
 /** A peer's blkTip is read at most this often (the freshest signal, so the shortest interval). */
 export const BLKTIP_READ_INTERVAL_MS = 1000
-/** ...and of a peer whose endpoint we know (a direct read, one round trip): new tips arrive sooner. */
-export const BLKTIP_DIRECT_READ_INTERVAL_MS = 500
+/** ...and of a peer whose endpoint we know (a direct read, one round trip). Live peers push a new
+ *  blkTip to us when they publish it (node/publisher.ts), so this poll is the fallback for a lost
+ *  push or a peer that does not push; a push resets the peer's poll clock. */
+export const BLKTIP_DIRECT_READ_INTERVAL_MS = 2000
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000

@@ -45,6 +45,7 @@ export class TauNode {
   voting!: VotingPipeline
   sync!: SyncPipeline
   messages!: MessagesPipeline
+  readers!: ChannelReaders
   http?: Server
   adminToken = ''
 
@@ -124,7 +125,7 @@ export class TauNode {
     this.messages = new MessagesPipeline(ctx)
     this.messages.start()
     this.closers.push(() => { this.messages.stop() })
-    const readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'])
+    const readers = this.readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'])
     readers.start()
     publisher.start()
     this.voting.start()

@@ -1,14 +1,18 @@
 // What the node puts (PROTOCOL §9, "no static re-provide"): its blkTip when the tip changes, its
 // own mined blocks and their transactions, its txTip when the pool changes, its demand when that
 // changes, and every channel again when a new slot begins (readers look at two slots only).
+// A new blkTip also goes straight to the endpoints of the peers seen most recently (a push), so
+// they learn the tip at once instead of at their next poll (docs/protocol-notes.md §7).
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
-import { encodeEndpoint } from '../dht/index.js'
+import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
 import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 
 /** How often the publisher checks for a new slot and a changed demand. */
 const PUBLISH_TICK_MS = 500
+/** A peer is pushed to only if one of its channel items verified this recently (it is running). */
+export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
 
 export class Publisher {
   private timer?: NodeJS.Timeout
@@ -32,7 +36,17 @@ export class Publisher {
     const tip = ctx.chain.tip()
     let e: Uint8Array | undefined
     try { e = encodeEndpoint(ctx.engine.endpoint) } catch { e = undefined }
-    ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e })
+    const { target } = ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e })
+    const to = this.pushEndpoints()
+    if (to.length > 0) void ctx.putter.push(target, to, ctx.signal)
+  }
+
+  /** Endpoints of the peers seen within PUSH_PEER_SEEN_WITHIN_MS, most recent first, at most MAX_PUSH_ENDPOINTS. */
+  pushEndpoints (now = Date.now()): Endpoint[] {
+    const live = this.ctx.peers.all().filter(p => p.endpoint !== undefined && p.lastSeenMs !== undefined &&
+      now - p.lastSeenMs <= PUSH_PEER_SEEN_WITHIN_MS && !this.ctx.peers.isBanned(p))
+    live.sort((a, b) => (b.lastSeenMs ?? 0) - (a.lastSeenMs ?? 0))
+    return live.slice(0, MAX_PUSH_ENDPOINTS).map(p => p.endpoint!)
   }
 
   /** A block this node mined: the block and its transactions go out as immutable items. */

@@ -1,10 +1,13 @@
 // Channel readers: round-robin over known peers, one channel read per step, each (peer, channel)
 // at most once per its interval, a bounded number in flight. Each verified item becomes a signal.
 // A peer's blkTip also tells us its DHT endpoint, so later reads and fetches go direct.
-import { toHex } from '../chain/hex.js'
-import { type ChannelName, decodeEndpoint } from '../dht/index.js'
+// A peer's blkTip that reaches us as a verified put (its push, or an ordinary put landing on this
+// node) becomes the same signal as a read of it; polling stays as the fallback.
+import { bytesEqual, toHex } from '../chain/hex.js'
+import { type ChannelName, channelSalt, decodeChannelValue, decodeEndpoint } from '../dht/index.js'
+import type { StoredPut } from '../dht/engine.js'
 import {
-  BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MSGTIP_READ_INTERVAL_MS,
+  BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS,
   READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import type { NodeContext } from './context.js'
@@ -24,16 +27,75 @@ export class ChannelReaders {
   private readonly reading = new Set<string>()
   private inFlight = 0
   private timer?: NodeJS.Timeout
+  private unsubscribe?: () => void
+  /** Highest blkTip seq taken from each peer (hex), so a late push never replaces a newer tip. */
+  private readonly tipSeq = new Map<string, number>()
+  /** blkTip salts of the current and previous slot, recomputed when the slot moves. */
+  private salts?: { slot: number, current: Uint8Array, previous?: Uint8Array }
+  /** What became of verified mutable puts stored on this node (pushes and ordinary puts). */
+  readonly pushed = { tips: 0, unknownKey: 0, otherChannel: 0, stale: 0, badValue: 0 }
 
   constructor (private readonly ctx: NodeContext, private readonly channels: ChannelName[] = ['blkTip', 'txTip', 'demand']) {}
 
   start (): void {
     this.timer = setInterval(() => this.tick(), READER_TICK_MS)
     this.timer.unref()
+    this.unsubscribe = this.ctx.engine.onStoredPut(item => this.onStoredPut(item))
   }
 
   stop (): void {
     if (this.timer !== undefined) clearInterval(this.timer)
+    this.unsubscribe?.()
+  }
+
+  /**
+   * A mutable put another node stored here, already verified by the DHT handler (signature over
+   * the canonical value, target = SHA-256(k ‖ salt)). It is a tip signal only when k is a known,
+   * unbanned peer and the salt is its blkTip channel of the current or previous slot; the value is
+   * decoded with the channel's strict schema, exactly as a read's.
+   */
+  private onStoredPut (item: StoredPut): void {
+    const { ctx } = this
+    if (ctx.signal.aborted) return
+    const peer = ctx.peers.get(item.k)
+    if (peer === undefined || ctx.peers.isBanned(peer)) { this.pushed.unknownKey++; return }
+    if (!this.isBlkTipSalt(item.salt)) { this.pushed.otherChannel++; return }
+    if (item.seq <= (this.tipSeq.get(peer.hex) ?? -1)) { this.pushed.stale++; return }
+    let value
+    try {
+      value = decodeChannelValue('blkTip', item.value)
+    } catch {
+      ctx.engine.stats.reject('bad_channel_value')
+      this.pushed.badValue++
+      return
+    }
+    this.pushed.tips++
+    // Fresh news of this peer: its next scheduled blkTip poll can wait a whole interval.
+    this.lastRead.set(`${peer.hex}:blkTip`, Date.now())
+    this.takeTip(peer, item.seq, value)
+  }
+
+  private isBlkTipSalt (salt: Uint8Array): boolean {
+    const slot = this.ctx.channels.currentSlot()
+    if (this.salts?.slot !== slot) {
+      const chainId = this.ctx.genesis.chainId
+      this.salts = { slot, current: channelSalt(chainId, 'blkTip', slot), previous: slot > 0 ? channelSalt(chainId, 'blkTip', slot - 1) : undefined }
+    }
+    return bytesEqual(salt, this.salts.current) || (this.salts.previous !== undefined && bytesEqual(salt, this.salts.previous))
+  }
+
+  /** A peer's verified blkTip value (from a read or a stored put) → peer info and the mining tip signal. */
+  private takeTip (peer: PeerInfo, seq: number, v: { h: Uint8Array, n: number, d: bigint, e?: Uint8Array }): void {
+    const { ctx } = this
+    if (seq > (this.tipSeq.get(peer.hex) ?? -1)) {
+      if (this.tipSeq.size >= MAX_PEERS && !this.tipSeq.has(peer.hex)) this.tipSeq.clear() // bounded; only delays a stale check
+      this.tipSeq.set(peer.hex, seq)
+    }
+    let endpoint
+    try { endpoint = v.e !== undefined ? decodeEndpoint(v.e) : undefined } catch { endpoint = undefined }
+    const tip = { id: v.h, n: v.n, d: v.d }
+    ctx.peers.seen(peer.key, { endpoint, tip })
+    ctx.router.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_MINING', peer: peer.key, tip })
   }
 
   /** Starts due reads until the in-flight bound; visits each peer at most once per tick. */
@@ -68,7 +130,8 @@ export class ChannelReaders {
    * peers' blkTip reads then waited for.
    */
   private intervalOf (peer: PeerInfo, ch: ChannelName): number {
-    // A live peer whose endpoint we know is read direct (one round trip): its blkTip twice as often.
+    // A live peer whose endpoint we know is read direct (one round trip), and pushes its new tips to
+    // us: its blkTip poll is only the fallback (BLKTIP_DIRECT_READ_INTERVAL_MS).
     const base = ch === 'blkTip' && peer.endpoint !== undefined ? BLKTIP_DIRECT_READ_INTERVAL_MS : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
     const m = this.misses.get(peer.hex) ?? 0
     return m === 0 ? base : Math.max(base, Math.min(READ_MISS_BACKOFF_MAX_MS, BLKTIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
@@ -86,15 +149,9 @@ export class ChannelReaders {
     }
     if (item === null || ctx.signal.aborted) return false
     switch (ch) {
-      case 'blkTip': {
-        const v = item.value as { h: Uint8Array, n: number, d: bigint, e?: Uint8Array }
-        let endpoint
-        try { endpoint = v.e !== undefined ? decodeEndpoint(v.e) : undefined } catch { endpoint = undefined }
-        const tip = { id: v.h, n: v.n, d: v.d }
-        ctx.peers.seen(peer.key, { endpoint, tip })
-        ctx.router.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_MINING', peer: peer.key, tip })
+      case 'blkTip':
+        this.takeTip(peer, item.seq, item.value as { h: Uint8Array, n: number, d: bigint, e?: Uint8Array })
         break
-      }
       case 'txTip': {
         ctx.peers.seen(peer.key, {})
         const ids = (item.value as { x: Uint8Array[] }).x
