@@ -40,11 +40,15 @@ export class Fetcher {
 
   constructor (private readonly d: FetchDeps) {}
 
+  /**
+   * Every caller has looked in its kind's store (and staging area) first, and an id of one kind is
+   * never valid as another, so the DHT's look into the node's store is skipped (storeChecked).
+   */
   private async raw (id: Uint8Array, peer: Uint8Array | undefined): Promise<Uint8Array | null> {
     if (this.d.signal.aborted) return null
     const endpoint = peer !== undefined ? this.d.peers.get(peer)?.endpoint : undefined
     try {
-      const item = await this.d.getter.getImmutable(id, { endpoint, signal: this.d.signal })
+      const item = await this.d.getter.getImmutable(id, { endpoint, signal: this.d.signal, storeChecked: true })
       return item?.value ?? null
     } catch (e) {
       this.d.log.debug('fetch failed', { id: toHex(id), err: (e as Error).message })

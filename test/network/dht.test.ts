@@ -74,6 +74,24 @@ describe('dht network (16 nodes on loopback)', function () {
     owner.setLookup(undefined)
   })
 
+  it("answers from the node's own store unless the caller says it already looked there", async () => {
+    const node = engines[5]
+    const owner = engines[9]
+    const block = object('in-both-stores')
+    const id = sha256(block)
+    let looks = 0
+    node.setLookup(t => { if (toHex(t) !== toHex(id)) return undefined; looks++; return block })
+    owner.setLookup(t => toHex(t) === toHex(id) ? block : undefined)
+    expect((await getter(node).getImmutable(id, { endpoint: owner.endpoint }))?.path).to.equal('local')
+    expect(looks).to.equal(1)
+    const asked = await getter(node).getImmutable(id, { endpoint: owner.endpoint, storeChecked: true })
+    expect(asked?.path).to.equal('direct')
+    expect(asked?.value).to.deep.equal(block)
+    expect(looks).to.equal(1)
+    node.setLookup(undefined)
+    owner.setLookup(undefined)
+  })
+
   it('50 concurrent gets of one target make exactly one network request', async () => {
     const owner = engines[6]
     const reader = engines[12]
