@@ -83,9 +83,9 @@ export class TauNode {
     const channels = new Channels({ engine, getter, putter, seq: new SeqClock(dhtDir), chainId: genesis.chainId, blockTimeS: genesis.config.blockTime })
     // Direct gets for what we hold are answered from the store (PROTOCOL §9).
     engine.setLookup(target => {
-      const b = chain.getBlock(target)
-      if (b !== undefined) return encodeBlock(b)
-      const t = chain.getTx(target) ?? pool.get(target)
+      const stored = chain.store.itemBytes(target)
+      if (stored !== undefined) return stored
+      const t = pool.get(target)
       if (t !== undefined) return encodeTx(t)
       const m = chain.store.getMessage(target)
       return m !== undefined ? encodeMessage(m) : undefined

@@ -204,6 +204,23 @@ describe('chain store', function () {
     await again.close()
   })
 
+  it('serves the canonical bytes of stored blocks and transactions, cached or not', async () => {
+    const builder = new ChainBuilder(net)
+    const [x1] = builder.extend(builder.root, 1, { txs: 2 })
+    const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+    await chain.importBlock(x1.block, x1.txs)
+    const expectServed = (c: Chain): void => {
+      expect(toHex(c.store.itemBytes(x1.id)!)).to.equal(toHex(encodeBlock(x1.block)))
+      for (const tx of x1.txs) expect(toHex(c.store.itemBytes(txId(tx))!)).to.equal(toHex(encodeTx(tx)))
+      expect(c.store.itemBytes(new Uint8Array(32).fill(7))).to.equal(undefined)
+    }
+    expectServed(chain)
+    await chain.close()
+    const again = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+    expectServed(again) // from LevelDB, nothing decoded
+    await again.close()
+  })
+
   it('importing a staged block and its transactions unstages them in the same batch', async () => {
     const builder = new ChainBuilder(net)
     const [x1] = builder.extend(builder.root, 1, { txs: 2 })
