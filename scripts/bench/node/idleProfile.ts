@@ -1,7 +1,8 @@
 // Profiles an idle synced mine:false node next to a few miners (issue: node performance, idle CPU).
 // Every node of the net runs under profiled/tau-node.js (V8 profiler, written to $PROF_DIR/<pid>.cpuprofile
 // at exit); the idle node's profile is the one whose pid this prints. Bounded; stops and removes everything.
-// Without PROF_DIR it only measures (the profiler's own sampling costs a few % of a core).
+// Without PROF_DIR it only measures (the profiler's own sampling costs a few % of a core). Also prints
+// the miners' CPU and what the idle node's DHT did in the window (GET /dht counters, differences).
 // Usage: [PROF_DIR=/tmp/x] [MINERS=3] [IDLE_S=40] node --import tsx scripts/bench/node/idleProfile.ts
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +16,22 @@ const cpuS = (pid: number): number => {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(f[11]) + Number(f[12])) / 100
 }
+type Flat = Record<string, number>
+/** The idle node's GET /dht counters, flattened (queriesIn.get, verifies, gauges.pushSent, ...). */
+async function dhtStats (base: string): Promise<Flat> {
+  const out: Flat = {}
+  try {
+    const r = await fetch(`${base}/dht`, { signal: AbortSignal.timeout(5000) })
+    const s = ((await r.json()) as { stats?: Record<string, unknown> }).stats ?? {}
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v === 'number') out[k] = v
+      else if (k !== 'latencyMs' && typeof v === 'object' && v !== null) for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') out[`${k}.${k2}`] = v2
+    }
+  } catch { /* not answering: empty */ }
+  return out
+}
+const diff = (a: Flat, b: Flat): Flat => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => v !== 0))
+
 const net = await Testnet.create({ nodes: miners, blockTime: 10, mutableRange: 6, seed: 'idle-profile', spareNodes: 1, nodeScript: process.env.PROF_DIR === undefined ? undefined : fileURLToPath(new URL('./profiled/tau-node.js', import.meta.url)) })
 try {
   net.start()
@@ -23,10 +40,17 @@ try {
   await net.waitHealthy({ timeoutMs: healthyTimeoutMs(10), indices: [idle.index] })
   await net.waitConverged({ timeoutMs: 120_000, what: 'the idle node to sync' })
   const pid = idle.proc!.pid
-  const c0 = cpuS(pid); const t0 = Date.now()
+  const minerPids = net.nodes.filter(n => n.mine).map(n => n.proc!.pid)
+  const c0 = cpuS(pid); const m0 = minerPids.map(cpuS); const t0 = Date.now()
+  const d0 = await dhtStats(idle.api.base)
   await new Promise(resolve => setTimeout(resolve, idleS * 1000))
-  const pct = (cpuS(pid) - c0) / ((Date.now() - t0) / 1000) * 100
-  process.stderr.write(`idle node pid ${pid}: ${pct.toFixed(1)}% of a core over ${idleS} s; miners: ${net.nodes.filter(n => n.mine).map(n => n.proc?.pid).join(',')}\n`)
+  const wallS = (Date.now() - t0) / 1000
+  const pct = (cpuS(pid) - c0) / wallS * 100
+  const minerPct = minerPids.map((p, i) => (cpuS(p) - m0[i]) / wallS * 100)
+  process.stderr.write(`idle node pid ${pid}: ${pct.toFixed(1)}% of a core over ${idleS} s; miners: ${minerPids.join(',')} at ${minerPct.map(x => x.toFixed(1)).join(', ')}%\n`)
+  // What the idle node's DHT did in the window: queries it answered, signature checks, pushes.
+  const d1 = await dhtStats(idle.api.base)
+  process.stderr.write(`idle node DHT in the window: ${JSON.stringify(diff(d1, d0))}\n`)
 } finally {
   await net.stop()
   net.removeDir()
