@@ -24,6 +24,9 @@ export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000
 /** A (peer, channel) whose reads find nothing is read at twice its interval per miss in a row, up to this. */
 export const READ_MISS_BACKOFF_MAX_MS = 30_000
+/** ...and a live peer's txTip / demand / msgTip that was empty, up to this (peers push txTip and demand
+ *  when they publish them; an empty channel costs two recursive lookups per read). */
+export const EMPTY_CHANNEL_BACKOFF_MAX_MS = 24_000
 /** Channel reads in flight at once. */
 export const MAX_CONCURRENT_READS = 8
 

@@ -1,8 +1,9 @@
 // What the node puts (PROTOCOL §9, "no static re-provide"): its blkTip when the tip changes, its
 // own mined blocks and their transactions, its txTip when the pool changes, its demand when that
 // changes, and every channel again when a new slot begins (readers look at two slots only).
-// A new blkTip also goes straight to the endpoints of the peers seen most recently (a push), so
-// they learn the tip at once instead of at their next poll (docs/protocol-notes.md §7).
+// A new blkTip, txTip or demand also goes straight to the endpoints of the peers seen most recently
+// (a push), so they learn it at once instead of at their next poll (docs/protocol-notes.md §7).
+// A new slot's republish is not pushed: readers already hold that value.
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
@@ -36,9 +37,12 @@ export class Publisher {
     const tip = ctx.chain.tip()
     let e: Uint8Array | undefined
     try { e = encodeEndpoint(ctx.engine.endpoint) } catch { e = undefined }
-    const { target } = ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e })
+    this.push(ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target)
+  }
+
+  private push (target: Uint8Array): void {
     const to = this.pushEndpoints()
-    if (to.length > 0) void ctx.putter.push(target, to, ctx.signal)
+    if (to.length > 0) void this.ctx.putter.push(target, to, this.ctx.signal)
   }
 
   /** Endpoints of the peers seen within PUSH_PEER_SEEN_WITHIN_MS, most recent first, at most MAX_PUSH_ENDPOINTS. */
@@ -62,7 +66,7 @@ export class Publisher {
       this.txTipTimer = undefined
       if (this.ctx.signal.aborted) return
       const ids = this.ctx.pool.tipIds([this.ctx.key.publicKey])
-      this.ctx.channels.publish('txTip', { x: ids })
+      this.push(this.ctx.channels.publish('txTip', { x: ids }).target)
     }, TXTIP_PUBLISH_DEBOUNCE_MS)
     this.txTipTimer.unref()
   }
@@ -70,7 +74,7 @@ export class Publisher {
   private tick (): void {
     if (this.ctx.signal.aborted) return
     const { value, changed } = this.ctx.demand.take()
-    if (changed) this.ctx.channels.publish('demand', value)
+    if (changed) this.push(this.ctx.channels.publish('demand', value).target)
     this.ctx.channels.republishStale()
   }
 }

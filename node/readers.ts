@@ -1,14 +1,15 @@
 // Channel readers: round-robin over known peers, one channel read per step, each (peer, channel)
 // at most once per its interval, a bounded number in flight. Each verified item becomes a signal.
 // A peer's blkTip also tells us its DHT endpoint, so later reads and fetches go direct.
-// A peer's blkTip that reaches us as a verified put (its push, or an ordinary put landing on this
-// node) becomes the same signal as a read of it; polling stays as the fallback.
+// A peer's channel item that reaches us as a verified put (its push, or an ordinary put landing on
+// this node) becomes the same signal as a read of it; polling stays as the fallback, and a channel
+// a peer leaves empty is polled less and less often (it publishes nothing there, or pushes it).
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { type ChannelName, channelSalt, decodeChannelValue, decodeEndpoint } from '../dht/index.js'
 import type { StoredPut } from '../dht/engine.js'
 import {
   BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS,
-  READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
+  EMPTY_CHANNEL_BACKOFF_MAX_MS, READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import type { NodeContext } from './context.js'
 import type { PeerInfo } from './peers.js'
@@ -28,12 +29,15 @@ export class ChannelReaders {
   private inFlight = 0
   private timer?: NodeJS.Timeout
   private unsubscribe?: () => void
-  /** Highest blkTip seq taken from each peer (hex), so a late push never replaces a newer tip. */
-  private readonly tipSeq = new Map<string, number>()
-  /** blkTip salts of the current and previous slot, recomputed when the slot moves. */
-  private salts?: { slot: number, current: Uint8Array, previous?: Uint8Array }
-  /** What became of verified mutable puts stored on this node (pushes and ordinary puts). */
-  readonly pushed = { tips: 0, unknownKey: 0, otherChannel: 0, stale: 0, badValue: 0 }
+  /** Reads in a row that found nothing, per (peer, channel) other than blkTip ("hex:channel"). */
+  private readonly empty = new Map<string, number>()
+  /** Highest seq taken per (peer, channel), so a late push never replaces a newer item. */
+  private readonly seqs = new Map<string, number>()
+  /** Salts of the read channels in the current and previous slot, recomputed when the slot moves. */
+  private salts?: { slot: number, list: Array<{ ch: ChannelName, salt: Uint8Array }> }
+  /** What became of verified mutable puts stored on this node (pushes and ordinary puts): blkTips and
+   *  other channel items taken as signals, and the ones left out, by reason. */
+  readonly pushed = { tips: 0, items: 0, unknownKey: 0, otherChannel: 0, stale: 0, badValue: 0 }
 
   constructor (private readonly ctx: NodeContext, private readonly channels: ChannelName[] = ['blkTip', 'txTip', 'demand']) {}
 
@@ -50,47 +54,59 @@ export class ChannelReaders {
 
   /**
    * A mutable put another node stored here, already verified by the DHT handler (signature over
-   * the canonical value, target = SHA-256(k ‖ salt)). It is a tip signal only when k is a known,
-   * unbanned peer and the salt is its blkTip channel of the current or previous slot; the value is
-   * decoded with the channel's strict schema, exactly as a read's.
+   * the canonical value, target = SHA-256(k ‖ salt)). It is a signal only when k is a known,
+   * unbanned peer and the salt is one of the channels we read, in the current or previous slot,
+   * and its seq is above the last one taken; the value is decoded with the channel's strict schema,
+   * exactly as a read's, and handled by the same code.
    */
   private onStoredPut (item: StoredPut): void {
     const { ctx } = this
     if (ctx.signal.aborted) return
     const peer = ctx.peers.get(item.k)
     if (peer === undefined || ctx.peers.isBanned(peer)) { this.pushed.unknownKey++; return }
-    if (!this.isBlkTipSalt(item.salt)) { this.pushed.otherChannel++; return }
-    if (item.seq <= (this.tipSeq.get(peer.hex) ?? -1)) { this.pushed.stale++; return }
+    const ch = this.channelOfSalt(item.salt)
+    if (ch === undefined) { this.pushed.otherChannel++; return }
+    const k = `${peer.hex}:${ch}`
+    if (item.seq <= (this.seqs.get(k) ?? -1)) { this.pushed.stale++; return }
     let value
     try {
-      value = decodeChannelValue('blkTip', item.value)
+      value = decodeChannelValue(ch, item.value)
     } catch {
       ctx.engine.stats.reject('bad_channel_value')
       this.pushed.badValue++
       return
     }
-    this.pushed.tips++
-    // Fresh news of this peer: its next scheduled blkTip poll can wait a whole interval.
-    this.lastRead.set(`${peer.hex}:blkTip`, Date.now())
-    this.takeTip(peer, item.seq, value)
+    if (ch === 'blkTip') this.pushed.tips++; else this.pushed.items++
+    // Fresh news on this channel: its next scheduled poll can wait a whole interval.
+    this.lastRead.set(k, Date.now())
+    this.empty.delete(k)
+    this.take(peer, ch, item.seq, value)
   }
 
-  private isBlkTipSalt (salt: Uint8Array): boolean {
+  private channelOfSalt (salt: Uint8Array): ChannelName | undefined {
     const slot = this.ctx.channels.currentSlot()
     if (this.salts?.slot !== slot) {
       const chainId = this.ctx.genesis.chainId
-      this.salts = { slot, current: channelSalt(chainId, 'blkTip', slot), previous: slot > 0 ? channelSalt(chainId, 'blkTip', slot - 1) : undefined }
+      const list: Array<{ ch: ChannelName, salt: Uint8Array }> = []
+      for (const ch of this.channels) {
+        list.push({ ch, salt: channelSalt(chainId, ch, slot) })
+        if (slot > 0) list.push({ ch, salt: channelSalt(chainId, ch, slot - 1) })
+      }
+      this.salts = { slot, list }
     }
-    return bytesEqual(salt, this.salts.current) || (this.salts.previous !== undefined && bytesEqual(salt, this.salts.previous))
+    return this.salts.list.find(x => bytesEqual(x.salt, salt))?.ch
+  }
+
+  /** Remembers the highest seq taken per (peer, channel); bounded by clearing (only delays a stale check). */
+  private noteSeq (k: string, seq: number): void {
+    if (seq <= (this.seqs.get(k) ?? -1)) return
+    if (this.seqs.size >= MAX_PEERS * 4 && !this.seqs.has(k)) this.seqs.clear()
+    this.seqs.set(k, seq)
   }
 
   /** A peer's verified blkTip value (from a read or a stored put) → peer info and the mining tip signal. */
-  private takeTip (peer: PeerInfo, seq: number, v: { h: Uint8Array, n: number, d: bigint, e?: Uint8Array }): void {
+  private takeTip (peer: PeerInfo, v: { h: Uint8Array, n: number, d: bigint, e?: Uint8Array }): void {
     const { ctx } = this
-    if (seq > (this.tipSeq.get(peer.hex) ?? -1)) {
-      if (this.tipSeq.size >= MAX_PEERS && !this.tipSeq.has(peer.hex)) this.tipSeq.clear() // bounded; only delays a stale check
-      this.tipSeq.set(peer.hex, seq)
-    }
     let endpoint
     try { endpoint = v.e !== undefined ? decodeEndpoint(v.e) : undefined } catch { endpoint = undefined }
     const tip = { id: v.h, n: v.n, d: v.d }
@@ -114,9 +130,14 @@ export class ChannelReaders {
         this.reading.add(k)
         this.inFlight++
         void this.read(peer, ch).then(found => {
-          if (ch !== 'blkTip' || this.ctx.signal.aborted) return
-          if (found) this.misses.delete(peer.hex)
-          else this.misses.set(peer.hex, (this.misses.get(peer.hex) ?? 0) + 1)
+          if (this.ctx.signal.aborted) return
+          const m = ch === 'blkTip' ? this.misses : this.empty
+          const key = ch === 'blkTip' ? peer.hex : k
+          if (found) m.delete(key)
+          else {
+            if (m.size >= MAX_PEERS * 4 && !m.has(key)) m.clear() // bounded; only restarts backoffs
+            m.set(key, (m.get(key) ?? 0) + 1)
+          }
         }).finally(() => { this.inFlight--; this.reading.delete(k) })
       }
     }
@@ -127,14 +148,19 @@ export class ChannelReaders {
    * slot) was missing `m` reads in a row, every channel waits at least blkTip's interval × 2^m, up
    * to READ_MISS_BACKOFF_MAX_MS. A peer that publishes nothing (a genesis account with no node)
    * cost two failed recursive lookups per read, and those reads held the in-flight slots that live
-   * peers' blkTip reads then waited for.
+   * peers' blkTip reads then waited for. A live peer's other channel that was empty `e` reads in a
+   * row (no messages, no demand) waits its interval × 2^e, up to EMPTY_CHANNEL_BACKOFF_MAX_MS: each
+   * such read is two recursive lookups that every node of the neighbourhood answers, for nothing.
+   * A peer pushes its txTip and demand when it publishes them, which also ends the backoff.
    */
   private intervalOf (peer: PeerInfo, ch: ChannelName): number {
     // A live peer whose endpoint we know is read direct (one round trip), and pushes its new tips to
     // us: its blkTip poll is only the fallback (BLKTIP_DIRECT_READ_INTERVAL_MS).
     const base = ch === 'blkTip' && peer.endpoint !== undefined ? BLKTIP_DIRECT_READ_INTERVAL_MS : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
     const m = this.misses.get(peer.hex) ?? 0
-    return m === 0 ? base : Math.max(base, Math.min(READ_MISS_BACKOFF_MAX_MS, BLKTIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
+    const dead = m === 0 ? base : Math.max(base, Math.min(READ_MISS_BACKOFF_MAX_MS, BLKTIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
+    const e = ch === 'blkTip' ? 0 : this.empty.get(`${peer.hex}:${ch}`) ?? 0
+    return e === 0 ? dead : Math.max(dead, Math.min(EMPTY_CHANNEL_BACKOFF_MAX_MS, base * 2 ** Math.min(e, 16)))
   }
 
   /** Reads now, outside the schedule (a voting round asks for specific peers' tips); true if an item was found. */
@@ -148,19 +174,27 @@ export class ChannelReaders {
       return false
     }
     if (item === null || ctx.signal.aborted) return false
+    this.take(peer, ch, item.seq, item.value)
+    return true
+  }
+
+  /** A verified, decoded channel item of `peer` (read or pushed) → peer info and its signals. */
+  private take (peer: PeerInfo, ch: ChannelName, seq: number, value: unknown): void {
+    const { ctx } = this
+    this.noteSeq(`${peer.hex}:${ch}`, seq)
     switch (ch) {
       case 'blkTip':
-        this.takeTip(peer, item.seq, item.value as { h: Uint8Array, n: number, d: bigint, e?: Uint8Array })
+        this.takeTip(peer, value as { h: Uint8Array, n: number, d: bigint, e?: Uint8Array })
         break
       case 'txTip': {
         ctx.peers.seen(peer.key, {})
-        const ids = (item.value as { x: Uint8Array[] }).x
+        const ids = (value as { x: Uint8Array[] }).x
         if (ids.length > 0) ctx.router.emit({ type: 'TIP_TX_FOR_MINING', peer: peer.key, ids })
         break
       }
       case 'demand': {
         ctx.peers.seen(peer.key, {})
-        const d = item.value as { b: Uint8Array[], x: Uint8Array[], m: Uint8Array[] }
+        const d = value as { b: Uint8Array[], x: Uint8Array[], m: Uint8Array[] }
         if (d.b.length > 0) ctx.router.emit({ type: 'BLOCK_DEMAND_FROM_PEER', peer: peer.key, ids: d.b })
         if (d.x.length > 0) ctx.router.emit({ type: 'BLOCK_TX_DEMAND_FROM_PEER', peer: peer.key, ids: d.x })
         if (d.m.length > 0) ctx.router.emit({ type: 'MSG_DEMAND_FROM_PEER', peer: peer.key, ids: d.m })
@@ -168,12 +202,11 @@ export class ChannelReaders {
       }
       case 'msgTip': {
         ctx.peers.seen(peer.key, {})
-        ctx.router.emit({ type: 'TIP_MSG_FROM_PEER', peer: peer.key, id: (item.value as { h: Uint8Array }).h })
+        ctx.router.emit({ type: 'TIP_MSG_FROM_PEER', peer: peer.key, id: (value as { h: Uint8Array }).h })
         break
       }
       default:
         ctx.log.debug('unhandled channel', { channel: ch, peer: toHex(peer.key).slice(0, 16) })
     }
-    return true
   }
 }

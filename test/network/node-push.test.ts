@@ -1,8 +1,8 @@
 // A peer's blkTip pushed straight to a real node (in-process node: real UDP DHT on 127.0.0.1, real
 // LevelDB; the peers are DHT engines of their own). The peer engines join no network, so the push
-// is the only way their items reach the node: a known peer's push becomes its tip (the mining tip
-// signal); a stranger's, a badly signed one and another channel's do not; a flood is rate-limited
-// and the node stays up.
+// is the only way their items reach the node: a known peer's pushed blkTip becomes its tip (the
+// mining tip signal) and its txTip the pool's signal; a stranger's, a badly signed one and a channel
+// the node does not read do not; a flood is rate-limited and the node stays up.
 import { expect } from 'chai'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -81,9 +81,9 @@ describe('node: pushed blkTip from a peer (real UDP, real LevelDB)', function ()
 
     const f = engines[0]
     const fch = new Channels({ engine: f, getter: new Getter(f), putter: new Putter(f), seq: new SeqClock(), chainId, blockTimeS: 10 })
-    const tx = fch.publish('txTip', { x: [] })
-    await new Putter(f).push(tx.target, [ctx.engine.endpoint])
-    expect(node!.readers.pushed.otherChannel).to.equal(1)
+    const gossip = fch.publish('gossip', { g: [] })
+    await new Putter(f).push(gossip.target, [ctx.engine.endpoint])
+    expect(node!.readers.pushed.otherChannel, 'a channel the node does not read').to.equal(1)
 
     const good = fch.publish('blkTip', { h: new Uint8Array(32).fill(9), n: 9, d: 10n ** 30n })
     const own = f.ownItem(good.target)!
@@ -93,6 +93,17 @@ describe('node: pushed blkTip from a peer (real UDP, real LevelDB)', function ()
     expect((ctx.engine.stats.dropped.put_bad_sig ?? 0) - dropped).to.equal(1)
     expect(node!.readers.pushed.tips, 'no tip from the bad push').to.equal(1)
     expect(ctx.peers.get(friend.publicKey)?.tip?.n).to.equal(3)
+  })
+
+  it("a known peer's pushed txTip becomes the pool's signal, like a read of it", async () => {
+    const ctx = node!.ctx
+    const f = engines[0]
+    const fch = new Channels({ engine: f, getter: new Getter(f), putter: new Putter(f), seq: new SeqClock(), chainId, blockTimeS: 10 })
+    const before = ctx.router.counts.get('TIP_TX_FOR_MINING') ?? 0
+    const { target } = fch.publish('txTip', { x: [new Uint8Array(32).fill(3)] })
+    expect((await new Putter(f).push(target, [ctx.engine.endpoint])).ok).to.equal(1)
+    expect(node!.readers.pushed.items).to.equal(1)
+    expect(ctx.router.counts.get('TIP_TX_FOR_MINING') ?? 0).to.equal(before + 1)
   })
 
   it('a flood of pushes from one peer is rate-limited; the node keeps serving', async () => {
