@@ -3,6 +3,13 @@
 // states from the real transition, so every block passes validateBlock. "slow" blocks sit MAX_BT
 // after their parent, where any key is eligible (PROTOCOL §4, liveness); "fast" blocks use the
 // earliest time of the best-placed key, so a fast branch carries more difficulty per block.
+//
+// States cost O(blocks) to keep, not O(blocks × accounts): every block keeps only its own changes
+// (its delta), and the builder keeps one live state, the "cursor", which it updates in place as it
+// extends a branch. A block's full `state` is made on first read (the nearest ancestor with a kept
+// state, copied, plus the deltas down to the block) and then kept on that block; so a long chain
+// built with extend() and never read holds one full state, and 8,000 blocks × 8 new receivers build
+// in bounded memory (scripts/bench/node/servedChain.ts). A state handed out is never written again.
 import { type Block, blockId, signBlock } from '../../chain/block.js'
 import { type KeyPair, keyPairFromSeed, sha256 } from '../../chain/crypto.js'
 import { type Genesis, buildGenesis } from '../../chain/genesis.js'
@@ -11,6 +18,7 @@ import { type Transaction, createNote, createTransfer, txId } from '../../chain/
 import { checkpointHeight, potParams } from '../../chain/consensus/pot.js'
 import { type BlockContext, deriveChildFields } from '../../chain/consensus/validateBlock.js'
 import { buildBlock, earliestTimeFor } from '../../chain/miner.js'
+import type { Account } from '../../chain/state/account.js'
 import { MemoryState, genesisState } from '../../chain/state/replay.js'
 
 export const TEST_GENESIS_T = 1_800_000_000
@@ -41,8 +49,24 @@ export interface Built {
   block: Block
   id: Uint8Array
   txs: Transaction[]
-  /** Account state after this block. */
-  state: MemoryState
+  /** Account state after this block: made on first read, then kept; never written after. */
+  readonly state: MemoryState
+}
+
+/** One account change of a block (the transition's overlay, copied). */
+interface Change { key: Uint8Array, account: Account | undefined }
+
+/** A built block: its own changes and its parent; the full state only once somebody read it. */
+class Node implements Built {
+  /** The full state after this block, once made (root: always). Never written after. */
+  kept: MemoryState | undefined
+
+  constructor (
+    private readonly builder: ChainBuilder, readonly block: Block, readonly id: Uint8Array, readonly txs: Transaction[],
+    readonly parent: Node | undefined, readonly delta: Change[], kept?: MemoryState
+  ) { this.kept = kept }
+
+  get state (): MemoryState { return this.builder.stateOf(this) }
 }
 
 export interface ChildOptions {
@@ -56,15 +80,100 @@ export interface ChildOptions {
 }
 
 export class ChainBuilder {
-  private readonly nodes = new Map<string, Built>()
+  private readonly nodes = new Map<string, Node>()
   readonly genesis: Genesis
   readonly root: Built
   private counter = 0
+  /** The builder's one writable state: the state after `at`, not handed out. */
+  private cursor: { at: Node, state: MemoryState } | undefined
 
   constructor (readonly net: TestNet) {
     this.genesis = net.genesis
-    this.root = { block: net.genesis.block, id: net.genesis.blockId, txs: [], state: genesisState(net.genesis) }
-    this.nodes.set(toHex(this.root.id), this.root)
+    const root = new Node(this, net.genesis.block, net.genesis.blockId, [], undefined, [], genesisState(net.genesis))
+    this.root = root
+    this.nodes.set(toHex(root.id), root)
+  }
+
+  /** `b.state`: the kept state, or the cursor's (handed over: the builder stops writing it), or a new one, kept. */
+  stateOf (b: Built): MemoryState {
+    const node = this.node(b)
+    if (node.kept !== undefined) return node.kept
+    if (this.cursor?.at === node) {
+      node.kept = this.cursor.state
+      this.cursor = undefined
+    } else {
+      node.kept = this.materialize(node)
+    }
+    return node.kept
+  }
+
+  /**
+   * Drops the full state kept on `b` (not the root's), to bound memory when a caller read many
+   * states; `b.state` makes it again when read. Returns how many states were dropped (0 or 1).
+   */
+  release (b: Built): number {
+    const node = this.node(b)
+    if (node === this.root || node.kept === undefined) return 0
+    node.kept = undefined
+    return 1
+  }
+
+  /** How many full states the builder holds (kept ones, the root's included, and the cursor's): memory is about this × accounts. */
+  keptStates (): number {
+    let n = this.cursor !== undefined ? 1 : 0
+    for (const x of this.nodes.values()) if (x.kept !== undefined) n++
+    return n
+  }
+
+  /** This builder's block with `b`'s id (`b` may come from another builder on the same net, e.g. its root). */
+  private node (b: Built): Node {
+    const node = this.nodes.get(toHex(b.id))
+    if (node === undefined) throw new Error(`builder has no block ${toHex(b.id)}`)
+    return node
+  }
+
+  /** A new state for `node`: a copy of the nearest kept state (or the cursor's) above it, plus the deltas below that. */
+  private materialize (node: Node): MemoryState {
+    const below: Node[] = []
+    let cur = node
+    while (cur.kept === undefined && this.cursor?.at !== cur) {
+      below.push(cur)
+      if (cur.parent === undefined) throw new Error('builder: no kept state above a block') // the root keeps one
+      cur = cur.parent
+    }
+    const state = (cur.kept ?? this.cursor!.state).clone()
+    for (let i = below.length - 1; i >= 0; i--) for (const c of below[i].delta) state.set(c.key, c.account)
+    return state
+  }
+
+  /**
+   * The state after `node` for reading now (before the builder builds again): the cursor's when it
+   * is there, the kept one, or a new one made the cursor. Moving the cursor down to a descendant
+   * reuses its state; otherwise the old cursor's state is kept on its block (no copy).
+   */
+  private view (node: Node): MemoryState {
+    if (this.cursor?.at === node) return this.cursor.state
+    if (node.kept !== undefined) return node.kept
+    return this.writable(node)
+  }
+
+  /** Makes the cursor sit at `node` and returns its state, which the builder may then write. */
+  private writable (node: Node): MemoryState {
+    if (this.cursor?.at === node) return this.cursor.state
+    const below: Node[] = []
+    const from = this.cursor?.at.block.n ?? Infinity
+    for (let cur: Node | undefined = node; cur !== undefined && cur.block.n > from; cur = cur.parent) below.push(cur)
+    if (this.cursor !== undefined && below.length > 0 && below[below.length - 1].parent === this.cursor.at) {
+      const state = this.cursor.state // the cursor is an ancestor: walk it down
+      for (let i = below.length - 1; i >= 0; i--) for (const c of below[i].delta) state.set(c.key, c.account)
+      this.cursor = { at: node, state }
+      return state
+    }
+    if (this.cursor !== undefined && this.cursor.at.kept === undefined) this.cursor.at.kept = this.cursor.state
+    this.cursor = undefined
+    const state = this.materialize(node)
+    this.cursor = { at: node, state }
+    return state
   }
 
   get (id: Uint8Array): Built {
@@ -81,32 +190,39 @@ export class ChainBuilder {
   }
 
   context (parent: Built, now = TEST_NOW): BlockContext {
+    return this.contextOn(parent, parent.state, now)
+  }
+
+  private contextOn (parent: Built, parentState: MemoryState, now = TEST_NOW): BlockContext {
     const M = this.genesis.config.mutableRange
     return {
       genesis: this.genesis, parent: parent.block,
       ancestor3: parent.block.n >= 3 ? this.ancestorAt(parent, parent.block.n - 3).block : undefined,
       checkpointId: this.ancestorAt(parent, checkpointHeight(parent.block.n + 1, M)).id,
-      parentState: parent.state, now
+      parentState, now
     }
   }
 
   child (parent: Built, o: ChildOptions = {}): Built {
-    const ctx = this.context(parent)
+    const p = this.node(parent)
+    const txs = typeof o.txs === 'number' ? this.transfers(p, o.txs) : (o.txs ?? [])
+    const state = this.writable(p) // read-only until the block is built
+    const ctx = this.contextOn(p, state)
     let key = this.net.keys[o.miner ?? 0]
-    let t = o.t ?? parent.block.t + Number(potParams(this.genesis.config.blockTime).MAX_BT)
+    let t = o.t ?? p.block.t + Number(potParams(this.genesis.config.blockTime).MAX_BT)
     if (o.speed === 'fast' && o.t === undefined) {
       for (const k of this.net.keys) {
         const when = earliestTimeFor(ctx, k.publicKey)
         if (when < t) { t = when; key = k }
       }
     }
-    const txs = typeof o.txs === 'number' ? this.transfers(parent, o.txs) : (o.txs ?? [])
     const built = buildBlock(key, ctx, t, txs)
     if (built.txs.length !== txs.length) throw new Error(`builder: ${txs.length - built.txs.length} transactions did not apply`)
-    const state = parent.state.clone()
-    state.apply(built.transition.overlay)
-    const node: Built = { block: built.block, id: built.id, txs: built.txs, state }
+    const delta: Change[] = [...built.transition.overlay.changes.values()].map(c => ({ key: c.key, account: { ...c.account } }))
+    for (const c of delta) state.set(c.key, c.account)
+    const node = new Node(this, built.block, built.id, built.txs, p, delta)
     this.nodes.set(toHex(node.id), node)
+    this.cursor = { at: node, state } // p's state is gone from the cursor; p.state makes it again
     return node
   }
 
@@ -115,12 +231,13 @@ export class ChainBuilder {
    * the header is valid, the block is not. Registered, so children can be built on it.
    */
   badChild (parent: Built, o: { miner?: number } = {}): Built {
-    const ctx = this.context(parent)
+    const p = this.node(parent)
+    const ctx = this.contextOn(p, this.view(p))
     const key = this.net.keys[o.miner ?? 0]
     const s = this.net.keys[1]
     const bad = createNote(s.secretKey, s.publicKey, {
       chainId: this.genesis.chainId, fee: this.genesis.config.minFee,
-      nonce: (parent.state.getAccount(s.publicKey)?.nonce ?? 0) + 5, timestamp: parent.block.t
+      nonce: (ctx.parentState.getAccount(s.publicKey)?.nonce ?? 0) + 5, timestamp: parent.block.t
     })
     const { b, g, d } = deriveChildFields(ctx, key.publicKey)
     const block = signBlock({
@@ -128,7 +245,7 @@ export class ChainBuilder {
       t: parent.block.t + Number(potParams(this.genesis.config.blockTime).MAX_BT), b, d, g,
       m: key.publicKey, i: ctx.checkpointId, x: [txId(bad)]
     }, key.secretKey)
-    const node: Built = { block, id: blockId(block), txs: [bad], state: parent.state.clone() }
+    const node = new Node(this, block, blockId(block), [bad], p, []) // no change: the parent's state
     this.nodes.set(toHex(node.id), node)
     return node
   }
@@ -143,7 +260,8 @@ export class ChainBuilder {
 
   /** `count` transfers valid on `parent`'s state: senders rotate over the keys, receivers are new accounts. */
   transfers (parent: Built, count: number, o: { amount?: number, to?: Uint8Array } = {}): Transaction[] {
-    const nonces = this.net.keys.map(k => parent.state.getAccount(k.publicKey)?.nonce ?? 0)
+    const state = this.view(this.node(parent))
+    const nonces = this.net.keys.map(k => state.getAccount(k.publicKey)?.nonce ?? 0)
     const out: Transaction[] = []
     for (let i = 0; i < count; i++) {
       const s = i % this.net.keys.length
@@ -162,7 +280,7 @@ export class ChainBuilder {
     const k = this.net.keys[s]
     return createNote(k.secretKey, k.publicKey, {
       chainId: this.genesis.chainId, fee: this.genesis.config.minFee,
-      nonce: (parent.state.getAccount(k.publicKey)?.nonce ?? 0) + 1, timestamp: parent.block.t
+      nonce: (this.view(this.node(parent)).getAccount(k.publicKey)?.nonce ?? 0) + 1, timestamp: parent.block.t
     })
   }
 
