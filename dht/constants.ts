@@ -86,6 +86,18 @@ export const MAX_KEPT_TOKENS = 1024
 /** Mutable items whose last verified signature is remembered (no second check of the same bytes). */
 export const MAX_VERIFIED_CACHE = 1024
 
+// ---- silent publishers -----------------------------------------------------------------------
+
+/** Mutable gets in a row under one key that found nothing (no owner endpoint given) after which
+ *  further gets under that key without an endpoint wait (each was a recursive lookup that every
+ *  node of the neighbourhood answered, for a key that publishes nothing: an account with no node). */
+export const SILENT_KEY_MISSES = 4
+/** First wait after SILENT_KEY_MISSES, doubled per further miss, up to the max. */
+export const SILENT_KEY_BACKOFF_MS = 2000
+export const SILENT_KEY_BACKOFF_MAX_MS = 30_000
+/** Keys tracked (oldest forgotten first: a forgotten key is simply asked again). */
+export const MAX_SILENT_KEYS = 4096
+
 // ---- stats -----------------------------------------------------------------------------------
 
 /** Latency samples kept per histogram (a ring; percentiles cover the most recent ones). */

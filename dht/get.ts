@@ -2,6 +2,9 @@
 // up to DIRECT_GET_TIMEOUT_MS for a *verified* answer) → recursive lookup. One request in flight
 // per target (UniqueQueue); every answer verified (verify.ts); a null answer (nothing found in
 // time) is reported to onMiss listeners, which the node uses to fill its `demand` item.
+// A key whose mutable gets keep finding nothing (a publisher that is not running) is asked less
+// and less often when the caller knows no endpoint for it; any verified item from it (a get, or a
+// put of it stored here) ends that at once.
 import { toHex } from '../chain/hex.js'
 import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
@@ -45,6 +48,10 @@ export class Getter {
   private readonly queue: UniqueQueue<Found | null>
   private readonly directTimeoutMs: number
   private readonly missListeners = new Set<MissListener>()
+  /** Per publisher key (hex): mutable gets in a row that found nothing, and when to ask again. */
+  private readonly silent = new Map<string, { misses: number, retryAtMs: number }>()
+  /** Mutable gets answered null at once because their key is silent (no network). */
+  skippedSilent = 0
 
   constructor (private readonly engine: DhtEngine, opts: GetterOptions = {}) {
     this.queue = new UniqueQueue({
@@ -54,6 +61,8 @@ export class Getter {
     })
     this.directTimeoutMs = opts.directTimeoutMs ?? C.DIRECT_GET_TIMEOUT_MS
     engine.stats.gauge('getQueueDepth', () => this.queue.size)
+    engine.stats.gauge('getsSkippedSilentKey', () => this.skippedSilent)
+    engine.onStoredPut(item => { this.silent.delete(toHex(item.k)) })
   }
 
   /** Calls `fn(target, kind)` for every get that found nothing; returns an unsubscribe function. */
@@ -86,6 +95,35 @@ export class Getter {
   /** The latest mutable item of publisher `k` under `salt`: canonical value bytes, seq and key, or null. */
   async getMutable (k: Uint8Array, salt: Uint8Array, opts: GetOptions = {}): Promise<MutableItem | null> {
     const target = mutableTarget(k, salt)
+    const keyHex = toHex(k)
+    if (opts.endpoint === undefined && this.isSilent(keyHex)) { this.skippedSilent++; return null }
+    const found = await this.getMutableNow(k, salt, target, opts)
+    if (opts.signal?.aborted !== true && this.engine.running) this.noteSilence(keyHex, found !== null)
+    return found
+  }
+
+  private isSilent (keyHex: string): boolean {
+    const s = this.silent.get(keyHex)
+    return s !== undefined && s.misses >= C.SILENT_KEY_MISSES && performance.now() < s.retryAtMs
+  }
+
+  private noteSilence (keyHex: string, found: boolean): void {
+    if (found) { this.silent.delete(keyHex); return }
+    let s = this.silent.get(keyHex)
+    if (s === undefined) {
+      if (this.silent.size >= C.MAX_SILENT_KEYS) {
+        const oldest = this.silent.keys().next().value
+        if (oldest !== undefined) this.silent.delete(oldest)
+      }
+      s = { misses: 0, retryAtMs: 0 }
+      this.silent.set(keyHex, s)
+    }
+    s.misses++
+    const over = s.misses - C.SILENT_KEY_MISSES
+    if (over >= 0) s.retryAtMs = performance.now() + Math.min(C.SILENT_KEY_BACKOFF_MAX_MS, C.SILENT_KEY_BACKOFF_MS * 2 ** Math.min(over, 16))
+  }
+
+  private async getMutableNow (k: Uint8Array, salt: Uint8Array, target: Uint8Array, opts: GetOptions): Promise<MutableItem | null> {
     const { stats, verified } = this.engine
     let checks = 0
     const onVerify = (): void => { stats.verifies++; checks++ }

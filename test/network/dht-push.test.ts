@@ -114,4 +114,27 @@ describe('dht push (direct put to a peer endpoint)', function () {
       await reader.stop()
     }
   })
+
+  it('a key whose gets keep finding nothing is asked less often; an item from it ends that', async () => {
+    const silentKp = keyPairFromSeed('dht-push-silent')
+    const reader = new Getter(recv)
+    const silentSalt = new TextEncoder().encode('silent-salt')
+    for (let i = 0; i < 4; i++) expect(await reader.getMutable(silentKp.publicKey, silentSalt)).to.equal(null)
+    const lookups = recv.stats.requests.recursive
+    expect(await reader.getMutable(silentKp.publicKey, silentSalt)).to.equal(null)
+    expect(recv.stats.requests.recursive, 'no lookup for a silent key').to.equal(lookups)
+    expect(reader.skippedSilent).to.equal(1)
+    // The key starts publishing: its item pushed to us is stored, and the next get asks again.
+    const pubSilent = new DhtEngine({ keyPair: silentKp })
+    await pubSilent.start()
+    try {
+      const putter = new Putter(pubSilent)
+      const { target } = putter.putMutable({ salt: silentSalt, value: encodeCanonical({ h: new Uint8Array(32) }), seq: 1 })
+      expect((await putter.push(target, [recv.endpoint])).ok).to.equal(1)
+      const got = await reader.getMutable(silentKp.publicKey, silentSalt)
+      expect(got?.seq).to.equal(1)
+    } finally {
+      await pubSilent.stop()
+    }
+  })
 })
