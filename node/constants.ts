@@ -30,11 +30,14 @@ export const EMPTY_CHANNEL_BACKOFF_MAX_MS = 24_000
 /** Channel reads in flight at once. */
 export const MAX_CONCURRENT_READS = 8
 
-/** Blocks fetched ahead while syncing, and transactions fetched in parallel. */
+/** Segments (≤ 2M blocks each) walked at once while syncing, and transactions fetched in parallel
+ * (together under the getter's GET_CONCURRENCY of 32, leaving room for channel reads). */
 export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
-export const SYNC_TX_FETCH_CONCURRENCY = 16
+export const SYNC_TX_FETCH_CONCURRENCY = 24
 /** A sync that extends our tip imports this many blocks at a time while later transactions still arrive. */
 export const SYNC_IMPORT_CHUNK_BLOCKS = 256
+/** Blocks a sync holds walked but not yet imported at most (memory stays flat however long the branch). */
+export const SYNC_WINDOW_BLOCKS = 4 * SYNC_IMPORT_CHUNK_BLOCKS
 /** A sync to a tip at least this many blocks ahead pre-verifies signatures in worker threads (node/verifyPool.ts). */
 export const SYNC_PREVERIFY_MIN_BLOCKS = 64
 /** Longest branch fetched in one sync (a deeper one is fetched in several rounds). */

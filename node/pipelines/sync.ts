@@ -1,18 +1,19 @@
-// Sync (PROTOCOL §7): from a better candidate tip, fetch blocks backwards by `p` until a block we
-// hold, fetch their transactions, stage them, then import the branch forward (the Chain validates
-// and switches atomically). One sync at a time; candidates are kept per peer, the best first.
+// Sync (PROTOCOL §7): from a better candidate tip, fetch blocks backwards until a block we hold
+// (syncWalk.ts: down the checkpoint ids, then the segments between them by `p`), fetch their
+// transactions (staged by the fetcher), then import the branch forward (the Chain validates and
+// switches atomically). One sync at a time; candidates are kept per peer, the best first.
 import { type Subscription } from 'rxjs'
 import type { Block } from '../../chain/block.js'
-import { checkpointHeight } from '../../chain/consensus/pot.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
 import type { ImportResult } from '../../chain/chain.js'
 import {
   PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES,
-  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY
+  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import { VerifyPool } from '../verifyPool.js'
+import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import type { TipClaim } from '../signals.js'
 
 export interface SyncHooks {
@@ -21,9 +22,6 @@ export interface SyncHooks {
 }
 
 interface Candidate { peer: Uint8Array, tip: TipClaim }
-
-/** A walked segment, top block first; how it ended: at its checkpoint, at a block we hold, or not. */
-interface Segment { blocks: Block[], end: 'checkpoint' | 'held' | 'missing' | 'bad' }
 
 export class SyncPipeline {
   private readonly candidates = new Map<string, Candidate>()
@@ -81,122 +79,102 @@ export class SyncPipeline {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
     const pool = tip.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
-    // Transactions are fetched while the walk back goes on, lowest blocks first (import order).
+    // Transactions are fetched as their blocks arrive, in the order they are asked for (import order).
     const fetchTx = async (id: Uint8Array): Promise<Transaction | null> => {
       const t = await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
       if (t !== null) pool?.tx(t)
       return t
     }
     const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
+    let over = false
+    const walk: WalkDeps = {
+      hasBlock: id => ctx.chain.hasBlock(id),
+      fetch: async id => {
+        if (over || ctx.signal.aborted) return null
+        const b = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
+        if (b !== null) pool?.block(b)
+        return b
+      },
+      mutableRange: ctx.chain.genesis.config.mutableRange,
+      maxBlocks: SYNC_MAX_BRANCH_BLOCKS
+    }
     try {
       const t0 = performance.now()
-      const blocks = await this.fetchBranch(peer, tip.id, txs, pool)
-      if (blocks === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
-      if (blocks.length === 0) return
-      ctx.log.debug('sync walk', { blocks: blocks.length, ms: Math.round(performance.now() - t0) })
-      // A plain extension of our tip is imported in chunks, so validation starts before the last
-      // transactions arrive; a fork is imported whole, as one branch (fork choice sees all of it).
-      const chunk = bytesEqual(blocks[0].p, ctx.chain.tip().id) ? SYNC_IMPORT_CHUNK_BLOCKS : blocks.length
-      for (let i = 0; i < blocks.length && !ctx.signal.aborted; i += chunk) {
-        const part = blocks.slice(i, i + chunk)
-        const t1 = performance.now()
-        const got = await txs.take(part)
-        if (got === null) { ctx.peers.penalise(peer, PENALTY_MISSING_DATA); return }
-        if (pool !== undefined) await pool.ready([...part, ...got.values()])
-        const t2 = performance.now()
-        const r = await ctx.chain.importBranch(part, got)
-        ctx.log.debug('sync chunk', { from: part[0].n, blocks: part.length, txWaitMs: Math.round(t2 - t1), importMs: Math.round(performance.now() - t2) })
-        this.report(peer, r, part)
-        if (r.kind !== 'extended' || r.invalid !== undefined) return
+      const top = await walk.fetch(tip.id)
+      if (top === null) return this.failed(peer, 'missing')
+      const s = await walkSpine(walk, top)
+      if (typeof s === 'string') return this.failed(peer, s)
+      ctx.log.debug('sync spine', { blocks: s.spine.length, from: top.n, ms: Math.round(performance.now() - t0) })
+
+      // Segments arrive lowest first. A plain extension of our tip is imported in chunks, one
+      // chunk at a time, while later segments are still walked (at most SYNC_WINDOW_BLOCKS walked
+      // and not yet imported); a fork is imported whole, as one branch (fork choice sees all of
+      // it), so only a fork's length is held in memory.
+      const ready: Block[] = []
+      let extending: boolean | undefined
+      let importing: Promise<void> | undefined
+      let stop = false
+      let error: unknown
+      // Starts the next chunk's import when none is running; each one starts the next as it ends.
+      const pump = (): void => {
+        if (importing !== undefined || stop || ready.length < SYNC_IMPORT_CHUNK_BLOCKS) return
+        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, pool).then(ok => {
+          importing = undefined
+          if (ok) pump(); else stop = true
+        }, e => { importing = undefined; stop = true; error = e })
+      }
+      const settle = async (): Promise<void> => {
+        while (importing !== undefined) await importing
+        if (error !== undefined) throw error
+      }
+      try {
+        for await (const seg of segmentsUp(walk, s.spine, SYNC_BLOCK_FETCH_CONCURRENCY)) {
+          if (typeof seg === 'string') return this.failed(peer, seg)
+          for (const b of seg) txs.want(b.x)
+          extending ??= bytesEqual(seg[0].p, ctx.chain.tip().id)
+          ready.push(...seg)
+          if (!extending) continue
+          pump()
+          while (ready.length >= SYNC_WINDOW_BLOCKS && importing !== undefined) await importing
+          if (stop || ctx.signal.aborted) return
+        }
+        await settle()
+        if (stop) return
+        const chunk = extending === true ? SYNC_IMPORT_CHUNK_BLOCKS : ready.length
+        while (ready.length > 0 && !ctx.signal.aborted) {
+          if (!await this.importPart(peer, ready.splice(0, chunk), txs, pool)) return
+        }
+        const st = ctx.engine.stats.snapshot()
+        ctx.log.debug('sync done', { to: top.n, ms: Math.round(performance.now() - t0), gets: st.gets, getDirect: st.latencyMs.getDirect, getRecursive: st.latencyMs.getRecursive })
+      } finally {
+        await settle() // never leave an import running past the sync
       }
     } finally {
+      over = true
       txs.close()
       void pool?.close()
     }
   }
 
-  /**
-   * Blocks from the first one we lack up to `tipId`, lowest first; null if one could not be had.
-   * Walking back by `p` alone costs one round trip per block. Every block also names its checkpoint
-   * (`i`: the id of this chain's block at height cp(n), a multiple of M), so the walk follows the
-   * checkpoints down (one fetch per M blocks, the "spine") and fills the segment under each spine
-   * block by `p`, up to SYNC_BLOCK_FETCH_CONCURRENCY segments at once. Every link of the result is
-   * still a `p` link checked by hash; a checkpoint at the wrong height, or one that is not the
-   * parent of its segment's lowest block, is invalid data.
-   */
-  private async fetchBranch (peer: Uint8Array, tipId: Uint8Array, txs: TxPrefetch, pool?: VerifyPool): Promise<Block[] | null> {
-    const { ctx } = this
-    if (ctx.chain.hasBlock(tipId)) return []
-    const M = ctx.chain.genesis.config.mutableRange
-    // Segments below the highest one that reached a block we hold are not needed; none is once
-    // the branch is assembled.
-    let heldIndex = Infinity
-    let assembled = false
-    const fetcherFor = (k: number) => async (id: Uint8Array): Promise<Block | null> => {
-      if (ctx.signal.aborted || assembled || k > heldIndex) return null
-      const b = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
-      if (b !== null) { pool?.block(b); txs.want(b.x) }
-      return b
-    }
-    const tip = await fetcherFor(0)(tipId)
-    if (tip === null) return null
-    if (tip.n === 0) return this.badLink(peer) // a height-0 block is never fetched (genesis is derived)
-
-    const slots = new Slots(SYNC_BLOCK_FETCH_CONCURRENCY)
-    const segments: Array<Promise<Segment>> = []
-    let bounded = false
-    try {
-      for (let top = tip, k = 0; k <= SYNC_MAX_BRANCH_BLOCKS; k++) {
-        await slots.acquire()
-        const seg = this.walkSegment(top, M, fetcherFor(k))
-        const index = k
-        seg.then(r => { if (r.end === 'held') heldIndex = Math.min(heldIndex, index) }, () => {}).finally(() => slots.release())
-        segments.push(seg)
-        if (heldIndex < Infinity || ctx.chain.hasBlock(top.i)) break
-        if (tip.n - top.n >= SYNC_MAX_BRANCH_BLOCKS) { bounded = true; break }
-        const next = await fetcherFor(k)(top.i)
-        if (next === null) break // the segments above may still reach a block we hold
-        if (next.n !== checkpointHeight(top.n, M) || next.n === 0) { segments.push(Promise.resolve({ blocks: [], end: 'bad' })); break }
-        top = next
-      }
-      // Assemble from the top down: the first segment that reached a block we hold ends the branch.
-      const out: Block[] = []
-      for (const seg of segments) {
-        const r = await seg
-        if (r.end === 'bad') return this.badLink(peer)
-        if (r.end === 'missing') return null
-        out.push(...r.blocks)
-        if (r.end === 'held') return out.reverse()
-      }
-      // Nothing we hold below the last segment: a partial branch at the bound, or a missing checkpoint.
-      return bounded ? out.reverse() : null
-    } finally {
-      assembled = true
-    }
+  /** Imports a run of blocks once their transactions are in (and pre-checked); false to stop the sync. */
+  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, pool?: VerifyPool): Promise<boolean> {
+    const t1 = performance.now()
+    const got = await txs.take(part)
+    if (got === null) { this.failed(peer, 'missing'); return false }
+    const tTx = performance.now()
+    if (pool !== undefined) await pool.ready([...part, ...got.values()])
+    const t2 = performance.now()
+    const r = await this.ctx.chain.importBranch(part, got)
+    this.ctx.log.debug('sync chunk', {
+      from: part[0].n, blocks: part.length, txWaitMs: Math.round(tTx - t1), verifyWaitMs: Math.round(t2 - tTx), importMs: Math.round(performance.now() - t2)
+    })
+    this.report(peer, r, part)
+    return r.kind === 'extended' && r.invalid === undefined
   }
 
-  /**
-   * `top` and the blocks under it by `p`, down to (not including) its checkpoint `top.i`, or down to
-   * the first block we hold. At most top.n − cp(top.n) − 1 fetches.
-   */
-  private async walkSegment (top: Block, M: number, fetch: (id: Uint8Array) => Promise<Block | null>): Promise<Segment> {
-    const blocks = [top]
-    const floor = checkpointHeight(top.n, M)
-    let id = top.p
-    for (let n = top.n - 1; ; n--) {
-      if (this.ctx.chain.hasBlock(id)) return { blocks, end: 'held' }
-      if (n === floor) return { blocks, end: bytesEqual(id, top.i) ? 'checkpoint' : 'bad' }
-      const b = await fetch(id)
-      if (b === null) return { blocks, end: 'missing' }
-      if (b.n !== n) return { blocks, end: 'bad' }
-      blocks.push(b)
-      id = b.p
-    }
-  }
-
-  private badLink (peer: Uint8Array): null {
-    this.ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
-    return null
+  /** A walk that could not finish: missing data costs the peer a little, invalid data more. */
+  private failed (peer: Uint8Array, why: WalkFailure): void {
+    this.ctx.peers.penalise(peer, why === 'bad' ? PENALTY_INVALID_DATA : PENALTY_MISSING_DATA)
   }
 
   private report (peer: Uint8Array, r: ImportResult, blocks: Block[]): void {
@@ -215,13 +193,13 @@ export class SyncPipeline {
 }
 
 /**
- * Transaction fetches for a branch being walked: `want` queues ids as blocks arrive, at most `limit`
- * fetches run at once, the most recently wanted first (the walk goes down, the import goes up), and
- * `take` waits for a run of blocks' transactions. Ids already stored are never fetched.
+ * Transaction fetches for a branch being walked: `want` queues ids as blocks arrive (lowest blocks
+ * first, the import order), at most `limit` fetches run at once, in the order wanted, and `take`
+ * waits for a run of blocks' transactions. Ids already stored are never fetched.
  */
 class TxPrefetch {
   private readonly results = new Map<string, Promise<Transaction | null>>()
-  private readonly stack: Array<{ id: Uint8Array, resolve: (t: Transaction | null) => void }> = []
+  private readonly queue: Array<{ id: Uint8Array, resolve: (t: Transaction | null) => void }> = []
   private active = 0
   private closed = false
 
@@ -235,14 +213,14 @@ class TxPrefetch {
     for (const id of ids) {
       const k = toHex(id)
       if (this.results.has(k) || this.stored(id)) continue
-      this.results.set(k, new Promise(resolve => this.stack.push({ id, resolve })))
+      this.results.set(k, new Promise(resolve => this.queue.push({ id, resolve })))
     }
     this.pump()
   }
 
   private pump (): void {
-    while (!this.closed && this.active < this.limit && this.stack.length > 0) {
-      const job = this.stack.pop()!
+    while (!this.closed && this.active < this.limit && this.queue.length > 0) {
+      const job = this.queue.shift()!
       this.active++
       this.fetch(job.id).then(job.resolve, () => job.resolve(null)).finally(() => { this.active--; this.pump() })
     }
@@ -269,23 +247,7 @@ class TxPrefetch {
   /** Stops starting fetches; queued ones resolve null. */
   close (): void {
     this.closed = true
-    for (const job of this.stack.splice(0)) job.resolve(null)
+    for (const job of this.queue.splice(0)) job.resolve(null)
   }
 }
 
-/** A counting semaphore for the segment walks. */
-class Slots {
-  private free: number
-  private readonly waiting: Array<() => void> = []
-  constructor (n: number) { this.free = n }
-
-  async acquire (): Promise<void> {
-    if (this.free > 0) { this.free--; return }
-    await new Promise<void>(resolve => this.waiting.push(resolve))
-  }
-
-  release (): void {
-    const next = this.waiting.shift()
-    if (next !== undefined) next(); else this.free++
-  }
-}
