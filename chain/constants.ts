@@ -45,3 +45,12 @@ export const VOTE_MAX_PEERS = 16
 export const POOL_TIP_MAX_IDS = 8
 /** A tip older than VOTE_STALE_TIP_RANGES · M · T seconds triggers a voting round (§6: 3M·T). */
 export const VOTE_STALE_TIP_RANGES = 3
+
+// Memory footprint (issue 9 item 4; docs/operations.md "Memory"). Not protocol rules: process tuning.
+/**
+ * V8's young generation grows by this factor (up to 16 MiB per semi-space, 32 MiB committed and
+ * resident) whenever a scavenge finds it busy, and an idle node never shrinks it back: that was the
+ * largest single part of an idle node's RSS. Factor 1 keeps it at V8's initial 1 MiB semi-space
+ * (bin/tau-node.js sets it unless the user passed a semi-space flag); sync speed was measured unchanged.
+ */
+export const V8_SEMI_SPACE_GROWTH_FACTOR = 1
