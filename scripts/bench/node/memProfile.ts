@@ -87,9 +87,10 @@ async function probeHeap (n: Probed): Promise<Record<string, unknown> | undefine
 
 async function measure (n: Probed): Promise<Record<string, unknown>> {
   const pid = n.pid
-  const heap = await probeHeap(n)
+  // /proc first: the probe allocates, and may run a GC that gives pages back.
   const st = status(pid)
   const maps = smaps(pid)
+  const heap = await probeHeap(n)
   const top = Object.entries(maps).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}=${mb(v)}`)
   const spaces = (heap?.spaces ?? {}) as Record<string, { size: number, used: number }>
   return {
