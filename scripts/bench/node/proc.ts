@@ -77,6 +77,16 @@ export class BenchNode {
     return m === null ? NaN : Number(m[1]) * 1024
   }
 
+  /**
+   * RSS split as /proc reports it: anonymous memory (heaps, malloc) and file-backed pages (the
+   * LevelDB tables the store has mapped: the kernel drops those under pressure, they are a cache).
+   */
+  rssSplit (): { anon: number, file: number } {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8')
+    const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN) * 1024
+    return { anon: kb('RssAnon'), file: kb('RssFile') }
+  }
+
   /** User + system CPU seconds so far. */
   cpuSeconds (): number {
     const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
@@ -84,12 +94,12 @@ export class BenchNode {
     return (Number(f[11]) + Number(f[12])) / CLK_TCK
   }
 
-  /** process.memoryUsage() of the node, through memProbe.mjs. */
-  async memory (): Promise<{ rss: number, heapUsed: number }> {
+  /** process.memoryUsage() of the node, and its heap after a full GC (heapLive), through memProbe.mjs. */
+  async memory (): Promise<{ rss: number, heapUsed: number, heapLive: number }> {
     const from = this.lines.length
     this.child.kill('SIGUSR2')
     const l = await this.waitLine(x => x.message === 'bench memory', 10_000, 'memory probe', from)
-    return { rss: Number(l.rss), heapUsed: Number(l.heapUsed) }
+    return { rss: Number(l.rss), heapUsed: Number(l.heapUsed), heapLive: Number(l.heapLive) }
   }
 
   async stop (graceMs = 15_000): Promise<void> {
