@@ -61,3 +61,6 @@ export const convergeTimeoutMs = (blockTimeS: number): number => Math.max(90_000
 
 /** Upper bound on waiting for B blocks: every block at the liveness bound, twice, plus start-up. */
 export const blocksTimeoutMs = (blocks: number, blockTimeS: number): number => 120_000 + 2 * blocks * maxBlockTimeS(blockTimeS) * 1000
+
+/** glibc malloc arenas per testnet node process (MALLOC_ARENA_MAX; fewer arenas, less idle RSS). */
+export const TESTNET_MALLOC_ARENA_MAX = 2

@@ -12,7 +12,7 @@ import { toHex } from '../../chain/hex.js'
 import { NodeApi } from './api.js'
 import {
   CONVERGE_POLL_INTERVAL_MS, KILL_WAIT_MS, LOAD_ACCOUNTS, LOG_RING_LINES, LOG_TAIL_LINES, LOOPBACK, STOP_GRACE_MS,
-  convergeTimeoutMs, healthyTimeoutMs
+  TESTNET_MALLOC_ARENA_MAX, convergeTimeoutMs, healthyTimeoutMs
 } from './constants.js'
 import { type Judgement, type NodeView, describeView, judgeConvergence } from './convergence.js'
 import { loadKeys, testnetGenesis, testnetKey } from './keys.js'
@@ -165,6 +165,9 @@ export class Testnet {
   private static nodeEnv (): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {}
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TAU_')) env[k] = v
+    // glibc's per-thread malloc arenas hold 5–10 MB per idle node (docs/operations.md, Memory); it
+    // must be in the environment at exec, so the launcher cannot set it. The user's value wins.
+    env.MALLOC_ARENA_MAX ??= String(TESTNET_MALLOC_ARENA_MAX)
     return env
   }
 
