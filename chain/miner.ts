@@ -35,13 +35,29 @@ export function earliestTimeFor (ctx: MiningContext, minerKey: Uint8Array): numb
  * build on its block instead of beside it.
  */
 export function plannedTimeFor (ctx: MiningContext, minerKey: Uint8Array): number {
+  return plannedMiningFor(ctx, minerKey).t
+}
+
+/**
+ * plannedTimeFor's second, and where in that second to fire (ms, below `spreadMs`): block times are
+ * whole seconds, so keys whose hit times fall in the same second would all mine at its start and
+ * make equal-difficulty siblings (a fork that only the next block resolves). Firing at the fraction
+ * of the second where the key's unrounded hit time hit/(b·p) falls keeps their order: the first
+ * key's block usually reaches the others before they fire, and they build on it. A key whose time
+ * was clamped (MIN_BT, the MAX_BT stagger) gets a fraction from its hit instead. Local policy, like
+ * the planned time itself; the block and its timestamp are the same either way.
+ */
+export function plannedMiningFor (ctx: MiningContext, minerKey: Uint8Array, spreadMs = 1000): { t: number, offsetMs: number } {
   const { b, g } = deriveChildFields(ctx, minerKey)
   const p = minerEffectivePower(ctx.parentState, minerKey)
   const { MIN_BT, MAX_BT } = potParams(ctx.genesis.config.blockTime)
-  let delay = p > 0n ? hitOf(g) / (b * p) + 1n : 2n * MAX_BT
-  if (delay < MIN_BT) delay = MIN_BT
-  if (delay > 2n * MAX_BT) delay = 2n * MAX_BT
-  return ctx.parent.t + Number(delay)
+  const hit = hitOf(g)
+  const spread = BigInt(spreadMs)
+  let delay = p > 0n ? hit / (b * p) + 1n : 2n * MAX_BT
+  let offset = p > 0n ? (hit % (b * p)) * spread / (b * p) : hit % spread
+  if (delay < MIN_BT) { delay = MIN_BT; offset = hit % spread }
+  if (delay > 2n * MAX_BT) { delay = 2n * MAX_BT; offset = hit % spread }
+  return { t: ctx.parent.t + Number(delay), offsetMs: Number(offset) }
 }
 
 export interface SkippedTx { tx: Transaction, code: string }

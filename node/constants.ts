@@ -66,3 +66,10 @@ export const SHUTDOWN_GRACE_MS = 10_000
  * ordinary sync concurrency.
  */
 export const MAX_ABORT_LISTENERS = 4096
+
+/**
+ * A miner fires within its planned (whole) second at an offset below this, ordered by its unrounded
+ * hit time (chain/miner.ts plannedMiningFor), so keys due in the same second do not mine siblings.
+ * Kept under a second with room for the block to be built and sent within that second.
+ */
+export const MINING_SUBSECOND_SPREAD_MS = 800

@@ -3,9 +3,10 @@
 // transactions, import it, and publish it. Any tip change restarts the wait. Mining pauses while
 // a sync runs (the tip is about to move) and until the start-up voting round is over.
 import { blockId } from '../../chain/block.js'
-import { mineBlock, plannedTimeFor } from '../../chain/miner.js'
+import { mineBlock, plannedMiningFor } from '../../chain/miner.js'
 import { toHex } from '../../chain/hex.js'
 import { isChainError } from '../../chain/errors.js'
+import { MINING_SUBSECOND_SPREAD_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 
 /** Retry delay when mining cannot proceed now (syncing, not ready, no context). */
@@ -44,9 +45,12 @@ export class MiningPipeline {
     if (mctx === undefined) { this.retry(); return }
     // Never back-date: a tip far in the past (an old genesis, a long pause) would otherwise let this
     // miner fill the gap with back-dated blocks at full speed (docs/consensus-notes.md).
-    const t = Math.max(plannedTimeFor(mctx, ctx.key.publicKey), ctx.nowS())
+    const plan = plannedMiningFor(mctx, ctx.key.publicKey, MINING_SUBSECOND_SPREAD_MS)
+    const t = Math.max(plan.t, ctx.nowS())
     ctx.state.nextEligibleTime = t
-    const delayMs = Math.max(0, t * 1000 - Date.now())
+    // Inside its second, a key fires at its own offset (chain/miner.ts): keys due in the same second
+    // then rarely mine siblings. A late plan (t > plan.t) fires at once.
+    const delayMs = Math.max(0, t * 1000 + (t === plan.t ? plan.offsetMs : 0) - Date.now())
     this.timer = setTimeout(() => { void this.forge(tip.id, t) }, delayMs)
   }
 

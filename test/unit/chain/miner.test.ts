@@ -5,8 +5,8 @@ import { keyPairFromSeed, type KeyPair } from '../../../chain/crypto.js'
 import { toHex } from '../../../chain/hex.js'
 import { type Transaction, createTransfer, txId } from '../../../chain/tx.js'
 import { earliestMiningTime, effectivePower, generationSignature, hitOf, nextBaseTarget } from '../../../chain/consensus/pot.js'
-import { validateBlock } from '../../../chain/consensus/validateBlock.js'
-import { buildBlock, earliestTimeFor, mineBlock, plannedTimeFor } from '../../../chain/miner.js'
+import { deriveChildFields, minerEffectivePower, validateBlock } from '../../../chain/consensus/validateBlock.js'
+import { buildBlock, earliestTimeFor, mineBlock, plannedMiningFor, plannedTimeFor } from '../../../chain/miner.js'
 import { TxPool } from '../../../chain/pool/pool.js'
 import { MapState, MemChain, testGenesis, testKeys } from '../../helpers/simChain.js'
 
@@ -126,3 +126,40 @@ describe('chain/miner plannedTimeFor', () => {
     expect(staggered).to.be.greaterThan(40) // at least the p = 0 key each round
   })
 })
+
+describe('chain/miner plannedMiningFor', () => {
+  const keys = testKeys(6, 'offset-')
+  const genesis = testGenesis(keys, [400, 100, 9, 4, 1, 0])
+  const chain = new MemChain(genesis)
+
+  it('orders keys due in the same second by their unrounded hit time, inside the spread', () => {
+    let sameSecond = 0
+    for (let round = 0; round < 200; round++) {
+      const ctx = chain.context(0)
+      const plans = keys.map(k => ({ k, ...plannedMiningFor(ctx, k.publicKey, 800) }))
+      for (const x of plans) {
+        expect(x.t).to.equal(plannedTimeFor(ctx, x.k.publicKey))
+        expect(x.offsetMs).to.be.at.least(0).and.below(800)
+      }
+      // Keys whose plan is their unclamped earliest time: exact hit time = P.t + hit/(b·p).
+      const exact = plans.filter(x => x.t === earliestTimeFor(ctx, x.k.publicKey) && x.t - ctx.parent.t > 2 && x.t - ctx.parent.t < 18)
+      for (const a of exact) {
+        for (const c of exact) {
+          if (a === c || a.t !== c.t) continue
+          sameSecond++
+          const ea = exactHitTime(ctx, a.k.publicKey); const ec = exactHitTime(ctx, c.k.publicKey)
+          if (ea < ec) expect(a.offsetMs).to.be.at.most(c.offsetMs)
+        }
+      }
+      chain.mine(keys[round % 5])
+    }
+    expect(sameSecond).to.be.greaterThan(0) // the rule was exercised
+  })
+})
+
+/** hit/(b·p) as a float, for ordering only. */
+function exactHitTime (ctx: ReturnType<MemChain['context']>, key: Uint8Array): number {
+  const { b, g } = deriveChildFields(ctx, key)
+  const p = minerEffectivePower(ctx.parentState, key)
+  return Number(hitOf(g)) / Number(b * p)
+}
