@@ -9,7 +9,7 @@ import { fromHex, toHex } from '../../chain/hex.js'
 import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../chain/constants.js'
 import { type Message, createMessage, encodeMessage, messageId } from '../../chain/message.js'
 import { encryptBody } from '../../chain/messageCrypto.js'
-import { PENALTY_INVALID_DATA } from '../constants.js'
+import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS, PENALTY_INVALID_DATA } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import { MessageChains } from '../messaging/chains.js'
 import {
@@ -35,6 +35,8 @@ export class MessagesPipeline {
   private readonly queue = new Map<string, SyncJob>()
   private readonly running = new Set<string>()
   private readonly lastGossipRead = new Map<string, number>()
+  /** Reads in a row that found a peer's gossip empty (most nodes have nothing to gossip most of the time). */
+  private readonly gossipMisses = new Map<string, number>()
   private readonly recentPuts = new Map<string, number>()
   private gossipInFlight = 0
   private sendLock: Promise<unknown> = Promise.resolve()
@@ -209,12 +211,22 @@ export class MessagesPipeline {
     for (let i = 0; i < ctx.peers.size && this.gossipInFlight < GOSSIP_MAX_CONCURRENT_READS; i++) {
       const peer = ctx.peers.next()
       if (peer === undefined) return
-      if (now - (this.lastGossipRead.get(peer.hex) ?? 0) < GOSSIP_READ_INTERVAL_MS) continue
+      if (now - (this.lastGossipRead.get(peer.hex) ?? 0) < this.gossipIntervalOf(peer.hex)) continue
       this.lastGossipRead.set(peer.hex, now)
       this.gossipInFlight++
       void this.readGossip(peer.key).finally(() => { this.gossipInFlight-- })
       return
     }
+  }
+
+  /**
+   * A peer whose gossip read empty m times in a row is read at GOSSIP_READ_INTERVAL_MS × 2^m, up to
+   * EMPTY_CHANNEL_BACKOFF_MAX_MS: each empty read was a direct and a recursive lookup on two slots,
+   * every few seconds per peer, and it was the largest share of an idle node's DHT work.
+   */
+  private gossipIntervalOf (hex: string): number {
+    const m = this.gossipMisses.get(hex) ?? 0
+    return m === 0 ? GOSSIP_READ_INTERVAL_MS : Math.min(EMPTY_CHANNEL_BACKOFF_MAX_MS, Math.max(GOSSIP_READ_INTERVAL_MS, GOSSIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
   }
 
   private async readGossip (peerKey: Uint8Array): Promise<void> {
@@ -226,7 +238,14 @@ export class MessagesPipeline {
       ctx.log.debug('gossip read failed', { peer: toHex(peerKey).slice(0, 16), err: (e as Error).message })
       return
     }
-    if (item === null || this.stopped) return
+    if (this.stopped) return
+    const hex = toHex(peerKey)
+    if (item === null) {
+      if (this.gossipMisses.size >= MAX_PEERS && !this.gossipMisses.has(hex)) this.gossipMisses.clear() // bounded; only costs reads
+      this.gossipMisses.set(hex, (this.gossipMisses.get(hex) ?? 0) + 1)
+      return
+    }
+    this.gossipMisses.delete(hex)
     this.stats.gossipRead++
     const hints = prioritise(item.value, {
       self: ctx.key.publicKey, peers: ctx.peers.all().map(p => p.key), known: h => ctx.chain.store.hasMessage(h), nowMin: this.nowMin()
