@@ -11,6 +11,7 @@ import {
   BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS,
   EMPTY_CHANNEL_BACKOFF_MAX_MS, READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
+import { backoffMs } from './backoff.js'
 import type { NodeContext } from './context.js'
 import type { PeerInfo } from './peers.js'
 
@@ -158,9 +159,9 @@ export class ChannelReaders {
     // us: its blkTip poll is only the fallback (BLKTIP_DIRECT_READ_INTERVAL_MS).
     const base = ch === 'blkTip' && peer.endpoint !== undefined ? BLKTIP_DIRECT_READ_INTERVAL_MS : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
     const m = this.misses.get(peer.hex) ?? 0
-    const dead = m === 0 ? base : Math.max(base, Math.min(READ_MISS_BACKOFF_MAX_MS, BLKTIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
+    const dead = m === 0 ? base : Math.max(base, backoffMs(BLKTIP_READ_INTERVAL_MS, m, READ_MISS_BACKOFF_MAX_MS))
     const e = ch === 'blkTip' ? 0 : this.empty.get(`${peer.hex}:${ch}`) ?? 0
-    return e === 0 ? dead : Math.max(dead, Math.min(EMPTY_CHANNEL_BACKOFF_MAX_MS, base * 2 ** Math.min(e, 16)))
+    return Math.max(dead, backoffMs(base, e, EMPTY_CHANNEL_BACKOFF_MAX_MS))
   }
 
   /** Reads now, outside the schedule (a voting round asks for specific peers' tips); true if an item was found. */

@@ -10,6 +10,7 @@ import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../chain/constants.js'
 import { type Message, createMessage, encodeMessage, messageId } from '../../chain/message.js'
 import { encryptBody } from '../../chain/messageCrypto.js'
 import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS, PENALTY_INVALID_DATA } from '../constants.js'
+import { backoffMs } from '../backoff.js'
 import type { NodeContext } from '../context.js'
 import { MessageChains } from '../messaging/chains.js'
 import {
@@ -225,8 +226,7 @@ export class MessagesPipeline {
    * every few seconds per peer, and it was the largest share of an idle node's DHT work.
    */
   private gossipIntervalOf (hex: string): number {
-    const m = this.gossipMisses.get(hex) ?? 0
-    return m === 0 ? GOSSIP_READ_INTERVAL_MS : Math.min(EMPTY_CHANNEL_BACKOFF_MAX_MS, Math.max(GOSSIP_READ_INTERVAL_MS, GOSSIP_READ_INTERVAL_MS * 2 ** Math.min(m, 16)))
+    return backoffMs(GOSSIP_READ_INTERVAL_MS, this.gossipMisses.get(hex) ?? 0, EMPTY_CHANNEL_BACKOFF_MAX_MS)
   }
 
   private async readGossip (peerKey: Uint8Array): Promise<void> {
