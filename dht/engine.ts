@@ -15,6 +15,7 @@ import { RateLimiter } from './ratelimit.js'
 import { Pending } from './pending.js'
 import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './routing.js'
 import { DhtStats } from './stats.js'
+import { WriteTokens } from './tokens.js'
 import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
 import { type CheckedSignature, VerifiedCache, verifySignatureData } from './verify.js'
 import { isBytes, isBytesMax, isBytesOf } from './wire.js'
@@ -87,7 +88,7 @@ export class DhtEngine {
   /** Direct puts of our items to peers' endpoints, and verified mutable puts others made to us. */
   readonly pushes = { sent: 0, ok: 0, alreadyThere: 0, failed: 0, tokenGets: 0, storedIn: 0 }
   /** Write tokens from the replies of endpoints we queried directly ("host:port" → token). */
-  private readonly tokens = new Map<string, { token: Buffer, atMs: number }>()
+  private readonly tokens = new WriteTokens()
   private readonly putListeners = new Set<StoredPutListener>()
   /** Set by the handler around the library's handling of a put it has already verified. */
   private trusted?: CheckedSignature
@@ -291,17 +292,17 @@ export class DhtEngine {
     if (this.dht === undefined) return 'failed'
     this.pushes.sent++
     const key = `${ep.host}:${ep.port}`
-    let token = this.freshToken(key)
+    let token = this.tokens.fresh(key)
     if (token === undefined) {
       this.pushes.tokenGets++
       await this.query(ep, 'get', { target: Buffer.from(item.target) }, C.PUSH_TIMEOUT_MS, signal)
-      token = this.freshToken(key)
+      token = this.tokens.fresh(key)
     }
     if (token === undefined || this.dht === undefined) { this.pushes.failed++; return 'failed' }
     const res = await this.query(ep, 'put', { token, v: item.v, k: item.k, salt: item.salt, seq: item.seq, sig: item.sig }, C.PUSH_TIMEOUT_MS, signal)
     if (res !== null && 'r' in res) { this.pushes.ok++; return 'ok' }
     if (res !== null && res.code === 302) { this.pushes.alreadyThere++; return 'already' }
-    if (res !== null && res.code === 203) this.tokens.delete(key) // token refused: get a new one next time
+    if (res !== null && res.code === 203) this.tokens.forget(key) // token refused: get a new one next time
     this.pushes.failed++
     return 'failed'
   }
@@ -319,22 +320,6 @@ export class DhtEngine {
     for (const fn of this.putListeners) {
       try { fn(item) } catch { this.stats.traffic.handlerErrors++ }
     }
-  }
-
-  private freshToken (key: string): Buffer | undefined {
-    const t = this.tokens.get(key)
-    if (t === undefined) return undefined
-    if (performance.now() - t.atMs > C.TOKEN_MAX_AGE_MS) { this.tokens.delete(key); return undefined }
-    return t.token
-  }
-
-  private keepToken (key: string, token: Buffer): void {
-    this.tokens.delete(key)
-    if (this.tokens.size >= C.MAX_KEPT_TOKENS) {
-      const oldest = this.tokens.keys().next().value
-      if (oldest !== undefined) this.tokens.delete(oldest)
-    }
-    this.tokens.set(key, { token, atMs: performance.now() })
   }
 
   /** BEP44 verify hook: bittorrent-dht passes the signature data; we signed its SHA-256. */
@@ -369,7 +354,7 @@ export class DhtEngine {
         const r = res?.r
         if (typeof r !== 'object' || r === null || Array.isArray(r) || isBytes(r)) return settle(null)
         const dict = r as Record<string, unknown>
-        if (isBytesMax(dict.token, C.MAX_TOKEN_BYTES) && dict.token.length > 0) this.keepToken(`${ep.host}:${ep.port}`, dict.token)
+        if (isBytesMax(dict.token, C.MAX_TOKEN_BYTES) && dict.token.length > 0) this.tokens.keep(`${ep.host}:${ep.port}`, dict.token)
         settle({ r: dict })
       })
       // Cancel frees the query slot; settle too, in case a packet-handling error already consumed
