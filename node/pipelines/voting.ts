@@ -35,6 +35,10 @@ export class VotingPipeline {
   start (): void {
     this.timer = setInterval(() => {
       const tip = this.ctx.chain.tip()
+      const { mutableRange, blockTime } = this.ctx.genesis.config
+      // While the tip stays stale (a halted network), one round per M·T seconds, not one per check.
+      const last = [...this.ctx.state.voteRounds].reverse().find(r => r.reason === 'stale-tip')
+      if (last !== undefined && this.ctx.nowS() - last.endedAt < mutableRange * blockTime) return
       if (isTipStale(tip.block.t, this.ctx.nowS(), this.ctx.genesis)) void this.run('stale-tip')
     }, VOTE_STALE_CHECK_MS)
     this.timer.unref()
@@ -108,6 +112,7 @@ export class VotingPipeline {
   private async adopt (pointId: Uint8Array, emptyChain: boolean, entries: VoteEntry[], tips: Map<string, TipClaim>): Promise<Outcome> {
     const { ctx } = this
     const mode = emptyChain ? 'vote-empty' : 'vote'
+    const cpBefore = ctx.chain.consensusPoint()
     let r: VoteResult = await ctx.chain.applyVote(pointId, mode)
     const voters = entries.filter(e => e.valid && e.checkpointId === toHex(pointId))
     if (r.kind === 'unknown') {
@@ -122,8 +127,8 @@ export class VotingPipeline {
     }
     const at = `checkpoint ${toHex(pointId)}`
     switch (r.kind) {
-      case 'kept': return bytesEqual(r.consensusPoint.id, pointId)
-        ? { kind: 'moved', message: `${at} is the consensus point (height ${r.consensusPoint.n})` }
+      case 'kept': return bytesEqual(r.consensusPoint.id, pointId) && !bytesEqual(cpBefore.id, pointId)
+        ? { kind: 'moved', message: `${at} is the consensus point now (height ${r.consensusPoint.n})` }
         : { kind: 'kept', message: `${at} is on our chain at or below the consensus point` }
       case 'reorged': return { kind: 'switched', message: `switched to the voted branch (depth ${r.depth}); ${at} is the consensus point` }
       case 'refused': return { kind: 'refused', message: r.warning.message }
