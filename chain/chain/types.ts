@@ -57,8 +57,6 @@ export type ImportResult =
   | Base & { kind: 'refused-warning', warning: ChainWarning }
   | Base & { kind: 'invalid', error: ChainError }
 
-export type ImportKind = ImportResult['kind']
-
 export type VoteResult =
   /** The point is on the main chain; it became the consensus point if it is higher than the old one. */
   | { kind: 'kept', consensusPoint: { id: Uint8Array, n: number } }

@@ -6,11 +6,9 @@ import { encodeBlock } from '../../chain/block.js'
 import { encodeTx } from '../../chain/tx.js'
 import { encodeMessage } from '../../chain/message.js'
 import { toHex } from '../../chain/hex.js'
-import { DEMAND_MAX_PUTS_PER_READ } from '../constants.js'
+import { DEMAND_MAX_PUTS_PER_READ, REPUT_AFTER_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 
-/** An item put for a demand is not put again for this long. */
-const REPUT_AFTER_MS = 10_000
 const MAX_RECENT = 4096
 
 export function startDemandResponder (ctx: NodeContext): Subscription {

@@ -233,10 +233,6 @@ export class Testnet {
     return `every node's state and last ${LOG_TAIL_LINES} log lines:\n${parts.join('\n')}`
   }
 
-  private viewsOf (views: NodeView[], indices?: number[]): NodeView[] {
-    return indices === undefined ? views.filter((_, i) => this.nodes[i].proc !== undefined) : indices.map(i => views[i])
-  }
-
   /** Waits until every started node (or the given ones) answers /health with 200. */
   async waitHealthy (o: { timeoutMs?: number, indices?: number[] } = {}): Promise<void> {
     const targets = o.indices ?? this.nodes.filter(n => n.proc !== undefined).map(n => n.index)

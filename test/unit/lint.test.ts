@@ -39,7 +39,8 @@ const PROBES: Record<string, string> = {
     "import { blockId } from '../chain/block.js'",
     "import { Subject } from 'rxjs'",
     "import { TauNode } from '../node/node.js'",
-    'export const all = [Chain, validateBlock, TxPool, blockId, Subject, TauNode]',
+    "import { Lru } from '../chain/store/lru.js'",
+    'export const all = [Chain, validateBlock, TxPool, blockId, Subject, TauNode, Lru]',
     ''
   ].join('\n'),
   'dht/good.ts': [
@@ -49,8 +50,9 @@ const PROBES: Record<string, string> = {
     "import { CodecError } from '../chain/errors.js'",
     "import { MAX_ITEM_BYTES } from '../chain/constants.js'",
     "import { encode } from '../chain/bencode.js'",
+    "import { Lru } from '../chain/lru.js'",
     "import { isIPv4 } from 'node:net'",
-    'export const all = [sha256, toHex, decodeWith, CodecError, MAX_ITEM_BYTES, encode, isIPv4]',
+    'export const all = [sha256, toHex, decodeWith, CodecError, MAX_ITEM_BYTES, encode, Lru, isIPv4]',
     ''
   ].join('\n'),
   // node/ sits on top: it may import everything.
@@ -61,7 +63,7 @@ const PROBES: Record<string, string> = {
     'export const all = [Subject, Chain, Getter]',
     ''
   ].join('\n'),
-  // A cycle, an unused import and an unused variable.
+  // A cycle, an unused import, an unused variable and an unused private method.
   'node/cycleA.ts': "import { b } from './cycleB.js'\nexport const a = (): number => b() + 1\n",
   'node/cycleB.ts': "import { a } from './cycleA.js'\nexport const b = (): number => a() - 1\n",
   'node/unused.ts': [
@@ -69,6 +71,9 @@ const PROBES: Record<string, string> = {
     'export function f (): number {',
     '  const unusedLocal = 2',
     '  return 1',
+    '}',
+    'export class K {',
+    '  private neverCalled (): number { return 1 }',
     '}',
     ''
   ].join('\n')
@@ -126,16 +131,17 @@ describe('lint (biome.jsonc): the layer rules and the hygiene rules fail on prob
 
   it('dht/ may import chain primitives but not chain rules, state, pool, rxjs or node/', () => {
     const dhtHits = hits(all, 'style/noRestrictedImports').filter(h => h.startsWith('dht/'))
-    expect(dhtHits).to.deep.equal(['dht/bad.ts:1', 'dht/bad.ts:2', 'dht/bad.ts:3', 'dht/bad.ts:4', 'dht/bad.ts:5', 'dht/bad.ts:6'])
+    expect(dhtHits).to.deep.equal(['dht/bad.ts:1', 'dht/bad.ts:2', 'dht/bad.ts:3', 'dht/bad.ts:4', 'dht/bad.ts:5', 'dht/bad.ts:6', 'dht/bad.ts:7'])
   })
 
   it('node/ may import every layer', () => {
     expect(all.diagnostics.filter(d => d.location.path === 'node/good.ts')).to.deep.equal([])
   })
 
-  it('finds import cycles, unused imports and unused variables', () => {
+  it('finds import cycles, unused imports, variables and private members', () => {
     expect(hits(all, 'suspicious/noImportCycles')).to.deep.equal(['node/cycleA.ts:1', 'node/cycleB.ts:1'])
     expect(hits(all, 'correctness/noUnusedImports')).to.deep.equal(['node/unused.ts:1'])
     expect(hits(all, 'correctness/noUnusedVariables')).to.deep.equal(['node/unused.ts:3'])
+    expect(hits(all, 'correctness/noUnusedPrivateClassMembers')).to.deep.equal(['node/unused.ts:7'])
   })
 })
