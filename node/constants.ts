@@ -55,6 +55,8 @@ export const DEMAND_MAX_PUTS_PER_READ = 24
  * a message for the gossip demand reader) is not put again for this long, however often it is asked.
  */
 export const REPUT_AFTER_MS = 10_000
+/** Ids the demand responder remembers as recently put (the least recently put is forgotten first). */
+export const DEMAND_RECENT_PUTS_MAX = 4096
 
 /** Delay between a pool change and the txTip publication (batches bursts of transactions). */
 export const TXTIP_PUBLISH_DEBOUNCE_MS = 500
