@@ -20,7 +20,7 @@ import { NodeEvents, parseLogLine } from './logEvents.js'
 import { type ExitInfo, NodeProcess } from './nodeProcess.js'
 import { type NodePorts, choosePorts, portsOf, busyPorts } from './ports.js'
 import { NodeResources } from './resources.js'
-import { AbortedError, pollUntil, sleep } from './wait.js'
+import { AbortedError, waitFor, sleep } from './wait.js'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -236,7 +236,7 @@ export class Testnet {
   /** Waits until every started node (or the given ones) answers /health with 200. */
   async waitHealthy (o: { timeoutMs?: number, indices?: number[] } = {}): Promise<void> {
     const targets = o.indices ?? this.nodes.filter(n => n.proc !== undefined).map(n => n.index)
-    await pollUntil(async () => {
+    await waitFor(async () => {
       const codes = await Promise.all(targets.map(async i => {
         const n = this.nodes[i]
         if (n.proc?.running !== true) {
@@ -268,7 +268,7 @@ export class Testnet {
   async waitConverged (o: { timeoutMs?: number, minHeight?: number, indices?: number[], what?: string } = {}): Promise<Convergence> {
     const t0 = Date.now()
     let last: Judgement | undefined
-    const j = await pollUntil(async () => {
+    const j = await waitFor(async () => {
       const views = await this.poll()
       try {
         this.throwIfCrashed()
