@@ -1,7 +1,7 @@
 // The one wait-with-deadline (scripts/testnet/wait.ts) and the tests' default (test/helpers/wait.ts).
 import { expect } from 'chai'
-import { AbortedError, TimeoutError, waitFor } from '../../../scripts/testnet/wait.js'
-import { waitFor as testWaitFor } from '../../helpers/wait.js'
+import { AbortedError, TimeoutError, waitFor } from '../../../../scripts/testnet/wait.js'
+import { waitFor as testWaitFor } from '../../../helpers/wait.js'
 
 async function failure (p: Promise<unknown>): Promise<Error> {
   try {
