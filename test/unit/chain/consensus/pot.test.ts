@@ -4,8 +4,8 @@ import { expect } from 'chai'
 import {
   TWO_64, checkpointHeight, cumulativeDifficulty, earliestMiningTime, effectivePower, generationSignature,
   genesisBaseTarget, hitOf, isEligible, isqrt, nextBaseTarget, potParams
-} from '../../../chain/consensus/pot.js'
-import { fromHex, toHex } from '../../../chain/hex.js'
+} from '../../../../chain/consensus/pot.js'
+import { fromHex, toHex } from '../../../../chain/hex.js'
 
 describe('chain/consensus/pot', () => {
   describe('potParams', () => {
