@@ -67,8 +67,10 @@ export class VotingPipeline {
     const id = blockId(block)
     const state = chain.stateAt(id)
     const keys: WeightedKey[] = []
-    // Every key we know that may hold power: genesis accounts, miners, transaction parties, contacts.
-    const known = [...genesis.config.accounts.map(a => a.pubkey), ...peers.all().map(p => p.key)]
+    // Every key we know that may hold power: genesis accounts, miners, transaction parties, contacts;
+    // never our own (protocol-notes §4: our tip would vote for our chain, the thing being checked).
+    const own = toHex(this.ctx.key.publicKey)
+    const known = [...genesis.config.accounts.map(a => a.pubkey), ...peers.all().map(p => p.key)].filter(k => toHex(k) !== own)
     for (const key of known) keys.push({ key, weight: BigInt(state?.getAccount(key)?.power ?? 0) })
     return { keys, state: { height: block.n, id: toHex(id) } }
   }
