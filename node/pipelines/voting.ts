@@ -101,7 +101,7 @@ export class VotingPipeline {
     const report = this.report(reason, startedAt, state, sampled, round.totalWeight, entries, decision, outcome)
     this.keep(report)
     const log = {
-      round: report.round, reason, sampled: sampled.length, valid: entries.filter(e => e.valid).length, S: report.totalWeight, decision: decision.kind, why: decision.why,
+      round: report.round, reason, sampled: sampled.length, votes: entries.filter(e => e.valid).length, S: report.totalWeight, decision: decision.kind, why: decision.why,
       ...(decision.kind === 'adopt' ? { checkpoint: toHex(decision.checkpointId), height: decision.height } : {}), outcome: outcome.kind
     }
     if (outcome.kind === 'refused' || outcome.kind === 'void') ctx.log.warn(`voting round: ${outcome.message}`, log)
