@@ -7,6 +7,7 @@
 // node as syncing, which holds the miner back for a bounded time (mining.ts).
 import { type Subscription } from 'rxjs'
 import type { Block } from '../../chain/block.js'
+import { isChainError } from '../../chain/errors.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
 import type { ImportResult } from '../../chain/chain.js'
@@ -36,6 +37,8 @@ const failure = (code: SyncErrorCode, message: string, detail?: string): BranchO
 export class SyncPipeline {
   readonly tips: TipProbes
   private running = false
+  /** The tip the queue is syncing to now (hex): a re-announcement of it is not probed again. */
+  private current?: string
   private sub?: Subscription
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {
@@ -65,6 +68,7 @@ export class SyncPipeline {
   offer (peer: Uint8Array, tip: TipClaim): void {
     const { chain } = this.ctx
     if (tip.d <= chain.tip().d || chain.hasBlock(tip.id) || chain.invalidReason(tip.id) !== undefined) return
+    if (this.current === toHex(tip.id)) return
     this.tips.offer(peer, tip)
   }
 
@@ -98,8 +102,14 @@ export class SyncPipeline {
         ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
         return failure('SYNC_TIP_INVALID', `the tip block was refused (${v.code})`, v.code)
       }
-      return await this.syncBranch(peer, block, both)
+      try {
+        return await this.syncBranch(peer, block, both)
+      } catch (e) {
+        if (!isChainError(e)) throw e
+        return failure('SYNC_IMPORT_FAILED', e.message, e.code)
+      }
     })()
+    work.catch(() => {}) // awaited below unless the abort came first
     try {
       return await Promise.race([work, stopped])
     } finally {
@@ -116,7 +126,9 @@ export class SyncPipeline {
         const best = this.tips.takeBest()
         if (best === undefined) break
         this.ctx.state.syncing = best.hold
+        this.current = toHex(best.tip.id)
         const out = await this.syncBranch(best.peer, best.block, this.ctx.signal)
+        this.current = undefined
         this.ctx.state.syncing = false
         if (!out.ok) this.ctx.log.debug('sync ended', { peer: toHex(best.peer).slice(0, 16), code: out.error.code })
       }
@@ -124,6 +136,7 @@ export class SyncPipeline {
       this.ctx.log.error('sync failed', { err: (e as Error).stack ?? String(e) })
     } finally {
       this.running = false
+      this.current = undefined
       this.ctx.state.syncing = false
     }
   }

@@ -15,6 +15,8 @@ export type SyncErrorCode =
   | 'SYNC_BRANCH_INVALID'
   /** A transaction of the branch could not be fetched. */
   | 'SYNC_TXS_MISSING'
+  /** The chain refused the import call itself (its ChainError code in `detail`). */
+  | 'SYNC_IMPORT_FAILED'
 
 export class SyncError extends Error {
   constructor (readonly code: SyncErrorCode, message: string, readonly detail?: string) {

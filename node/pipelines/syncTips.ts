@@ -41,7 +41,8 @@ interface Claim { peer: Uint8Array, tip: TipClaim }
 export class TipProbes {
   /** Latest unprobed claim per peer (hex), in arrival order. */
   private readonly claims = new Map<string, Claim>()
-  private readonly probing = new Set<string>()
+  /** Claims being fetched now, per peer (hex). */
+  private readonly probing = new Map<string, Claim>()
   private readonly readySet = new Map<string, ProbedTip>()
   /** Misses in a row per peer and when it may be asked again. */
   private readonly misses = new Map<string, { count: number, untilMs: number }>()
@@ -53,8 +54,9 @@ export class TipProbes {
 
   offer (peer: Uint8Array, tip: TipClaim): void {
     const hex = toHex(peer)
-    const r = this.readySet.get(hex)
-    if (r !== undefined && r.tip.d === tip.d && toHex(r.tip.id) === toHex(tip.id)) return
+    // A tip already fetched, or being fetched, is not fetched again (peers re-announce it every read).
+    const same = (c: Claim | ProbedTip | undefined): boolean => c !== undefined && c.tip.d === tip.d && toHex(c.tip.id) === toHex(tip.id)
+    if (same(this.readySet.get(hex)) || same(this.probing.get(hex))) return
     if (!this.claims.has(hex) && this.claims.size >= SYNC_MAX_CANDIDATES) return
     this.claims.delete(hex) // re-inserted last: arrival order is the fairness order
     this.claims.set(hex, { peer, tip })
@@ -100,7 +102,7 @@ export class TipProbes {
       if (pick === undefined) break
       const claim = this.claims.get(pick)!
       this.claims.delete(pick)
-      this.probing.add(pick)
+      this.probing.set(pick, claim)
       void this.probe(pick, claim)
     }
     if (wakeAt !== Infinity && this.timer === undefined) {

@@ -85,7 +85,11 @@ describe('sync: tip blocks are checked before they count', () => {
       h.probes.offer(peerKey(0), { id: ghost, n: 99, d: 1n << 200n })
       h.probes.offer(peerKey(1), claimOf(main[4].block, main[4].id))
       h.probes.offer(peerKey(2), claimOf(main[5].block, main[5].id))
+      h.probes.offer(peerKey(2), claimOf(main[5].block, main[5].id)) // re-announced while being fetched
       await waitFor(() => h.probes.pending === 0, { timeoutMs: 2000, what: 'probes to finish' })
+      h.probes.offer(peerKey(1), claimOf(main[4].block, main[4].id)) // re-announced once fetched
+      await new Promise(resolve => setImmediate(resolve))
+      expect(h.fetched.length, 'each tip block fetched once').to.equal(3)
       const best = h.probes.takeBest()
       expect(best?.block.n).to.equal(5 + 1) // main[5] is height 6: the most difficulty actually fetched
       expect(best?.hold).to.equal(true)
