@@ -57,7 +57,7 @@ export class TipProbes {
     // A tip already fetched, or being fetched, is not fetched again (peers re-announce it every read).
     const same = (c: Claim | ProbedTip | undefined): boolean => c !== undefined && c.tip.d === tip.d && toHex(c.tip.id) === toHex(tip.id)
     if (same(this.readySet.get(hex)) || same(this.probing.get(hex))) return
-    if (!this.claims.has(hex) && this.claims.size >= SYNC_MAX_CANDIDATES) return
+    if (!this.claims.has(hex) && this.claims.size >= SYNC_MAX_CANDIDATES && !this.makeRoomFor(hex)) return
     this.claims.delete(hex) // re-inserted last: arrival order is the fairness order
     this.claims.set(hex, { peer, tip })
     this.pump()
@@ -143,6 +143,23 @@ export class TipProbes {
       }
     }
     this.pump()
+  }
+
+  /**
+   * A full claim set makes room for a peer with fewer misses by dropping the waiting claim of the
+   * peer with the most: keys whose tips keep missing must not fill the set and shut out the rest.
+   */
+  private makeRoomFor (hex: string): boolean {
+    const mine = this.misses.get(hex)?.count ?? 0
+    let victim: string | undefined
+    let most = mine
+    for (const k of this.claims.keys()) {
+      const m = this.misses.get(k)?.count ?? 0
+      if (m > most) { victim = k; most = m }
+    }
+    if (victim === undefined) return false
+    this.claims.delete(victim)
+    return true
   }
 
   private miss (hex: string): void {

@@ -10,7 +10,7 @@ import { Chain } from '../../../chain/chain.js'
 import { toHex } from '../../../chain/hex.js'
 import { TipProbes, type TipProbeDeps } from '../../../node/pipelines/syncTips.js'
 import { checkTipBlock } from '../../../node/pipelines/tipCheck.js'
-import { SYNC_TIP_MISS_BACKOFF_MS, SYNC_TIP_PROBE_CONCURRENCY } from '../../../node/constants.js'
+import { SYNC_MAX_CANDIDATES, SYNC_TIP_MISS_BACKOFF_MS, SYNC_TIP_PROBE_CONCURRENCY } from '../../../node/constants.js'
 import { ChainBuilder, TEST_NOW, testNet } from '../../helpers/chainBuilder.js'
 import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
 import { waitFor } from '../../helpers/wait.js'
@@ -116,6 +116,21 @@ describe('sync: tip blocks are checked before they count', () => {
       await new Promise(resolve => setImmediate(resolve))
       expect(h.fetched.length).to.equal(2)
       expect(h.missed.length).to.equal(2)
+      h.probes.stop()
+    })
+
+    it('keys whose tips keep missing cannot fill the claim set and shut out a peer that has not missed', async () => {
+      const h = harness(async (_p, id) => toHex(id) === toHex(main[4].id) ? main[4].block : null)
+      const ghost = (i: number, round: number): { id: Uint8Array, n: number, d: bigint } => ({ id: new Uint8Array(32).fill(round * 100 + i % 100), n: 60, d: 1n << 120n })
+      const liars = Array.from({ length: SYNC_MAX_CANDIDATES }, (_, i) => new Uint8Array(32).fill(0).map((_, j) => j === 0 ? 0xee : j === 1 ? i : 0))
+      liars.forEach((k, i) => h.probes.offer(k, ghost(i, 1)))
+      await waitFor(() => h.probes.pending === 0, { timeoutMs: 5000, what: 'the liars probed once' })
+      liars.forEach((k, i) => h.probes.offer(k, ghost(i, 2))) // new ghosts, waiting out their back-off
+      expect(h.probes.pending).to.equal(SYNC_MAX_CANDIDATES)
+      const fetchedBefore = h.fetched.length
+      h.probes.offer(peerKey(30), claimOf(main[4].block, main[4].id))
+      await waitFor(() => h.probes.takeBest()?.block.n === 5, { timeoutMs: 2000, what: 'the honest tip probed and ready' })
+      expect(h.fetched.length).to.equal(fetchedBefore + 1)
       h.probes.stop()
     })
 
