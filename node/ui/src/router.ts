@@ -1,0 +1,63 @@
+// Hash routing: every page has its own URL (#/block/<id>, #/account/<key>?before=…), so deep links,
+// reloads and the back button work on any static host and never collide with the API's paths.
+export interface PageContext {
+  params: string[]
+  query: URLSearchParams
+  /** Aborted when the user leaves the page: pending requests and live listeners stop. */
+  signal: AbortSignal
+  view: HTMLElement
+}
+
+export type Page = (ctx: PageContext) => Promise<void> | void
+
+interface Route { pattern: RegExp, page: Page, title: string }
+
+export class HashRouter {
+  private readonly routes: Route[] = []
+  private current?: AbortController
+
+  constructor (private readonly view: HTMLElement, private readonly notFound: Page, private readonly onError: (e: unknown, view: HTMLElement) => void) {}
+
+  add (pattern: RegExp, title: string, page: Page): this {
+    this.routes.push({ pattern, page, title })
+    return this
+  }
+
+  start (): void {
+    window.addEventListener('hashchange', () => { void this.render() })
+    void this.render()
+  }
+
+  /** Renders the page for the current hash; an older render still loading is aborted. */
+  async render (): Promise<void> {
+    this.current?.abort()
+    const ac = new AbortController()
+    this.current = ac
+    const raw = location.hash.replace(/^#/, '') || '/'
+    const [path, qs] = raw.split('?', 2)
+    const route = this.routes.find(r => r.pattern.test(path))
+    const params = route !== undefined ? (route.pattern.exec(path) ?? []).slice(1).map(decodeURIComponent) : []
+    document.title = `${route?.title ?? 'Not found'} · TAU explorer`
+    this.view.setAttribute('aria-busy', 'true')
+    const ctx: PageContext = { params, query: new URLSearchParams(qs ?? ''), signal: ac.signal, view: this.view }
+    try {
+      await (route?.page ?? this.notFound)(ctx)
+    } catch (e) {
+      if (ac.signal.aborted) return
+      this.onError(e, this.view)
+    } finally {
+      if (!ac.signal.aborted) {
+        this.view.removeAttribute('aria-busy')
+        // Move focus to the new page's heading so keyboard and screen-reader users land on it.
+        this.view.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true })
+      }
+    }
+  }
+}
+
+export const go = (hash: string): void => { location.hash = hash }
+/** Replaces the current history entry (a search result page, a height → id redirect). */
+export const redirect = (hash: string): void => {
+  history.replaceState(null, '', hash)
+  window.dispatchEvent(new HashChangeEvent('hashchange'))
+}
