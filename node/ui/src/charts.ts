@@ -12,7 +12,7 @@ const CHART_HEIGHT_PX = 180
 /** Axis labels that fit: 1.2M, 3.4G (base targets are large numbers). */
 export function compact (v: number): string {
   const a = Math.abs(v)
-  for (const [d, u] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (a >= d) return `${+(v / d).toFixed(2)}${u}`
+  for (const [d, u] of [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (a >= d) return `${+(v / d).toFixed(2)}${u}`
   return String(+v.toFixed(2))
 }
 
