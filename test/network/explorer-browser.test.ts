@@ -96,7 +96,7 @@ describe('explorer and testnet dashboard in headless Chromium (real nodes)', fun
     const tip = (await api.status()).tipId
     await waitFor(async () => (await page.$eval('#stat-tip', e => e.getAttribute('data-id'))) === (await api.status()).tipId || undefined, { timeoutMs: UI_WAIT_MS, what: `tip ${tip} on the dashboard` })
     await page.waitForSelector('.chart canvas', { timeout: UI_WAIT_MS })
-    await screenshot(page, 'explorer-dashboard')
+    await screenshot(page, 'explorer-dashboard-live')
   })
 
   it("a transfer sent during the test appears on both accounts' pages without a reload", async () => {

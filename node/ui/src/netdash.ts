@@ -18,6 +18,7 @@ function render (view: HTMLElement, d: DashSnapshot): void {
   const up = d.nodes.filter(n => n.up)
   const tips = new Set(up.map(n => n.tipId))
   const agree = up.length > 0 && tips.size === 1
+  const cp = d.nodes.reduce<{ id: string, height: number } | null>((m, n) => n.consensusPoint !== null && (m === null || n.consensusPoint.height > m.height) ? n.consensusPoint : m, null)
   replace(view,
     h('h1', { tabindex: -1 }, 'Testnet'),
     h('p', { class: 'sub' }, `${d.nodes.length} nodes, watched for ${Math.round((d.nowMs - d.startedAtMs) / 1000)} s`),
@@ -27,9 +28,10 @@ function render (view: HTMLElement, d: DashSnapshot): void {
       card('Propagation p50', ms(d.propagation.p50Ms), 'prop-p50'),
       card('Propagation p95', ms(d.propagation.p95Ms), 'prop-p95'),
       card('Samples', String(d.propagation.samples)),
-      card('Reorgs seen', String(d.reorgs.length), 'reorg-count')),
+      card('Reorgs seen', String(d.reorgs.length), 'reorg-count'),
+      card('Consensus point', cp === null ? 'none yet' : `${cp.height} · ${short(cp.id)}`, 'consensus-point')),
     h('h2', null, 'Nodes'),
-    table('Nodes', ['node', 'up', 'height', 'tip', 'peers', 'mining', 'sync', 'last block', 'delay', 'reorgs'], d.nodes.map(n => [
+    table('Nodes', ['node', 'up', 'height', 'tip', 'peers', 'mining', 'sync', 'last block', 'delay', 'reorgs', 'consensus point'], d.nodes.map(n => [
       h('a', { href: n.api + '/', title: 'this node\'s explorer' }, n.name),
       n.up ? 'up' : h('span', { title: n.error ?? '' }, 'down'),
       h('span', { class: 'node-height' }, n.height === null ? '–' : String(n.height)),
@@ -39,13 +41,14 @@ function render (view: HTMLElement, d: DashSnapshot): void {
       n.syncing === null ? '–' : n.syncing ? 'syncing' : 'synced',
       n.lastBlock === null ? '–' : String(n.lastBlock.height),
       n.lastBlock === null ? '–' : ms(n.lastBlock.delayMs),
-      n.reorgs === null ? '–' : String(n.reorgs)
+      n.reorgs === null ? '–' : String(n.reorgs),
+      n.consensusPoint === null ? '–' : h('span', { title: n.consensusPoint.id }, String(n.consensusPoint.height))
     ]), { id: 'node-table' }),
     h('h2', null, 'Timeline'),
     h('div', { class: 'legend' }, d.nodes.map(n => h('span', null,
       s('svg', { width: 12, height: 12, 'aria-hidden': 'true' }, s('rect', { width: 12, height: 12, rx: 2, fill: minerColor(n.name, names) })), ' ', n.name)),
-    h('span', null, 'dashed red: a fork off the main chain; ▼ a reorg')),
-    h('div', { class: 'timeline-wrap' }, timelineSvg(d.blocks, d.mainTip, d.reorgs, names, up[0]?.api ?? null)),
+    h('span', null, 'dashed red: a fork off the main chain; ▼ a reorg; CP: the highest consensus point')),
+    h('div', { class: 'timeline-wrap' }, timelineSvg(d.blocks, d.mainTip, d.reorgs, names, up[0]?.api ?? null, cp?.height ?? null)),
     h('p', { class: 'sub' }, `${d.blocks.length} blocks shown; hover a block for who saw it when`),
     h('h2', null, 'Reorgs'),
     table('Reorgs', ['time', 'node', 'depth', 'height', 'old tip', 'new tip'], [...d.reorgs].reverse().slice(0, 20).map(r => [

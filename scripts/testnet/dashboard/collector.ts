@@ -53,7 +53,7 @@ export class NetworkCollector {
     if (w !== undefined && w.target.api === t.api) return w
     w?.es.close()
     const es = new EventSource(`${t.api}/events?types=block,reorg`)
-    const view: DashNode = { name: t.name, api: t.api, up: false, height: null, tipId: null, peers: null, mining: null, syncing: null, reorgs: null, lastBlock: null, error: null }
+    const view: DashNode = { name: t.name, api: t.api, up: false, height: null, tipId: null, peers: null, mining: null, syncing: null, reorgs: null, consensusPoint: null, lastBlock: null, error: null }
     const watch: Watch = { target: t, es, openedAtMs: Number.POSITIVE_INFINITY, view }
     es.addEventListener('open', () => { watch.openedAtMs = Date.now() })
     es.addEventListener('block', ev => { this.onBlock(watch, parse(ev.data)) })
@@ -72,7 +72,7 @@ export class NetworkCollector {
         try {
           const res = await fetch(`${t.api}/status`, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
           const s = parseStatus(await res.json())
-          Object.assign(w.view, { up: true, height: s.height, tipId: s.tipId, peers: s.peers, mining: s.mining?.enabled ?? null, syncing: s.syncing, reorgs: s.reorgs ?? null, error: null })
+          Object.assign(w.view, { up: true, height: s.height, tipId: s.tipId, peers: s.peers, mining: s.mining?.enabled ?? null, syncing: s.syncing, reorgs: s.reorgs ?? null, consensusPoint: s.consensusPoint ?? null, error: null })
         } catch (e) {
           Object.assign(w.view, { up: false, error: (e as Error).message.slice(0, 200) })
         }

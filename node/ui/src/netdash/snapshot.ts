@@ -11,6 +11,8 @@ export interface DashNode {
   mining: boolean | null
   syncing: boolean | null
   reorgs: number | null
+  /** The node's consensus point (PROTOCOL §6), null before its first one. */
+  consensusPoint: { id: string, height: number } | null
   /** The last block this node reported, and how long after the first node to report it. */
   lastBlock: { id: string, height: number, delayMs: number } | null
   error: string | null

@@ -20,7 +20,7 @@ export function minerColor (name: string | null, names: string[]): string {
 }
 
 /** `explorer`: a node's API base URL, whose explorer opens a clicked block. */
-export function timelineSvg (blocks: DashBlock[], mainTip: string | null, reorgs: DashReorg[], names: string[], explorer: string | null): SVGSVGElement {
+export function timelineSvg (blocks: DashBlock[], mainTip: string | null, reorgs: DashReorg[], names: string[], explorer: string | null, cpHeight: number | null): SVGSVGElement {
   const top = blocks.reduce((m, b) => Math.max(m, b.height), 0)
   const recent = blocks.filter(b => b.height > top - MAX_COLUMNS)
   const lay = layoutTimeline(recent, mainTip)
@@ -46,6 +46,13 @@ export function timelineSvg (blocks: DashBlock[], mainTip: string | null, reorgs
       }))
     svg.append(g)
     if (b.height % 5 === 0 && p.main) svg.append(s('text', { x: x(b.height), y: 14, fill: '#9da7b3', 'font-size': 11 }, String(b.height)))
+  }
+  if (cpHeight !== null && cpHeight >= lay.minHeight && cpHeight <= lay.maxHeight) {
+    // Blocks at or below the consensus point are settled: a dashed line after it, labelled CP.
+    const cx = x(cpHeight) + BOX_PX + (COL_PX - BOX_PX) / 2
+    svg.append(s('line', { x1: cx, y1: 4, x2: cx, y2: height - 4, stroke: '#3fb950', 'stroke-width': 1.5, 'stroke-dasharray': '4 3', class: 'cp-mark' },
+      s('title', null, `consensus point at height ${cpHeight}`)))
+    svg.append(s('text', { x: cx + 3, y: 14, fill: '#3fb950', 'font-size': 11 }, 'CP'))
   }
   for (const r of reorgs) {
     if (r.height < lay.minHeight || r.height > lay.maxHeight) continue
