@@ -50,10 +50,12 @@ export class NetworkCollector {
 
   private watch (t: DashTarget): Watch {
     let w = this.watches.get(t.name)
-    if (w !== undefined && w.target.api === t.api) return w
+    // A stream the server ended for good (a non-200 answer, e.g. too many streams) is opened again
+    // on the next status round, at most once a second.
+    if (w !== undefined && w.target.api === t.api && w.es.readyState !== EventSource.CLOSED) return w
     w?.es.close()
     const es = new EventSource(`${t.api}/events?types=block,reorg`)
-    const view: DashNode = { name: t.name, api: t.api, up: false, height: null, tipId: null, peers: null, mining: null, syncing: null, reorgs: null, consensusPoint: null, lastBlock: null, error: null }
+    const view: DashNode = w?.view ?? { name: t.name, api: t.api, up: false, height: null, tipId: null, peers: null, mining: null, syncing: null, reorgs: null, consensusPoint: null, lastBlock: null, error: null }
     const watch: Watch = { target: t, es, openedAtMs: Number.POSITIVE_INFINITY, view }
     es.addEventListener('open', () => { watch.openedAtMs = Date.now() })
     es.addEventListener('block', ev => { this.onBlock(watch, parse(ev.data)) })

@@ -10,7 +10,7 @@ import { type DashTarget, NetworkCollector } from './collector.js'
 import { DASH_MAX_BUFFER_BYTES, DASH_MAX_CLIENTS, DASH_PUSH_INTERVAL_MS } from './constants.js'
 
 export class DashboardError extends Error {
-  constructor (readonly code: 'DASHBOARD_PORT_BUSY' | 'DASHBOARD_LISTEN_FAILED', message: string) { super(message) }
+  constructor (readonly code: 'DASHBOARD_PORT_BUSY' | 'DASHBOARD_LISTEN_FAILED', message: string) { super(`${code}: ${message}`) }
 }
 
 export interface Dashboard { url: string, collector: NetworkCollector, close: () => Promise<void> }
