@@ -7,7 +7,7 @@ import { EventSource } from 'eventsource'
 import type { DashBlock, DashNode, DashReorg, DashSnapshot } from '../../../node/ui/src/netdash/snapshot.js'
 import { parseStatus } from '../api.js'
 import { STATUS_TIMEOUT_MS } from '../constants.js'
-import { DASH_MAX_BLOCKS, DASH_MAX_REORGS, DASH_MAX_SAMPLES, DASH_SNAPSHOT_BLOCKS, DASH_STATUS_POLL_MS } from './constants.js'
+import { DASH_MAX_BLOCKS, DASH_MAX_BRANCH_FETCH, DASH_MAX_REORGS, DASH_MAX_SAMPLES, DASH_SNAPSHOT_BLOCKS, DASH_STATUS_POLL_MS } from './constants.js'
 import { SampleRing, percentile } from './stats.js'
 
 export interface DashTarget { name: string, api: string, pubkey: string }
@@ -110,6 +110,29 @@ export class NetworkCollector {
     this.reorgs.push({ node: w.target.name, depth: o.depth, height: o.height, oldTip: String(o.oldTip), newTip: String(o.newTip), atMs: Date.now() })
     if (this.reorgs.length > DASH_MAX_REORGS) this.reorgs.splice(0, this.reorgs.length - DASH_MAX_REORGS)
     this.onChange()
+    void this.fetchBranch(w, String(o.oldTip), Math.min(o.depth, DASH_MAX_BRANCH_FETCH))
+  }
+
+  /**
+   * The branch a node left may hold blocks no stream reported here (mined before a stream opened):
+   * read them from that node (it keeps side blocks) so the timeline can draw the fork. They get no
+   * arrival times, so no propagation samples. At most `depth` blocks, each read with a deadline.
+   */
+  private async fetchBranch (w: Watch, tip: string, depth: number): Promise<void> {
+    let id = tip
+    for (let i = 0; i < depth && /^[0-9a-f]{64}$/.test(id) && !this.blocks.has(id); i++) {
+      try {
+        const res = await fetch(`${w.target.api}/block/${id}`, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
+        if (res.status !== 200) return
+        const b: unknown = await res.json()
+        if (!isBlockEvent(b) || b.id !== id) return
+        const minerName = this.targets().find(t => t.pubkey === b.miner)?.name ?? null
+        this.blocks.set(id, { id, parent: b.parent, height: b.height, miner: b.miner, minerName, time: b.time, firstSeenMs: Date.now(), seenBy: {} })
+        this.trim()
+        this.onChange()
+        id = b.parent
+      } catch { return }
+    }
   }
 
   /** Forgets the lowest heights once more than DASH_MAX_BLOCKS are kept. */

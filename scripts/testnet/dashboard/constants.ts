@@ -17,3 +17,5 @@ export const DASH_PUSH_INTERVAL_MS = 500
 export const DASH_MAX_BUFFER_BYTES = 1024 * 1024
 /** Blocks sent to the page per snapshot (the newest heights), so a snapshot stays small. */
 export const DASH_SNAPSHOT_BLOCKS = 120
+/** Blocks of a reorg's abandoned branch read from the node at most (to draw forks no stream reported). */
+export const DASH_MAX_BRANCH_FETCH = 16
