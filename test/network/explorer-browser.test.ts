@@ -150,9 +150,24 @@ describe('explorer and testnet dashboard in headless Chromium (real nodes)', fun
     expect(await text(page, '#tx-facts')).to.include(transfer.id)
   })
 
+  it('keyboard: the skip link focuses the page without changing the URL; Tab and Enter follow the navigation', async () => {
+    const { page } = await open('#/pool')
+    await text(page, '#pool-size')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement.className')).to.equal('skip')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate('document.activeElement.id')).to.equal('view')
+    expect(await page.evaluate('location.hash')).to.equal('#/pool')
+    await page.focus('a[href="#/blocks"]')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(hashIs('#/blocks'), { timeout: UI_WAIT_MS })
+    await text(page, '#block-list')
+    expect(await page.evaluate('document.activeElement.tagName'), 'focus moves to the new page heading').to.equal('H1')
+  })
+
   it('an unknown id, height or path shows a not-found page', async () => {
     const unknown = randomBytes(32).toString('hex')
-    for (const hash of [`#/search/${unknown}`, `#/block/${unknown}`, `#/tx/${unknown}`, '#/search/99999999', '#/no-such-page']) {
+    for (const hash of [`#/search/${unknown}`, `#/block/${unknown}`, `#/tx/${unknown}`, '#/search/99999999', '#/search/%E0%A4%A', '#/no-such-page']) {
       const { page } = await open(hash)
       expect(await text(page, '#not-found h1'), hash).to.equal('Not found')
       if (hash.startsWith('#/block/')) await screenshot(page, 'explorer-not-found')

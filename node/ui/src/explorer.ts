@@ -19,6 +19,8 @@ function main (): void {
   const form = document.getElementById('search')
   const input = document.getElementById('q')
   if (view === null || live === null || !(form instanceof HTMLFormElement) || !(input instanceof HTMLInputElement)) return
+  // The skip link moves focus to the page without touching the URL (the hash holds the route).
+  document.querySelector('.skip')?.addEventListener('click', ev => { ev.preventDefault(); view.focus() })
   form.addEventListener('submit', ev => {
     ev.preventDefault()
     const q = input.value.trim()

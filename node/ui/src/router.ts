@@ -24,7 +24,8 @@ export class HashRouter {
   }
 
   start (): void {
-    window.addEventListener('hashchange', () => { void this.render() })
+    // A hash that is not a route (an in-page anchor such as #view) leaves the page as it is.
+    window.addEventListener('hashchange', () => { if (isRoute(location.hash)) void this.render() })
     void this.render()
   }
 
@@ -33,13 +34,15 @@ export class HashRouter {
     this.current?.abort()
     const ac = new AbortController()
     this.current = ac
-    const raw = location.hash.replace(/^#/, '') || '/'
-    const [path, qs] = raw.split('?', 2)
+    const raw = isRoute(location.hash) ? location.hash.slice(1) : '/'
+    const q = raw.indexOf('?')
+    const path = q < 0 ? raw : raw.slice(0, q)
+    const qs = q < 0 ? '' : raw.slice(q + 1)
     const route = this.routes.find(r => r.pattern.test(path))
-    const params = route !== undefined ? (route.pattern.exec(path) ?? []).slice(1).map(decodeURIComponent) : []
+    const params = route !== undefined ? (route.pattern.exec(path) ?? []).slice(1).map(safeDecode) : []
     document.title = `${route?.title ?? 'Not found'} · TAU explorer`
     this.view.setAttribute('aria-busy', 'true')
-    const ctx: PageContext = { params, query: new URLSearchParams(qs ?? ''), signal: ac.signal, view: this.view }
+    const ctx: PageContext = { params, query: new URLSearchParams(qs), signal: ac.signal, view: this.view }
     try {
       await (route?.page ?? this.notFound)(ctx)
     } catch (e) {
@@ -53,6 +56,13 @@ export class HashRouter {
       }
     }
   }
+}
+
+const isRoute = (hash: string): boolean => hash.startsWith('#/')
+
+/** A malformed %-escape stays as typed (the page then says not found) instead of throwing. */
+function safeDecode (s: string): string {
+  try { return decodeURIComponent(s) } catch { return s }
 }
 
 export const go = (hash: string): void => { location.hash = hash }
