@@ -15,6 +15,7 @@ interface Route { pattern: RegExp, page: Page, title: string }
 export class HashRouter {
   private readonly routes: Route[] = []
   private current?: AbortController
+  private renders = 0
 
   constructor (private readonly view: HTMLElement, private readonly notFound: Page, private readonly onError: (e: unknown, view: HTMLElement) => void) {}
 
@@ -51,8 +52,9 @@ export class HashRouter {
     } finally {
       if (!ac.signal.aborted) {
         this.view.removeAttribute('aria-busy')
-        // Move focus to the new page's heading so keyboard and screen-reader users land on it.
-        this.view.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true })
+        // After a navigation, move focus to the new page's heading so keyboard and screen-reader
+        // users land on it; the first page load keeps the browser's order (skip link first).
+        if (this.renders++ > 0) this.view.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true })
       }
     }
   }
