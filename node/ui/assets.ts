@@ -4,11 +4,13 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { gzipSync } from 'node:zlib'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UI_BUILD_TIMEOUT_MS } from './constants.js'
 
-export interface Asset { body: Buffer, type: string, etag: string }
+/** A file, with its gzip form (the explorer's script is 71 KB, 31 KB gzipped). */
+export interface Asset { body: Buffer, gzip: Buffer, type: string, etag: string }
 export type AssetMap = ReadonlyMap<string, Asset>
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -21,7 +23,7 @@ export class UiError extends Error {
 }
 
 function asset (body: Buffer, type: string): Asset {
-  return { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` }
+  return { body, gzip: gzipSync(body), type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` }
 }
 
 async function build (): Promise<AssetMap> {

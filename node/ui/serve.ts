@@ -48,12 +48,14 @@ async function answer (name: string, req: IncomingMessage, res: ServerResponse, 
   }
   if (a === undefined) { fail(res, 404, 'NOT_FOUND', `no UI file ${name}`); return }
   const headers: Record<string, string> = {
-    'content-type': a.type, etag: a.etag, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff',
+    'content-type': a.type, etag: a.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff',
     'content-security-policy': UI_CSP, 'referrer-policy': 'no-referrer'
   }
   if (req.headers['if-none-match'] === a.etag) { res.writeHead(304, headers); res.end(); return }
-  res.writeHead(200, { ...headers, 'content-length': String(a.body.length) })
-  res.end(head ? undefined : a.body)
+  const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+  const body = gz ? a.gzip : a.body
+  res.writeHead(200, { ...headers, ...(gz ? { 'content-encoding': 'gzip' } : {}), 'content-length': String(body.length) })
+  res.end(head ? undefined : body)
 }
 
 function fail (res: ServerResponse, status: number, code: string, message: string): void {

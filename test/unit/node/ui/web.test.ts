@@ -2,7 +2,7 @@
 // ETag revalidation, no path escapes), --no-ui, and CORS for --api-cors origins only (never the
 // authorization header, so other origins cannot reach admin routes). Config parsing of both flags.
 import { expect } from 'chai'
-import type { Server } from 'node:http'
+import { type Server, get as httpGet } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ChainError } from '../../../../chain/errors.js'
 import { Router, createApiServer } from '../../../../node/api/http.js'
@@ -53,6 +53,16 @@ describe('node/ui: explorer files and CORS on the API server', function () {
     const css = await fetch(`${s.url}/ui/app.css`)
     expect(css.headers.get('content-type')).to.equal('text/css; charset=utf-8')
     expect(await css.text()).to.include('.uplot').and.include('--bg')
+    const plain = await new Promise<{ enc: string | undefined, len: number }>((resolve, reject) => {
+      httpGet(`${s.url}/ui/explorer.js`, { headers: { 'accept-encoding': 'identity' } }, res => {
+        let n = 0
+        res.on('data', (c: Buffer) => { n += c.length })
+        res.on('end', () => { resolve({ enc: res.headers['content-encoding'], len: n }) })
+      }).on('error', reject)
+    })
+    expect(plain.enc).to.equal(undefined)
+    expect(plain.len, 'identity when gzip is not accepted').to.equal(body.length)
+    expect(js.headers.get('content-encoding'), 'fetch accepts gzip').to.equal('gzip')
     const head = await fetch(`${s.url}/ui/netdash.js`, { method: 'HEAD' })
     expect(head.status).to.equal(200)
     expect(Number(head.headers.get('content-length'))).to.be.greaterThan(1000)
