@@ -1,8 +1,7 @@
 // JSON from the node's public routes (the UI never calls an admin route). Every request has a
 // deadline; a failure becomes an HttpError with the API's code, so pages can tell "not found"
 // from "the node is down".
-export const REQUEST_TIMEOUT_MS = 10_000
-
+import { REQUEST_TIMEOUT_MS } from './constants.js'
 export class HttpError extends Error {
   constructor (readonly status: number, readonly code: string, message: string) { super(message) }
 }

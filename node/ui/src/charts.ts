@@ -1,5 +1,6 @@
 // Time-series charts of the last blocks with uPlot (made for time series, ~50 KB, canvas: one draw
 // per update however many points). A chart is sized to its container and redrawn on resize.
+import { CHART_HEIGHT_PX } from './constants.js'
 import uPlot from 'uplot'
 import { h } from './dom.js'
 
@@ -7,7 +8,6 @@ export interface SeriesSpec { label: string, color: string, scale?: string }
 
 export interface Chart { el: HTMLElement, set: (x: number[], ys: number[][]) => void }
 
-const CHART_HEIGHT_PX = 180
 
 /** Axis labels that fit: 1.2M, 3.4G (base targets are large numbers). */
 export function compact (v: number): string {

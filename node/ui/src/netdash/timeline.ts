@@ -1,18 +1,17 @@
 // The timeline as SVG: one column per height, blocks coloured by miner, the main chain on the top
 // lane, forks on branch lanes below joined to their parents, and a red mark over the heights where
 // a node reorganised. Scrolls sideways on narrow screens.
+import { TIMELINE_BOX_PX, TIMELINE_COL_PX, TIMELINE_LANE_PX, TIMELINE_MAX_COLUMNS, TIMELINE_TOP_PX } from '../constants.js'
 import { s } from '../dom.js'
 import { short } from '../format.js'
 import { layoutTimeline } from './layout.js'
 import type { DashBlock, DashReorg } from './snapshot.js'
 
 export const PALETTE = ['#58a6ff', '#3fb950', '#d29922', '#f778ba', '#a371f7', '#39c5cf', '#ff7b72', '#e3b341']
-const COL_PX = 34
-const LANE_PX = 34
-const BOX_PX = 22
-const TOP_PX = 26
-/** Heights drawn at most (the newest). */
-const MAX_COLUMNS = 60
+const COL_PX = TIMELINE_COL_PX
+const LANE_PX = TIMELINE_LANE_PX
+const BOX_PX = TIMELINE_BOX_PX
+const TOP_PX = TIMELINE_TOP_PX
 
 export function minerColor (name: string | null, names: string[]): string {
   const i = name === null ? -1 : names.indexOf(name)
@@ -22,7 +21,7 @@ export function minerColor (name: string | null, names: string[]): string {
 /** `explorer`: a node's API base URL, whose explorer opens a clicked block. */
 export function timelineSvg (blocks: DashBlock[], mainTip: string | null, reorgs: DashReorg[], names: string[], explorer: string | null, cpHeight: number | null): SVGSVGElement {
   const top = blocks.reduce((m, b) => Math.max(m, b.height), 0)
-  const recent = blocks.filter(b => b.height > top - MAX_COLUMNS)
+  const recent = blocks.filter(b => b.height > top - TIMELINE_MAX_COLUMNS)
   const lay = layoutTimeline(recent, mainTip)
   const x = (h: number): number => 10 + (h - lay.minHeight) * COL_PX
   const y = (lane: number): number => TOP_PX + lane * LANE_PX

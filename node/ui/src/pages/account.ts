@@ -1,6 +1,7 @@
 // One account: balance, nonce, power, effective power, pooled transactions, and its mined
 // transactions newest first, paged by the API's block cursor (`#/account/<key>?before=N`).
 // The first page reloads when a block arrives, so a transfer shows up without a reload.
+import { LIVE_REDRAW_DEBOUNCE_MS, PAGE_TXS } from '../constants.js'
 import { getJson } from '../api.js'
 import { facts, h, replace } from '../dom.js'
 import { amount } from '../format.js'
@@ -8,8 +9,6 @@ import { debounce, onLive } from '../live.js'
 import type { PageContext } from '../router.js'
 import type { Account, AccountTxs, Tx } from '../types.js'
 import { heading, hexBlock, txTable } from './common.js'
-
-const PAGE_TXS = 25
 
 export async function accountPage ({ view, params, query, signal }: PageContext): Promise<void> {
   const key = params[0].toLowerCase()
@@ -42,7 +41,7 @@ export async function accountPage ({ view, params, query, signal }: PageContext)
   await draw()
   replace(view, ...heading('Account'), box)
   if (cursor === '') {
-    const redraw = debounce(300, signal, () => { draw().catch(() => {}) })
+    const redraw = debounce(LIVE_REDRAW_DEBOUNCE_MS, signal, () => { draw().catch(() => {}) })
     onLive('block', signal, redraw)
     onLive('reorg', signal, redraw)
     onLive('tx', signal, d => { const t = d as Tx; if (t.from === key || t.to === key) redraw() })

@@ -1,5 +1,6 @@
 // Main-chain blocks newest first, 25 a page, paged by height (`#/blocks?before=N`, the API's
 // keyset cursor). The first page takes new blocks live.
+import { LIVE_REDRAW_DEBOUNCE_MS, PAGE_BLOCKS } from '../constants.js'
 import { getJson } from '../api.js'
 import { h, replace, table } from '../dom.js'
 import { ago, isoTime } from '../format.js'
@@ -8,8 +9,6 @@ import { debounce, onLive } from '../live.js'
 import type { PageContext } from '../router.js'
 import type { BlockSummary } from '../types.js'
 import { heading } from './common.js'
-
-const PAGE_BLOCKS = 25
 
 export async function blocksPage ({ view, query, signal }: PageContext): Promise<void> {
   const before = query.get('before')
@@ -28,7 +27,7 @@ export async function blocksPage ({ view, query, signal }: PageContext): Promise
   await draw()
   replace(view, ...heading('Blocks', cursor !== '' ? `below height ${before ?? ''}` : 'newest first, live'), box)
   if (cursor === '') {
-    const redraw = debounce(300, signal, () => { draw().catch(() => {}) })
+    const redraw = debounce(LIVE_REDRAW_DEBOUNCE_MS, signal, () => { draw().catch(() => {}) })
     onLive('block', signal, redraw)
     onLive('reorg', signal, redraw)
   }

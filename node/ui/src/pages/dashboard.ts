@@ -1,6 +1,7 @@
 // The dashboard: the node's tip, consensus point, sync state, warnings, peers and pool, charts of
 // block interval, base target and difficulty over the last blocks, the newest blocks, and a log
 // of blocks and reorgs as they arrive on /events (no reload).
+import { ACTIVITY_LINES, CHART_BLOCKS, CHART_FETCH_CONCURRENCY, LIVE_REDRAW_DEBOUNCE_MS, RECENT_BLOCKS } from '../constants.js'
 import { getJson } from '../api.js'
 import { blockSeries, type ChartBlock } from '../blockSeries.js'
 import { lineChart } from '../charts.js'
@@ -12,12 +13,6 @@ import type { PageContext } from '../router.js'
 import type { Block, BlockSummary, ReorgEvent, Status } from '../types.js'
 import { heading } from './common.js'
 
-/** Blocks the charts cover, recent blocks listed, and activity lines kept. */
-export const CHART_BLOCKS = 60
-const RECENT_BLOCKS = 10
-const ACTIVITY_LINES = 30
-const REFRESH_DEBOUNCE_MS = 300
-const CHART_FETCH_CONCURRENCY = 6
 
 async function chartBlocks (list: BlockSummary[], signal: AbortSignal): Promise<ChartBlock[]> {
   // Block answers are immutable and cached by the browser, so a refresh only fetches new ones.
@@ -76,7 +71,7 @@ export async function dashboardPage ({ view, signal }: PageContext): Promise<voi
     activity.prepend(h('li', { class: cls }, h('time', null, new Date().toLocaleTimeString()), ' ', ...parts))
     while (activity.children.length > ACTIVITY_LINES) activity.lastElementChild?.remove()
   }
-  const refresh = debounce(REFRESH_DEBOUNCE_MS, signal, () => {
+  const refresh = debounce(LIVE_REDRAW_DEBOUNCE_MS, signal, () => {
     void (async () => {
       const [s, l] = await Promise.all([getJson<Status>('/status', signal), getJson<{ blocks: BlockSummary[] }>(`/blocks?limit=${CHART_BLOCKS}`, signal)])
       replace(statusBox, statusView(s))

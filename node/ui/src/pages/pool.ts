@@ -1,12 +1,11 @@
 // The transaction pool in mining order (fee, then arrival), live as transactions arrive and leave.
+import { LIVE_REDRAW_DEBOUNCE_MS, POOL_LIST } from '../constants.js'
 import { getJson } from '../api.js'
 import { facts, h, replace } from '../dom.js'
 import { debounce, onLive } from '../live.js'
 import type { PageContext } from '../router.js'
 import type { Tx } from '../types.js'
 import { heading, txTable } from './common.js'
-
-const POOL_LIST = 100
 
 export async function poolPage ({ view, signal }: PageContext): Promise<void> {
   const box = h('div')
@@ -20,7 +19,7 @@ export async function poolPage ({ view, signal }: PageContext): Promise<void> {
   }
   await draw()
   replace(view, ...heading('Pool', 'pending transactions, in mining order'), box)
-  const redraw = debounce(300, signal, () => { draw().catch(() => {}) })
+  const redraw = debounce(LIVE_REDRAW_DEBOUNCE_MS, signal, () => { draw().catch(() => {}) })
   onLive('tx', signal, redraw)
   onLive('block', signal, redraw)
 }

@@ -1,6 +1,7 @@
 // The last voting rounds. The /votes answer grows (sampled keys with weights, each vote valid or
 // void with a reason, tally, decision and why), so this page renders whatever fields it holds:
 // known ones first in a fixed order, then any other, with 64-hex values linked to their pages.
+import { LIVE_REDRAW_DEBOUNCE_MS, VOTES_MAX_DEPTH } from '../constants.js'
 import { getJson } from '../api.js'
 import { type Child, facts, h, replace, table } from '../dom.js'
 import { HEX64, isoTime } from '../format.js'
@@ -13,8 +14,6 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
 const KEYISH = /key|voter|miner|sampled|from|to|who|peer/i
 const ORDER = ['reason', 'startedAt', 'endedAt', 'decision', 'why', 'outcome', 'S', 'tally', 'sampled', 'votes']
-/** Nesting rendered at most (deeper values are shown as JSON text). */
-const MAX_DEPTH = 4
 
 function value (v: Json, field: string, depth: number): Child {
   if (v === null) return '–'
@@ -24,7 +23,7 @@ function value (v: Json, field: string, depth: number): Child {
   }
   if (typeof v === 'number') return /At$|time/i.test(field) && v > 1e9 && v < 1e11 ? isoTime(v) : String(v)
   if (typeof v === 'boolean') return v ? 'yes' : 'no'
-  if (depth >= MAX_DEPTH) return h('code', null, JSON.stringify(v))
+  if (depth >= VOTES_MAX_DEPTH) return h('code', null, JSON.stringify(v))
   if (Array.isArray(v)) {
     if (v.length > 0 && v.every(x => typeof x === 'object' && x !== null && !Array.isArray(x))) {
       const rows = v as Array<{ [k: string]: Json }>
@@ -54,5 +53,5 @@ export async function votesPage ({ view, signal }: PageContext): Promise<void> {
   }
   await draw()
   replace(view, ...heading('Votes', 'who was sampled, how each voted, the decision'), box)
-  onLive('vote', signal, debounce(300, signal, () => { draw().catch(() => {}) }))
+  onLive('vote', signal, debounce(LIVE_REDRAW_DEBOUNCE_MS, signal, () => { draw().catch(() => {}) }))
 }
