@@ -35,6 +35,8 @@ export interface NodeConfig {
   logFormat: LogFormat
   /** Rebuild index and state from stored blocks before starting. */
   reindex: boolean
+  /** A trusted checkpoint (block id, 64 hex chars): the operator override of PROTOCOL §6. */
+  checkpoint?: string
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -100,6 +102,10 @@ const origins = (name: string) => (v: unknown, from: string): string[] => {
     return x
   })
 }
+const blockIdHex = (name: string) => (v: unknown, from: string): string => {
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw bad(name, from, 'must be a block id: 64 hex characters')
+  return v.toLowerCase()
+}
 const devKeyIndex = (v: unknown, from: string): number => {
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 3) throw bad('dev-key', from, 'must be 0–3')
@@ -125,7 +131,8 @@ export const SETTINGS: Setting[] = [
   { key: 'mine', flag: 'mine', env: 'TAU_MINE', help: 'mine blocks (--no-mine to only sync)', parse: bool('mine') },
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
-  { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') }
+  { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') },
+  { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') }
 ]
 
 /**

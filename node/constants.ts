@@ -50,6 +50,13 @@ export const DEMAND_MAX_IDS_PER_KIND = 8
 export const DEMAND_ID_TTL_MS = 5 * 60_000
 /** Puts answered per peer's demand read, at most. */
 export const DEMAND_MAX_PUTS_PER_READ = 24
+/**
+ * An item put because a peer demanded it (a block, transaction or message for the demand responder,
+ * a message for the gossip demand reader) is not put again for this long, however often it is asked.
+ */
+export const REPUT_AFTER_MS = 10_000
+/** Ids the demand responder remembers as recently put (the least recently put is forgotten first). */
+export const DEMAND_RECENT_PUTS_MAX = 4096
 
 /** Delay between a pool change and the txTip publication (batches bursts of transactions). */
 export const TXTIP_PUBLISH_DEBOUNCE_MS = 500
@@ -73,3 +80,10 @@ export const MAX_ABORT_LISTENERS = 4096
  * Kept under a second with room for the block to be built and sent within that second.
  */
 export const MINING_SUBSECOND_SPREAD_MS = 800
+
+/** Voting rounds kept for /votes and the UI (oldest dropped first). */
+export const VOTE_REPORTS_KEPT = 16
+/** How often the stale-tip voting trigger is checked, ms. */
+export const VOTE_STALE_CHECK_MS = 5000
+/** A trusted checkpoint not held yet is looked for again this often, ms. */
+export const TRUSTED_CHECKPOINT_RETRY_MS = 10_000

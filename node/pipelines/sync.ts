@@ -26,6 +26,8 @@ interface Candidate { peer: Uint8Array, tip: TipClaim }
 export class SyncPipeline {
   private readonly candidates = new Map<string, Candidate>()
   private running = false
+  /** One walk at a time: a walk reads what the chain holds, so another sync importing beside it would break its segments. */
+  private walking: Promise<void> = Promise.resolve()
   private sub?: Subscription
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {}
@@ -54,7 +56,7 @@ export class SyncPipeline {
       for (let guard = 0; guard < SYNC_MAX_CANDIDATES * 2 && !this.ctx.signal.aborted; guard++) {
         const best = this.takeBest()
         if (best === undefined) break
-        await this.syncTo(best)
+        await this.exclusive(() => this.syncTo(best))
       }
     } catch (e) {
       this.ctx.log.error('sync failed', { err: (e as Error).stack ?? String(e) })
@@ -62,6 +64,28 @@ export class SyncPipeline {
       this.running = false
       this.ctx.state.syncing = false
     }
+  }
+
+  /**
+   * Fetches and imports the branch behind a peer's tip whatever its claimed difficulty: a voting
+   * round's chosen chain may be lighter than ours. Bounded by `signal`; imports stay serial in the chain.
+   */
+  async fetchBranch (peer: Uint8Array, tip: TipClaim, signal: AbortSignal): Promise<void> {
+    const bounded = AbortSignal.any([this.ctx.signal, signal])
+    try {
+      await this.exclusive(async () => {
+        if (!this.ctx.chain.hasBlock(tip.id) && !bounded.aborted) await this.syncTo({ peer, tip }, bounded)
+      })
+    } catch (e) {
+      this.ctx.log.warn('fetching a branch for a vote failed', { peer: toHex(peer).slice(0, 16), err: (e as Error).message })
+    }
+  }
+
+  /** Runs `fn` after every walk queued before it has ended. */
+  private exclusive (fn: () => Promise<void>): Promise<void> {
+    const run = this.walking.then(fn)
+    this.walking = run.catch(() => {})
+    return run
   }
 
   private takeBest (): Candidate | undefined {
@@ -75,7 +99,7 @@ export class SyncPipeline {
     return best
   }
 
-  private async syncTo ({ peer, tip }: Candidate): Promise<void> {
+  private async syncTo ({ peer, tip }: Candidate, signal: AbortSignal = this.ctx.signal): Promise<void> {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
     const pool = tip.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
@@ -90,7 +114,7 @@ export class SyncPipeline {
     const walk: WalkDeps = {
       hasBlock: id => ctx.chain.hasBlock(id),
       fetch: async id => {
-        if (over || ctx.signal.aborted) return null
+        if (over || signal.aborted) return null
         const b = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
         if (b !== null) pool?.block(b)
         return b
@@ -136,12 +160,12 @@ export class SyncPipeline {
           if (!extending) continue
           pump()
           while (ready.length >= SYNC_WINDOW_BLOCKS && importing !== undefined) await importing
-          if (stop || ctx.signal.aborted) return
+          if (stop || signal.aborted) return
         }
         await settle()
         if (stop) return
         const chunk = extending === true ? SYNC_IMPORT_CHUNK_BLOCKS : ready.length
-        while (ready.length > 0 && !ctx.signal.aborted) {
+        while (ready.length > 0 && !signal.aborted) {
           if (!await this.importPart(peer, ready.splice(0, chunk), txs, pool)) return
         }
         const st = ctx.engine.stats.snapshot()
@@ -185,9 +209,6 @@ export class SyncPipeline {
       ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
     }
     if (r.kind === 'needs-vote') this.hooks.onNeedsVote(peer)
-    if (r.kind === 'refused-warning') {
-      ctx.events.emit('warning', { message: r.warning.message, data: { depth: r.warning.depth, reason: r.warning.reason } })
-    }
     ctx.log.debug('sync import', { kind: r.kind, blocks: blocks.length, top: blocks[blocks.length - 1]?.n })
   }
 }

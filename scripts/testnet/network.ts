@@ -20,7 +20,7 @@ import { NodeEvents, parseLogLine } from './logEvents.js'
 import { type ExitInfo, NodeProcess } from './nodeProcess.js'
 import { type NodePorts, choosePorts, portsOf, busyPorts } from './ports.js'
 import { NodeResources } from './resources.js'
-import { AbortedError, pollUntil, sleep } from './wait.js'
+import { AbortedError, waitFor, sleep } from './wait.js'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -39,6 +39,12 @@ export interface TestnetConfig {
   signal?: AbortSignal
   /** The script each node process runs [default: bin/tau-node.js]; tests put a stand-in here. */
   nodeScript?: string
+  /** Genesis time, unix seconds [default: now]; tests that prepare a chain in the past set it. */
+  genesisTimestamp?: number
+  /** More genesis accounts after the node and load accounts (tests: keys that hold power but run no node). */
+  extraAccounts?: Array<{ pubkey: Uint8Array, balance: number, power: number }>
+  /** More DHT bootstrap entries (host:port) for every node (tests: DHT nodes the test runs itself). */
+  extraBootstrap?: string[]
 }
 
 export interface TestnetNode {
@@ -119,7 +125,7 @@ export class Testnet {
     for (const sub of ['keys', 'logs']) mkdirSync(join(dir, sub), { recursive: true })
     const keys = Array.from({ length: cfg.nodes }, (_, i) => testnetKey(i, cfg.seed))
     const load = loadKeys(LOAD_ACCOUNTS, cfg.seed)
-    const genesis = testnetGenesis(keys, { blockTime: cfg.blockTime, mutableRange: cfg.mutableRange, loadKeys: load })
+    const genesis = testnetGenesis(keys, { blockTime: cfg.blockTime, mutableRange: cfg.mutableRange, loadKeys: load, timestamp: cfg.genesisTimestamp, extraAccounts: cfg.extraAccounts })
     const genesisPath = join(dir, 'genesis.json')
     writeFileSync(genesisPath, JSON.stringify(genesisToJson(genesis.config), null, 2) + '\n')
     const net = new Testnet(cfg, dir, ownsDir, genesis, genesisPath, basePort, capacity)
@@ -151,7 +157,7 @@ export class Testnet {
   get running (): TestnetNode[] { return this.nodes.filter(n => n.proc?.running === true) }
 
   private argsFor (n: TestnetNode): string[] {
-    const peers = this.nodes.filter(o => o !== n && o.inGenesis).map(o => `${LOOPBACK}:${o.ports.dht}`)
+    const peers = [...this.nodes.filter(o => o !== n && o.inGenesis).map(o => `${LOOPBACK}:${o.ports.dht}`), ...(this.cfg.extraBootstrap ?? [])]
     return [
       'start', '--data-dir', n.dataDir, '--genesis', this.genesisPath, '--key-file', n.keyFile,
       '--dht-host', LOOPBACK, '--dht-port', String(n.ports.dht),
@@ -233,14 +239,10 @@ export class Testnet {
     return `every node's state and last ${LOG_TAIL_LINES} log lines:\n${parts.join('\n')}`
   }
 
-  private viewsOf (views: NodeView[], indices?: number[]): NodeView[] {
-    return indices === undefined ? views.filter((_, i) => this.nodes[i].proc !== undefined) : indices.map(i => views[i])
-  }
-
   /** Waits until every started node (or the given ones) answers /health with 200. */
   async waitHealthy (o: { timeoutMs?: number, indices?: number[] } = {}): Promise<void> {
     const targets = o.indices ?? this.nodes.filter(n => n.proc !== undefined).map(n => n.index)
-    await pollUntil(async () => {
+    await waitFor(async () => {
       const codes = await Promise.all(targets.map(async i => {
         const n = this.nodes[i]
         if (n.proc?.running !== true) {
@@ -272,7 +274,7 @@ export class Testnet {
   async waitConverged (o: { timeoutMs?: number, minHeight?: number, indices?: number[], what?: string } = {}): Promise<Convergence> {
     const t0 = Date.now()
     let last: Judgement | undefined
-    const j = await pollUntil(async () => {
+    const j = await waitFor(async () => {
       const views = await this.poll()
       try {
         this.throwIfCrashed()

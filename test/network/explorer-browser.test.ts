@@ -193,7 +193,7 @@ describe('explorer and testnet dashboard in headless Chromium (real nodes)', fun
       await screenshot(narrow.page, `explorer-${name}-360`)
       await closeAll()
     }
-    expect(await text((await open('#/votes')).page, '#view'), 'the start-up vote is shown').to.match(/rounds/)
+    expect(await text((await open('#/votes')).page, '#view'), 'the start-up vote is shown').to.match(/Last round/).and.match(/reason/)
   })
 
   it('the network dashboard lists all three nodes with equal tip hashes', async () => {

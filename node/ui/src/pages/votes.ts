@@ -13,7 +13,7 @@ import { heading } from './common.js'
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
 const KEYISH = /key|voter|miner|sampled|from|to|who|peer/i
-const ORDER = ['reason', 'startedAt', 'endedAt', 'decision', 'why', 'outcome', 'S', 'tally', 'sampled', 'votes']
+const ORDER = ['round', 'reason', 'startedAt', 'endedAt', 'decision', 'why', 'outcome', 'totalWeight', 'S', 'weightState', 'tally', 'sampled', 'votes']
 
 function value (v: Json, field: string, depth: number): Child {
   if (v === null) return '–'
@@ -44,12 +44,17 @@ export async function votesPage ({ view, signal }: PageContext): Promise<void> {
   const box = h('div')
   const draw = async (): Promise<void> => {
     const r = await getJson<{ [k: string]: Json }>('/votes', signal)
-    const rounds = Array.isArray(r.rounds) ? r.rounds : r.lastRound !== undefined && r.lastRound !== null ? [r.lastRound] : []
-    const rest = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'lastRound' && !(k === 'rounds' && Array.isArray(r.rounds))))
+    // Newest first: `recent` when the node keeps several rounds, else the last one alone.
+    const recent = Array.isArray(r.recent) ? r.recent : Array.isArray(r.rounds) ? [...r.rounds].reverse() : r.lastRound !== undefined && r.lastRound !== null ? [r.lastRound] : []
+    const rest = Object.fromEntries(Object.entries(r).filter(([k, v]) => k !== 'lastRound' && k !== 'recent' && !(k === 'rounds' && Array.isArray(v))))
     replace(box, record(rest, 0),
-      rounds.length === 0 ? h('p', { id: 'no-rounds' }, 'No voting round has run on this node yet.') : null,
-      [...rounds].reverse().map((round, i) => h('section', { class: 'round' }, h('h2', null, i === 0 ? 'Last round' : `Round −${i}`),
-        typeof round === 'object' && round !== null && !Array.isArray(round) ? record(round, 0) : value(round, 'round', 0))))
+      recent.length === 0 ? h('p', { id: 'no-rounds' }, 'No voting round has run on this node yet.') : null,
+      recent.map((round, i) => {
+        const obj = typeof round === 'object' && round !== null && !Array.isArray(round) ? round : undefined
+        const n = obj !== undefined && typeof obj.round === 'number' ? ` (round ${obj.round})` : ''
+        return h('section', { class: 'round' }, h('h2', null, (i === 0 ? 'Last round' : 'Earlier round') + n),
+          obj !== undefined ? record(obj, 0) : value(round, 'round', 0))
+      }))
   }
   await draw()
   replace(view, ...heading('Votes', 'who was sampled, how each voted, the decision'), box)

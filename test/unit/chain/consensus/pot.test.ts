@@ -4,8 +4,8 @@ import { expect } from 'chai'
 import {
   TWO_64, checkpointHeight, cumulativeDifficulty, earliestMiningTime, effectivePower, generationSignature,
   genesisBaseTarget, hitOf, isEligible, isqrt, nextBaseTarget, potParams
-} from '../../../chain/consensus/pot.js'
-import { fromHex, toHex } from '../../../chain/hex.js'
+} from '../../../../chain/consensus/pot.js'
+import { fromHex, toHex } from '../../../../chain/hex.js'
 
 describe('chain/consensus/pot', () => {
   describe('potParams', () => {
@@ -21,6 +21,22 @@ describe('chain/consensus/pot', () => {
   })
 
   describe('isqrt / effectivePower', () => {
+    it('is exact for any size of BigInt, in O(log n) steps', () => {
+      for (const bits of [53, 54, 64, 100, 256, 1024, 4096]) {
+        for (const r of [(1n << BigInt(bits)) - 1n, (1n << BigInt(bits)) + 12345n, 3n ** BigInt(Math.floor(bits / 2))]) {
+          const sq = r * r
+          expect(isqrt(sq), `(${bits} bits)²`).to.equal(r)
+          expect(isqrt(sq - 1n), `(${bits} bits)² − 1`).to.equal(r - 1n)
+          expect(isqrt(sq + 2n * r), `(${bits} bits)² + 2r`).to.equal(r) // the largest n with isqrt(n) = r
+        }
+      }
+      // Past Number's range (a float start value would be Infinity): still exact and quick.
+      const huge = (1n << 5000n) + 7n
+      const t0 = performance.now()
+      const r = isqrt(huge)
+      expect(r * r <= huge && (r + 1n) * (r + 1n) > huge).to.equal(true)
+      expect(performance.now() - t0).to.be.lessThan(2000)
+    })
     it('floors exactly on small values', () => {
       const want = [0n, 1n, 1n, 1n, 2n, 2n, 2n, 2n, 2n, 3n]
       for (let n = 0; n < want.length; n++) expect(isqrt(BigInt(n)), `isqrt(${n})`).to.equal(want[n])
@@ -154,6 +170,21 @@ describe('chain/consensus/pot', () => {
     })
     it('rejects b = 0', () => {
       expect(() => cumulativeDifficulty(0n, 0n)).to.throw(RangeError)
+    })
+  })
+
+  describe('the worked example of docs/protocol.md §4 (devnet powers 100, 64, 36, 16; T = 10; M = 6)', () => {
+    const bt0 = genesisBaseTarget(10, [100, 64, 36, 16])
+    it('BT0 and the first difficulty', () => {
+      expect(bt0).to.equal(65881228834676970n)
+      expect(cumulativeDifficulty(0n, bt0)).to.equal(280n)
+    })
+    it('one slow and one fast base target step', () => {
+      expect(nextBaseTarget({ n: 3, t: 45, b: bt0 }, { n: 0, t: 0, b: bt0 }, 10)).to.equal(72469351718144667n)
+      expect(nextBaseTarget({ n: 3, t: 9, b: bt0 }, { n: 0, t: 0, b: bt0 }, 10)).to.equal(61664830189257644n)
+    })
+    it('checkpoint heights', () => {
+      expect([1, 11, 12, 17, 18, 24].map(n => checkpointHeight(n, 6))).to.deep.equal([0, 0, 6, 6, 12, 18])
     })
   })
 

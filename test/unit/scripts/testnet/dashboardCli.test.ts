@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { DashSnapshot } from '../../../node/ui/src/netdash/snapshot.js'
-import { REPO_ROOT } from '../../../scripts/testnet/network.js'
-import { waitFor } from '../../helpers/wait.js'
+import type { DashSnapshot } from '../../../../node/ui/src/netdash/snapshot.js'
+import { REPO_ROOT } from '../../../../scripts/testnet/network.js'
+import { waitFor } from '../../../helpers/wait.js'
 
 const FAKE = fileURLToPath(new URL('./fixtures/fakeNode.mjs', import.meta.url))
 

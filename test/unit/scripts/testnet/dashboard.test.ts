@@ -1,10 +1,10 @@
 // The testnet dashboard's pure parts: --dashboard [PORT] parsing, propagation percentiles and the
 // sample ring, and the timeline layout that puts forks on branch lanes.
 import { expect } from 'chai'
-import { ArgsError, parseTestnetArgs } from '../../../scripts/testnet/args.js'
-import { DEFAULT_DASHBOARD_PORT } from '../../../scripts/testnet/dashboard/constants.js'
-import { SampleRing, percentile } from '../../../scripts/testnet/dashboard/stats.js'
-import { layoutTimeline } from '../../../node/ui/src/netdash/layout.js'
+import { ArgsError, parseTestnetArgs } from '../../../../scripts/testnet/args.js'
+import { DEFAULT_DASHBOARD_PORT } from '../../../../scripts/testnet/dashboard/constants.js'
+import { SampleRing, percentile } from '../../../../scripts/testnet/dashboard/stats.js'
+import { layoutTimeline } from '../../../../node/ui/src/netdash/layout.js'
 
 describe('testnet dashboard', () => {
   it('--dashboard takes an optional port (next word or =PORT) and is off by default', () => {
