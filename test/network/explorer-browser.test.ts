@@ -5,6 +5,8 @@
 // dashboard: all three nodes with equal tip hashes. Skipped only when no chromium binary exists.
 import { expect } from 'chai'
 import { randomBytes } from 'node:crypto'
+import { type Server, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'puppeteer-core'
 import { fromHex, toHex } from '../../chain/hex.js'
 import { createTransfer, encodeTx } from '../../chain/tx.js'
@@ -14,6 +16,9 @@ import { blocksTimeoutMs, healthyTimeoutMs } from '../../scripts/testnet/constan
 import { Testnet } from '../../scripts/testnet/network.js'
 import { type WatchedPage, chromiumPath, launchBrowser, screenshot, watchedPage } from '../helpers/browser.js'
 import { waitFor } from '../helpers/wait.js'
+import { Router, createApiServer } from '../../node/api/http.js'
+import { webHooks } from '../../node/api/web.js'
+import { createLogger } from '../../node/logger.js'
 
 const T = 10
 const UI_WAIT_MS = 30_000
@@ -210,6 +215,46 @@ describe('explorer and testnet dashboard in headless Chromium (real nodes)', fun
     expect(await w.page.$$eval('#node-table tbody tr', l => l.length)).to.equal(3)
     expect(await w.page.$$eval('#timeline rect.blk', l => l.length), 'the timeline draws blocks').to.be.at.least(1)
     await screenshot(w.page, 'testnet-dashboard')
+  })
+
+  it('CORS in the browser: a page on an --api-cors origin reads the API and its events; any other origin and the authorization header are refused', async () => {
+    if (browser === undefined) throw new Error('no browser')
+    const listen = async (srv: Server): Promise<string> => {
+      await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve))
+      return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`
+    }
+    // Two plain pages (no CSP of their own) on two origins, and an API allowing only the first.
+    const blank = (): Server => createServer((_q, r) => { r.writeHead(200, { 'content-type': 'text/html' }); r.end('<!doctype html><title>x</title>') })
+    const allowed = blank(); const other = blank()
+    const [allowedOrigin, otherOrigin] = [await listen(allowed), await listen(other)]
+    const log = createLogger('error', 'json')
+    const router = new Router().add('GET', '/status', () => ({ body: { height: 7 } }))
+      .add('POST', '/admin/x', () => ({ body: { done: true } }))
+      .add('GET', '/events', () => ({ stream: res => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write('event: block\ndata: {"height":8}\n\n') } }))
+    const api = createApiServer(router, log, webHooks({ ui: false, cors: [allowedOrigin] }, log))
+    const apiBase = await listen(api)
+    const probe = (base: string): string => `(async () => {
+      const out = {}
+      try { out.status = (await (await fetch('${base}/status')).json()).height } catch (e) { out.status = 'refused' }
+      try { await fetch('${base}/admin/x', { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{}' }); out.admin = 'sent' } catch (e) { out.admin = 'refused' }
+      out.event = await new Promise(resolve => {
+        const es = new EventSource('${base}/events')
+        es.addEventListener('block', ev => { es.close(); resolve(JSON.parse(ev.data).height) })
+        es.onerror = () => { es.close(); resolve('refused') }
+      })
+      return out
+    })()`
+    // A plain page, not the explorer's: its refused requests are this test's point, so it is not watched.
+    const page = await browser.newPage()
+    try {
+      await page.goto(`${allowedOrigin}/`)
+      expect(await page.evaluate(probe(apiBase))).to.deep.equal({ status: 7, admin: 'refused', event: 8 })
+      await page.goto(`${otherOrigin}/`)
+      expect(await page.evaluate(probe(apiBase))).to.deep.equal({ status: 'refused', admin: 'refused', event: 'refused' })
+    } finally {
+      await page.close()
+      for (const srv of [allowed, other, api]) await new Promise(resolve => { srv.close(resolve); srv.closeAllConnections() })
+    }
   })
 
   it('no page logged a script or console error, and none called an admin route', () => {
