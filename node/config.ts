@@ -5,6 +5,8 @@ import { resolve } from 'node:path'
 import { ChainError } from '../chain/errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
+import { isOrigin } from './api/cors.js'
+import { CORS_MAX_ORIGINS } from './ui/constants.js'
 
 export type { Endpoint }
 
@@ -24,6 +26,10 @@ export interface NodeConfig {
   bootstrap: Endpoint[]
   apiHost: string
   apiPort: number
+  /** Origins allowed to read the API from a browser; none by default. */
+  apiCors: string[]
+  /** Serve the block explorer at `/` on the API port. */
+  ui: boolean
   mine: boolean
   logLevel: LogLevel
   logFormat: LogFormat
@@ -41,6 +47,8 @@ export const DEFAULTS: NodeConfig = {
   bootstrap: [],
   apiHost: '127.0.0.1',
   apiPort: 8080,
+  apiCors: [],
+  ui: true,
   mine: true,
   logLevel: 'info',
   logFormat: 'pretty',
@@ -86,6 +94,14 @@ const endpoints = (name: string) => (v: unknown, from: string): Endpoint[] => {
     return endpointOf(x, `${name} entry`)
   })
 }
+const origins = (name: string) => (v: unknown, from: string): string[] => {
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map(x => x.trim()).filter(x => x !== '') : null
+  if (list === null || list.length > CORS_MAX_ORIGINS) throw bad(name, from, `must be a list of at most ${CORS_MAX_ORIGINS} origins`)
+  return list.map(x => {
+    if (typeof x !== 'string' || !isOrigin(x)) throw bad(name, from, `entry "${String(x)}" is not an origin like https://explorer.example or http://127.0.0.1:3000`)
+    return x
+  })
+}
 const blockIdHex = (name: string) => (v: unknown, from: string): string => {
   if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw bad(name, from, 'must be a block id: 64 hex characters')
   return v.toLowerCase()
@@ -110,6 +126,8 @@ export const SETTINGS: Setting[] = [
   { key: 'bootstrap', flag: 'bootstrap', env: 'TAU_BOOTSTRAP', help: 'DHT nodes to join, host:port[,host:port…]', parse: endpoints('bootstrap') },
   { key: 'apiHost', flag: 'api-host', env: 'TAU_API_HOST', help: 'HTTP API address', parse: str('api-host') },
   { key: 'apiPort', flag: 'api-port', env: 'TAU_API_PORT', help: 'HTTP API port (0: any free port)', parse: port('api-port') },
+  { key: 'apiCors', flag: 'api-cors', env: 'TAU_API_CORS', help: 'origins allowed to read the API from a browser, ORIGIN[,ORIGIN…]', parse: origins('api-cors') },
+  { key: 'ui', flag: 'ui', env: 'TAU_UI', help: 'serve the block explorer at / on the API port (--no-ui to turn off)', parse: bool('ui') },
   { key: 'mine', flag: 'mine', env: 'TAU_MINE', help: 'mine blocks (--no-mine to only sync)', parse: bool('mine') },
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
@@ -161,7 +179,7 @@ function readConfigFile (path: string): Record<string, unknown> {
 /** The --help text for `tau-node start`, generated from SETTINGS so it never drifts. */
 export function configHelp (): string {
   const rows = SETTINGS.map(s => {
-    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'reindex' ? '--reindex' : `--${s.flag} VALUE`
+    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'ui' ? '--ui / --no-ui' : s.key === 'reindex' ? '--reindex' : `--${s.flag} VALUE`
     const def = DEFAULTS[s.key]
     const shown = def === undefined ? '' : ` [default: ${Array.isArray(def) ? (def.length ? def.join(',') : 'none') : String(def)}]`
     return `  ${flag.padEnd(24)}${s.help}${shown}\n  ${''.padEnd(24)}env ${s.env}`

@@ -95,8 +95,12 @@ function send (res: ServerResponse, status: number, body: unknown, headers: Reco
   res.end(text)
 }
 
-export function createApiServer (router: Router, log: Logger): Server {
+/** Runs before routing (CORS, the UI's static files); returns true when it answered the request. */
+export type PreRouteHook = (req: IncomingMessage, res: ServerResponse) => boolean
+
+export function createApiServer (router: Router, log: Logger, hooks: readonly PreRouteHook[] = []): Server {
   const server = createServer((req, res) => {
+    for (const h of hooks) if (h(req, res)) return
     void handle(router, req, res, log)
   })
   // Requests node:http refuses before routing (bad characters, malformed headers) still get a coded JSON error.

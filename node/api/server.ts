@@ -16,11 +16,12 @@ import { addMetricsRoutes } from './routes/metrics.js'
 import { addOpenApiRoutes } from './routes/openapi.js'
 import { addAdminDhtRoutes } from './adminDht.js'
 import { addMessageRoutes } from './routes/messages.js'
+import { webHooks, type WebOptions } from './web.js'
 
 /** The router behind each running API server (tests compare it with /openapi.json). */
 export const apiRouters = new WeakMap<Server, Router>()
 
-export async function startApi (node: TauNode, host: string, port: number, log: Logger): Promise<Server> {
+export async function startApi (node: TauNode, host: string, port: number, log: Logger, web: WebOptions = { ui: false, cors: [] }): Promise<Server> {
   const router = new Router()
   const deps: ApiDeps = { node, hub: new EventHub(node.ctx.events) }
   addNodeRoutes(router, node)
@@ -33,7 +34,7 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
   addMessageRoutes(router, node)
   addAdminDhtRoutes(router, node)
   addOpenApiRoutes(router)
-  const server = createApiServer(router, log)
+  const server = createApiServer(router, log, webHooks(web, log))
   apiRouters.set(server, router)
   deps.hub.start()
   server.once('close', () => { deps.hub.stop() })

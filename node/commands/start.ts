@@ -21,12 +21,14 @@ export const start: Command = {
   summary: 'run a node (mine, sync, serve the API)',
   async run (args) {
     const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } }
-    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' ? 'boolean' : 'string' }
+    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' || s.key === 'ui' ? 'boolean' : 'string' }
     options['no-mine'] = { type: 'boolean' }
+    options['no-ui'] = { type: 'boolean' }
     const { values } = parseArgs({ args, options, strict: true })
     if (values.help === true) { console.log(HELP); return 0 }
     const flags = values as Record<string, string | boolean | undefined>
     if (flags['no-mine'] === true) flags.mine = false
+    if (flags['no-ui'] === true) flags.ui = false
     const cfg = loadConfig(flags, process.env)
     const log = createLogger(cfg.logLevel, cfg.logFormat)
     const node = await TauNode.start(cfg, log)

@@ -1,6 +1,7 @@
 // Command-line options of `npm run testnet` / `tau-node testnet`. Pure: argv in, options or a usage error out.
 import { parseArgs } from 'node:util'
 import { MIN_BLOCK_TIME_S } from '../../chain/constants.js'
+import { DEFAULT_DASHBOARD_PORT } from './dashboard/constants.js'
 import {
   DEFAULT_BLOCKS, DEFAULT_BLOCK_TIME_S, DEFAULT_MUTABLE_RANGE, DEFAULT_NODES, DEFAULT_TX_RATE_PER_S,
   MAX_NODES, MAX_TX_RATE_PER_S, PORTS_PER_NODE
@@ -24,6 +25,8 @@ export interface TestnetArgs {
   scenarios: ScenarioName[]
   seed?: string
   txRate: number
+  /** Serve the network dashboard on this port of 127.0.0.1 (0: any free port). */
+  dashboard?: number
   help: boolean
 }
 
@@ -50,6 +53,8 @@ Options:
   --scenario NAME      run a scenario; repeatable, in order: ${SCENARIOS.join(', ')}
   --seed X             deterministic keys: secret key i = SHA-256(utf8(X) ‖ uint32be(i))
   --tx-rate R          transfers per second for the tx-load scenario [default: ${DEFAULT_TX_RATE_PER_S}]
+  --dashboard [PORT]   serve a live web page of every node, a block timeline with forks and reorgs,
+                       and propagation p50/p95 on http://127.0.0.1:PORT/ [default port: ${DEFAULT_DASHBOARD_PORT}]
   --help               this text
 
 Scenarios:
@@ -71,7 +76,24 @@ function int (name: string, v: string | undefined, min: number, max: number): nu
   return n
 }
 
+/** `--dashboard` takes an optional port: the next word when it is a number, or `--dashboard=PORT`. */
+function takeDashboard (argv: string[]): { rest: string[], port?: string } {
+  const rest: string[] = []
+  let port: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--dashboard') {
+      const next = argv[i + 1]
+      if (next !== undefined && /^\d+$/.test(next)) { port = next; i++ } else port = String(DEFAULT_DASHBOARD_PORT)
+    } else if (a.startsWith('--dashboard=')) port = a.slice('--dashboard='.length)
+    else rest.push(a)
+  }
+  return { rest, port }
+}
+
 export function parseTestnetArgs (argv: string[]): TestnetArgs {
+  const dash = takeDashboard(argv)
+  argv = dash.rest
   let parsed
   try {
     parsed = parseArgs({
@@ -127,8 +149,13 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
       throw new ArgsError(`--tx-rate must be a number in (0, ${MAX_TX_RATE_PER_S}], got "${v['tx-rate']}"`)
     }
   }
+  let dashboard: number | undefined
+  if (dash.port !== undefined) {
+    if (!/^\d+$/.test(dash.port)) throw new ArgsError(`--dashboard port must be a whole number, got "${dash.port}"`)
+    dashboard = int('dashboard', dash.port, 0, 65535)
+  }
   return {
-    nodes, blockTime, mutableRange, blocks, durationS, basePort, dir: v.dir,
+    dashboard, nodes, blockTime, mutableRange, blocks, durationS, basePort, dir: v.dir,
     keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, help: v.help === true
   }
 }

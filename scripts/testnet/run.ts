@@ -9,6 +9,8 @@ import { partitionMs } from './scenarios/partition.js'
 import { type Summary, buildSummary } from './summary.js'
 import { type TxCheck, TxSender } from './txSender.js'
 import { AbortedError, waitFor, sleep } from './wait.js'
+import { type Dashboard, startDashboard } from './dashboard/server.js'
+import { dashboardTargets } from './dashboard/targets.js'
 
 export type RunOptions = Omit<TestnetArgs, 'help' | 'json'> & {
   /** The script each node runs [default: bin/tau-node.js]; the tool's own tests use a stand-in. */
@@ -42,8 +44,14 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
   let ticking = true
   let ticker: Promise<void> | undefined
   let load: TxLoad | undefined
+  let dashboard: Dashboard | undefined
   try {
     report({ phase: 'setup', dir: net.dir, chainId: net.chainIdHex, nodes: o.nodes, basePort: net.basePort, genesis: net.genesisPath })
+    // Before the nodes start, so a busy dashboard port fails the run with nothing started.
+    if (o.dashboard !== undefined) {
+      dashboard = await startDashboard(o.dashboard, () => dashboardTargets(net))
+      report({ phase: 'dashboard', url: dashboard.url })
+    }
     net.start()
     report({ phase: 'started', pids: net.nodes.map(n => n.proc?.pid ?? null) })
     const maxTicks = Math.ceil(runBudgetMs(o) / POLL_INTERVAL_MS) + 10
@@ -107,6 +115,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
     ticking = false
     if (load !== undefined) await load.stop()
     await ticker
+    await dashboard?.close()
     report({ phase: 'stopping', running: net.running.map(n => n.name) })
   }
   const stops = await net.stop()
