@@ -68,7 +68,7 @@ export class TauNode {
     this.closers.push(acquireLock(cfg.dataDir))
     const genesis = loadGenesisFile(cfg.genesis)
     const key = loadNodeKey(cfg, log)
-    const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex } })
+    const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex, onMigrate: (what, detail) => { log.info(what, detail) } } })
     this.closers.push(() => chain.close())
     const nowS = (): number => Math.floor(Date.now() / 1000)
     const pool = new TxPool({ rules: { chainId: genesis.chainId, minFee: genesis.config.minFee }, getState: () => chain.state, now: nowS })

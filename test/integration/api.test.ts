@@ -174,15 +174,21 @@ describe('REST API (real node, in-process)', function () {
     const key = toHex(KEYS[1].publicKey)
     const mined = f.blocks.flatMap(b => b.txs.filter(t => toHex(t.f) === key || (t.o !== undefined && toHex(t.o) === key)))
     const seen: string[] = []
-    let cursor: number | null = null
-    for (let i = 0; i < 20; i++) {
-      const page: Res = await get(`/account/${key}/txs?limit=2${cursor !== null ? `&before=${cursor}` : ''}`)
+    let cursor: string | null = null
+    for (let i = 0; i < 40; i++) {
+      const page: Res = await get(`/account/${key}/txs?limit=2${cursor !== null ? `&cursor=${cursor}` : ''}`)
       expect(page.status).to.equal(200)
+      expect(page.json.txs.length).to.be.at.most(2)
       seen.push(...page.json.txs.map((t: { id: string }) => t.id))
       cursor = page.json.next
       if (cursor === null) break
     }
-    expect(seen.sort()).to.deep.equal(mined.map(t => toHex(txId(t))).sort())
+    // The index lists them newest first, exactly once each.
+    expect(seen).to.deep.equal(mined.map(t => toHex(txId(t))).reverse())
+    const deep = await get(`/account/${key}/txs?limit=1&cursor=2-0`)
+    expect(deep.headers['cache-control']).to.equal('public, max-age=31536000, immutable') // below a final height
+    expect((await get(`/account/${key}/txs?cursor=3-x`)).json.code).to.equal('BAD_PARAM')
+    expect((await get(`/account/${key}/txs?cursor=3-0&before=3`)).status).to.equal(400)
   })
 
   it('peers, votes, dht, metrics', async () => {
@@ -255,7 +261,7 @@ describe('REST API (real node, in-process)', function () {
     const pick = <T>(xs: T[]): T => xs[rnd(xs.length)]
     const junk = (): string => pick(['', 'zz', 'ab'.repeat(31), 'AB'.repeat(33), 'g'.repeat(64), '%', '%zz', '%00', '-1', '1e9', '99999999999999999999', '0x10', ' 1', '..', '%2e%2e', 'ä', '%F0%9F', 'null', '[]', '1.5', 'NaN'])
     const paths = ['/block/', '/block-height/', '/tx/', '/account/', '/blocks?before=', '/blocks?limit=', '/account/' + 'ab'.repeat(32) + '/txs?before=',
-      '/account/' + 'ab'.repeat(32) + '/txs?limit=', '/pool/txs?limit=', '/pool/txs?sender=', '/peers?limit=', '/events?types=', '/block/' + 'ab'.repeat(32) + '?txs=', '/nope/', '/']
+      '/account/' + 'ab'.repeat(32) + '/txs?limit=', '/account/' + 'ab'.repeat(32) + '/txs?cursor=', '/pool/txs?limit=', '/pool/txs?sender=', '/peers?limit=', '/events?types=', '/block/' + 'ab'.repeat(32) + '?txs=', '/nope/', '/']
     const bodies = ['{', 'null', '[]', '"x"', '{"tx":1}', '{"tx":"' + 'ab'.repeat(1001) + '"}', '{"tx":"00"}', '{"tx":"' + 'ff'.repeat(100) + '"}', 'x'.repeat(70_000), '{"tx":"abc"}']
     const failures: string[] = []
     const one = async (): Promise<void> => {
