@@ -24,6 +24,8 @@ export interface NodeConfig {
   bootstrap: Endpoint[]
   apiHost: string
   apiPort: number
+  /** Public API mode: per-IP rate and concurrency limits, request deadlines (docs/api.md). */
+  apiPublic: boolean
   mine: boolean
   logLevel: LogLevel
   logFormat: LogFormat
@@ -39,6 +41,7 @@ export const DEFAULTS: NodeConfig = {
   bootstrap: [],
   apiHost: '127.0.0.1',
   apiPort: 8080,
+  apiPublic: false,
   mine: true,
   logLevel: 'info',
   logFormat: 'pretty',
@@ -104,6 +107,7 @@ export const SETTINGS: Setting[] = [
   { key: 'bootstrap', flag: 'bootstrap', env: 'TAU_BOOTSTRAP', help: 'DHT nodes to join, host:port[,host:port…]', parse: endpoints('bootstrap') },
   { key: 'apiHost', flag: 'api-host', env: 'TAU_API_HOST', help: 'HTTP API address', parse: str('api-host') },
   { key: 'apiPort', flag: 'api-port', env: 'TAU_API_PORT', help: 'HTTP API port (0: any free port)', parse: port('api-port') },
+  { key: 'apiPublic', flag: 'api-public', env: 'TAU_API_PUBLIC', help: 'public API mode for binding beyond loopback: per-IP limits (429), deadlines', parse: bool('api-public') },
   { key: 'mine', flag: 'mine', env: 'TAU_MINE', help: 'mine blocks (--no-mine to only sync)', parse: bool('mine') },
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
@@ -154,7 +158,7 @@ function readConfigFile (path: string): Record<string, unknown> {
 /** The --help text for `tau-node start`, generated from SETTINGS so it never drifts. */
 export function configHelp (): string {
   const rows = SETTINGS.map(s => {
-    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'reindex' ? '--reindex' : `--${s.flag} VALUE`
+    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'reindex' || s.key === 'apiPublic' ? `--${s.flag}` : `--${s.flag} VALUE`
     const def = DEFAULTS[s.key]
     const shown = def === undefined ? '' : ` [default: ${Array.isArray(def) ? (def.length ? def.join(',') : 'none') : String(def)}]`
     return `  ${flag.padEnd(24)}${s.help}${shown}\n  ${''.padEnd(24)}env ${s.env}`

@@ -132,7 +132,7 @@ export class TauNode {
     this.closers.push(() => { readers.stop(); publisher.stop(); this.voting.stop(); this.mining.stop() })
 
     this.adminToken = ensureAdminToken(cfg.dataDir)
-    this.http = await startApi(this, cfg.apiHost, cfg.apiPort, log.child({ module: 'api' }))
+    this.http = await startApi(this, cfg.apiHost, cfg.apiPort, log.child({ module: 'api' }), { public: cfg.apiPublic })
     this.closers.push(() => new Promise<void>(resolve => {
       this.http?.close(() => resolve())
       this.http?.closeAllConnections()

@@ -21,7 +21,7 @@ export const start: Command = {
   summary: 'run a node (mine, sync, serve the API)',
   async run (args) {
     const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } }
-    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' ? 'boolean' : 'string' }
+    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' || s.key === 'apiPublic' ? 'boolean' : 'string' }
     options['no-mine'] = { type: 'boolean' }
     const { values } = parseArgs({ args, options, strict: true })
     if (values.help === true) { console.log(HELP); return 0 }
