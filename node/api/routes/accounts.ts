@@ -6,6 +6,7 @@ import { accountTxPage } from '../../../chain/store/accountIndex.js'
 import { ApiError, type Router } from '../http.js'
 import { IMMUTABLE, NO_STORE, txJson } from '../format.js'
 import { type ApiDeps, isFinal } from '../deps.js'
+import type { AccountJson, AccountTxJson, AccountTxPageJson } from '../types.js'
 import { hexParam, intParam } from '../params.js'
 
 export const ACCOUNT_TXS_DEFAULT_LIMIT = 25
@@ -15,13 +16,11 @@ export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
   router.add('GET', '/account/:key', req => {
     const key = hexParam(req.params.key, 32, 'key')
     const a = node.ctx.chain.state.getAccount(key) ?? { balance: 0, nonce: 0, power: 0 }
-    return {
-      body: {
+    const body: AccountJson = {
         key: toHex(key), balance: String(a.balance), nonce: a.nonce, power: a.power,
         effectivePower: effectivePower(a.power).toString(), nextNonce: node.ctx.pool.nextNonce(key), pooledTxs: node.ctx.pool.senderTxs(key).length
-      },
-      headers: NO_STORE
     }
+    return { body, headers: NO_STORE }
   })
 
   // Newest first, from the account index ('X' keys, chain/store/accountIndex.ts): one reverse
@@ -43,7 +42,7 @@ export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
     // One key more than the page tells whether a next page exists, so `next` is null on the last one.
     const read = await accountTxPage(chain.store.db, key, from, limit + 1)
     const page = read.slice(0, limit)
-    const txs = page.map(e => {
+    const txs = page.map((e): AccountTxJson => {
       const tx = chain.getTx(e.txId)
       const id = chain.store.mainIdAt(e.n)
       if (tx === undefined || id === undefined) throw new ApiError(500, 'STORE_INCONSISTENT', `account index names ${toHex(e.txId)} at height ${e.n}, which is not stored`)
@@ -52,7 +51,8 @@ export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
     const last = page.at(-1)
     const next = read.length > limit && last !== undefined ? `${last.n}-${last.pos}` : null
     const headers = from !== undefined && from.n <= chain.tip().n && isFinal(node, from.n) ? IMMUTABLE : NO_STORE
-    return { body: { key: toHex(key), txs, next }, headers }
+    const body: AccountTxPageJson = { key: toHex(key), txs, next }
+    return { body, headers }
   })
 }
 
