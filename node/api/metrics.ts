@@ -49,10 +49,14 @@ export class ApiMetrics {
   constructor (private readonly node: TauNode, hub: EventHub, limiter?: ClientLimiter) {
     const r = this.registry
     collectDefaultMetrics({ register: r, prefix: METRICS_PREFIX })
+    // prom-client names these three gauges `_total`, which promtool rejects (a counter suffix):
+    // dropped with their per-type breakdowns, and the total is kept under a gauge name.
+    for (const n of ['active_handles_total', 'active_requests_total', 'active_resources_total', 'active_handles', 'active_requests', 'active_resources']) r.removeSingleMetric(`${METRICS_PREFIX}nodejs_${n}`)
     const { chain, pool, peers, state, engine } = node.ctx
     const gauge = (name: string, help: string, read: () => number): void => { this.mirror('gauge', name, help, [], () => [[{}, read()]]) }
     const counter = (name: string, help: string, read: () => number): void => { this.mirror('counter', name, help, [], () => [[{}, read()]]) }
 
+    gauge('nodejs_active_resources', 'Resources keeping the event loop alive (handles, requests, timers).', () => process.getActiveResourcesInfo().length)
     gauge('chain_height', 'Main-chain tip height (blocks).', () => chain.tip().n)
     gauge('chain_tip_time_seconds', 'Tip block timestamp (unix seconds).', () => chain.tip().block.t)
     this.cpHeight = new Gauge({ name: CP_HEIGHT, help: 'Consensus point height (blocks); absent while there is none (genesis).', registers: [] })
