@@ -37,8 +37,9 @@ export async function openStore (dir: string, genesis: Genesis, options: StoreOp
     else {
       if (store.raw(metaKey('reindex')) !== undefined) throw storeCorrupt(`a reindex of ${dir} was interrupted`)
       store.loadMeta()
-      // Stores from before the account index get it built once, here (reindex builds its own).
-      if (!hasAccountIndex(db)) await migrateAccountIndex(store, options.onMigrate)
+      // Stores from before the account index get it built once, here (reindex builds its own);
+      // not by repair and inspection tools (check: 'none'), which must not write.
+      if (options.check !== 'none' && !hasAccountIndex(db)) await migrateAccountIndex(store, options.onMigrate)
     }
     await store.staging.load()
     if ((options.check ?? 'quick') === 'quick') await quickCheck(store)
