@@ -1,13 +1,14 @@
 // /openapi.json as a client author uses it: types generated with openapi-typescript from the live
 // document must equal the handlers' answer types (node/api/types.ts) both ways, a small client
-// typed only by the generated `paths` must type-check (tsc) and then run against the live node,
-// and every component schema must compile (Ajv, JSON Schema 2020-12).
+// typed only by the generated `paths` must type-check (tsc) and then run against the live node;
+// the document must validate (swagger-parser) and every component schema compile (Ajv, 2020-12).
 import { expect } from 'chai'
 import { execFile } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import openapiTS from 'openapi-typescript'
+import SwaggerParser from '@apidevtools/swagger-parser'
 import { toHex } from '../../chain/hex.js'
 import { KEYS, type Fixture, startApiNode, stopApiNode } from '../helpers/apiNode.js'
 import { schemaValidator } from '../helpers/apiSchema.js'
@@ -70,6 +71,8 @@ describe('OpenAPI document: generated types and a typed client against a live no
   it('types generated from /openapi.json match the handlers\' types, and a client typed by them works', async () => {
     f = await startApiNode({ blocks: 8, txsPerBlock: 4 })
     const doc = await (await fetch(`${f.base}/openapi.json`)).json() as Record<string, unknown> & { paths: Record<string, Record<string, { operationId?: string }>>, components: { schemas: Record<string, unknown> } }
+    // The document validates against the OpenAPI 3.1 schema and every $ref resolves (swagger-parser).
+    await SwaggerParser.validate(structuredClone(doc) as unknown as Parameters<typeof SwaggerParser.validate>[0])
     // operationIds: present and unique; every component schema compiles.
     const ids = Object.values(doc.paths).flatMap(ops => Object.values(ops).map(o => o.operationId))
     expect(ids.every(id => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).to.equal(true)
