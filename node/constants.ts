@@ -93,5 +93,7 @@ export const API_PUBLIC_HANDLER_TIMEOUT_MS = 5_000
 export const API_PUBLIC_REQUEST_TIMEOUT_MS = 10_000
 /** Request headers must arrive within this (public mode; 10 s otherwise). */
 export const API_PUBLIC_HEADERS_TIMEOUT_MS = 5_000
+/** How often the request and headers timeouts are checked (public mode; node:http's default is 30 s). */
+export const API_PUBLIC_TIMEOUT_CHECK_MS = 1_000
 /** TCP connections the server accepts at once (public mode). */
 export const API_PUBLIC_MAX_CONNECTIONS = 1024

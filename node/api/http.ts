@@ -113,12 +113,14 @@ export interface ServerOptions {
   requestTimeoutMs?: number
   headersTimeoutMs?: number
   maxConnections?: number
+  /** How often node:http checks the request and headers timeouts (its default is 30 s). */
+  timeoutCheckMs?: number
   /** Told of every answered request: route pattern (or "unmatched"), method, status, seconds. */
   onAnswered?: (route: string, method: string, status: number, seconds: number) => void
 }
 
 export function createApiServer (router: Router, log: Logger, opts: ServerOptions = {}): Server {
-  const server = createServer((req, res) => {
+  const server = createServer(opts.timeoutCheckMs !== undefined ? { connectionsCheckingInterval: opts.timeoutCheckMs } : {}, (req, res) => {
     void handle(router, req, res, log, opts)
   })
   // Requests node:http refuses before routing (bad characters, malformed headers) still get a coded JSON error.
@@ -143,7 +145,8 @@ function withDeadline<T> (p: Promise<T> | T, ms: number | undefined): Promise<T>
   if (ms === undefined || !(p instanceof Promise)) return p
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new ApiError(503, 'TIMEOUT', `no answer within ${ms} ms`)) }, ms)
+    // The handler keeps running (it cannot be cancelled); the client is answered now.
+    timer = setTimeout(() => { reject(new RateLimitError(503, 'TIMEOUT', `no answer within ${ms} ms`, 1)) }, ms)
   })
   return Promise.race([p, deadline]).finally(() => { clearTimeout(timer) })
 }

@@ -20,7 +20,7 @@ import { addMessageRoutes } from './routes/messages.js'
 import { ApiMetrics } from './metrics.js'
 import { ClientLimiter } from './publicMode.js'
 import { loopbackOnlyRoutes } from './openapi.js'
-import { API_PUBLIC_HANDLER_TIMEOUT_MS, API_PUBLIC_HEADERS_TIMEOUT_MS, API_PUBLIC_MAX_CONNECTIONS, API_PUBLIC_REQUEST_TIMEOUT_MS } from '../constants.js'
+import { API_PUBLIC_HANDLER_TIMEOUT_MS, API_PUBLIC_HEADERS_TIMEOUT_MS, API_PUBLIC_MAX_CONNECTIONS, API_PUBLIC_REQUEST_TIMEOUT_MS, API_PUBLIC_TIMEOUT_CHECK_MS } from '../constants.js'
 
 /** The router behind each running API server (tests compare it with /openapi.json). */
 export const apiRouters = new WeakMap<Server, Router>()
@@ -54,7 +54,8 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
       handlerTimeoutMs: API_PUBLIC_HANDLER_TIMEOUT_MS,
       requestTimeoutMs: API_PUBLIC_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: API_PUBLIC_HEADERS_TIMEOUT_MS,
-      maxConnections: API_PUBLIC_MAX_CONNECTIONS
+      maxConnections: API_PUBLIC_MAX_CONNECTIONS,
+      timeoutCheckMs: API_PUBLIC_TIMEOUT_CHECK_MS
     })
   })
   apiRouters.set(server, router)
