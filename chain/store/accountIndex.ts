@@ -9,11 +9,9 @@
 // leaves it (reorg) deletes them, in the same LevelDB batch as the height index, so the two
 // never disagree. Deletes are emitted before puts, because a reorg may put the same key back
 // (a transaction mined again at the same height and position) and a batch applies in order.
-import type { Block } from '../block.js'
-import { blockId } from '../block.js'
-import { toHex } from '../hex.js'
+import { type Block, blockId } from '../block.js'
+import { bytesEqual, toHex } from '../hex.js'
 import type { Transaction } from '../tx.js'
-import { bytesEqual } from '../hex.js'
 import { ACCOUNT_INDEX_MIGRATE_BATCH_BLOCKS } from './constants.js'
 import { P_ACCOUNT_TX, metaKey, prefixRange } from './keys.js'
 import { storeCorrupt } from './records.js'

@@ -50,8 +50,17 @@ export async function run (): Promise<BenchRow[]> {
     const statusR = await measure(node.base, '/status')
     const blockR = await measure(node.base, `/block/${blockId}?txs=1`)
     const { cursor, pages } = await lastPageCursor(node.base, account)
-    const firstR = await measure(node.base, `/account/${account}/txs`)
-    const lastR = await measure(node.base, `/account/${account}/txs?cursor=${cursor}`)
+    // First and last page alternate run by run, so a change in machine load hits both alike.
+    const firstPath = `/account/${account}/txs`
+    const lastPath = `/account/${account}/txs?cursor=${cursor}`
+    await load(node.base, firstPath, CONNS, 300)
+    await load(node.base, lastPath, CONNS, 300)
+    const firstR: LoadResult[] = []
+    const lastR: LoadResult[] = []
+    for (let i = 0; i < RUNS; i++) {
+      firstR.push(await load(node.base, firstPath, CONNS, RUN_MS))
+      lastR.push(await load(node.base, lastPath, CONNS, RUN_MS))
+    }
     const bareRps = median(bareR.map(r => r.rps))
     const rows = (name: string, rs: LoadResult[], withBound: boolean): BenchRow[] => {
       const errors = rs.reduce((s, r) => s + r.errors, 0)
