@@ -26,13 +26,20 @@ const TX_PROPS: Record<string, JsonSchema> = {
 }
 
 const EXAMPLE_ID = '3f1d0c1b6e2a4d5f8a9b0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f7'
+const EXAMPLE_KEY = 'a3c1f0e29b7d4c6a8e5f1b2d3c4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a'
+const EXAMPLE_TX = {
+  id: EXAMPLE_ID, version: 1, chainId: '9f86d081884c7d659a2feaa0c55ad015', kind: 'transfer', from: EXAMPLE_KEY,
+  to: '5b2e7c1d9f0a3b4c6d8e1f2a3b5c7d9e0f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c', amount: '1000', fee: '2', nonce: 7,
+  timestamp: 1800000000, memo: '', signature: 'ab'.repeat(64)
+}
+const EXAMPLE_REF = { id: EXAMPLE_ID, height: 1204 }
 
 const SCHEMAS: Record<string, JsonSchema> = {
   Error: obj({ code: { type: 'string', description: 'stable machine-readable code, e.g. BAD_PARAM' }, message: { type: 'string' } }, [], {
     examples: [{ code: 'BAD_PARAM', message: 'id must be 64 hex characters' }]
   }),
   Health: obj({ status: { type: 'string', enum: ['synced', 'syncing', 'not-ready'] } }, [], { examples: [{ status: 'synced' }] }),
-  BlockRef: obj({ id: hex32('block id'), height: int('block height') }),
+  BlockRef: obj({ id: hex32('block id'), height: int('block height') }, [], { examples: [EXAMPLE_REF] }),
   Endpoint: obj({ host: { type: 'string' }, port: { type: 'integer', minimum: 0, maximum: 65535 } }),
   Warning: obj({
     reason: { type: 'string' }, candidateId: hex32('tip of the refused branch'), candidateHeight: int('its height'), forkHeight: int('fork height'),
@@ -49,7 +56,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     pendingBlocks: int('blocks waiting for a parent'), version: { type: 'string' }, uptimeS: int('seconds since start'),
     publicKey: hex32("this node's key"), dht: ref('Endpoint')
   }),
-  Tx: obj(TX_PROPS, ['to', 'amount']),
+  Tx: obj(TX_PROPS, ['to', 'amount'], { examples: [EXAMPLE_TX] }),
   Block: obj({
     id: hex32('block id'), height: int('height'), version: int('format version'), chainId: CHAIN_ID, parent: hex32('parent id'),
     time: int('unix seconds'), baseTarget: dec('base target'), cumulativeDifficulty: dec('cumulative difficulty'),
@@ -65,16 +72,18 @@ const SCHEMAS: Record<string, JsonSchema> = {
   HeightId: obj({ height: int('height'), id: hex32('main-chain block id') }),
   BlockPage: obj({ blocks: { type: 'array', items: ref('BlockSummary') }, next: nullable(int('`before` of the next page')) }),
   TxSubmitted: obj({ id: hex32('transaction id') }),
-  TxLookup: obj({ id: hex32('transaction id'), status: { type: 'string', enum: ['mined', 'pool'] }, block: nullable(ref('BlockRef')), tx: ref('Tx') }),
+  TxLookup: obj({ id: hex32('transaction id'), status: { type: 'string', enum: ['mined', 'pool'] }, block: nullable(ref('BlockRef')), tx: ref('Tx') }, [], {
+    examples: [{ id: EXAMPLE_ID, status: 'mined', block: EXAMPLE_REF, tx: EXAMPLE_TX }]
+  }),
   Account: obj({
     key: hex32('account key'), balance: dec('balance'), nonce: int('last used nonce'), power: int('mining power'), effectivePower: dec('floor(sqrt(power))'),
     nextNonce: int('next nonce, counting pooled transactions'), pooledTxs: int('pooled transactions of this sender')
-  }),
-  AccountTx: obj({ ...TX_PROPS, block: ref('BlockRef'), position: int('index in the block') }, ['to', 'amount']),
+  }, [], { examples: [{ key: EXAMPLE_KEY, balance: '999986000', nonce: 7, power: 7, effectivePower: '2', nextNonce: 8, pooledTxs: 0 }] }),
+  AccountTx: obj({ ...TX_PROPS, block: ref('BlockRef'), position: int('index in the block') }, ['to', 'amount'], { examples: [{ ...EXAMPLE_TX, block: EXAMPLE_REF, position: 3 }] }),
   AccountTxPage: obj({
     key: hex32('account key'), txs: { type: 'array', items: ref('AccountTx') },
     next: nullable({ type: 'string', pattern: '^[0-9]+-[0-9]+$', description: 'cursor of the next page' })
-  }, [], { examples: [{ key: EXAMPLE_ID, txs: [], next: null }] }),
+  }, [], { examples: [{ key: EXAMPLE_KEY, txs: [{ ...EXAMPLE_TX, block: EXAMPLE_REF, position: 3 }], next: '1204-3' }] }),
   PoolLimits: obj({ maxTxs: int('pool capacity'), maxPerSender: int('per sender'), nonceWindow: int('nonces ahead'), maxAgeS: int('seconds') }),
   Pool: obj({ size: int('pooled transactions'), limits: ref('PoolLimits') }),
   PoolTxs: obj({ size: int('pooled transactions'), txs: { type: 'array', items: ref('Tx') } }),

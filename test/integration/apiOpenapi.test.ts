@@ -79,6 +79,10 @@ describe('OpenAPI document: generated types and a typed client against a live no
     expect(new Set(ids).size).to.equal(ids.length)
     const validate = schemaValidator(doc)
     for (const name of Object.keys(doc.components.schemas)) expect(validate(name, undefined), name).to.not.equal(`no schema ${name}`)
+    // Every example is valid against its own schema.
+    const examples = Object.entries(doc.components.schemas as Record<string, { examples?: unknown[] }>).flatMap(([name, sc]) => (sc.examples ?? []).map(e => [name, e] as const))
+    expect(examples.length).to.be.at.least(6)
+    for (const [name, e] of examples) expect(validate(name, e), `example of ${name}`).to.equal(undefined)
 
     mkdirSync(gen, { recursive: true })
     writeFileSync(join(gen, 'api.d.ts'), await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0]))
