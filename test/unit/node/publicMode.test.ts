@@ -3,6 +3,7 @@
 import { expect } from 'chai'
 import { ClientLimiter, type PublicLimits } from '../../../node/api/publicMode.js'
 import { RateLimitError } from '../../../node/api/http.js'
+import { configHelp, loadConfig } from '../../../node/config.js'
 
 const LIMITS: PublicLimits = { ratePerS: 2, burst: 4, maxConcurrentPerIp: 3, maxConcurrent: 5, maxStreamsPerIp: 1, maxTrackedIps: 3 }
 
@@ -49,5 +50,13 @@ describe('node/api ClientLimiter', () => {
     expect(l.tracked).to.equal(3)
     // 'a' holds a stream, so it was kept while idle ones were forgotten.
     expect(refusal(() => l.openStream('a')).code).to.equal('TOO_MANY_STREAMS_PER_CLIENT')
+  })
+
+  it('is off by default and switched on by --api-public or TAU_API_PUBLIC', () => {
+    expect(loadConfig({}, {}).apiPublic).to.equal(false)
+    expect(loadConfig({ 'api-public': true }, {}).apiPublic).to.equal(true)
+    expect(loadConfig({}, { TAU_API_PUBLIC: '1' }).apiPublic).to.equal(true)
+    expect(() => loadConfig({}, { TAU_API_PUBLIC: 'maybe' })).to.throw(/api-public/)
+    expect(configHelp()).to.match(/--api-public +public API mode/)
   })
 })
