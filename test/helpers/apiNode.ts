@@ -25,7 +25,7 @@ export function apiGenesis (ageS = 86_400): Genesis {
 
 export interface Fixture { node: TauNode, dir: string, base: string, genesis: Genesis, blocks: Built[] }
 
-export async function startApiNode (o: { blocks?: number, mine?: boolean, genesis?: Genesis, txsPerBlock?: number, apiPublic?: boolean } = {}): Promise<Fixture> {
+export async function startApiNode (o: { blocks?: number, mine?: boolean, genesis?: Genesis, txsPerBlock?: number, apiPublic?: boolean, apiHost?: string } = {}): Promise<Fixture> {
   const dir = makeTmpDir('tau-api-')
   const genesis = o.genesis ?? apiGenesis()
   const genesisPath = join(dir, 'genesis.json')
@@ -41,13 +41,13 @@ export async function startApiNode (o: { blocks?: number, mine?: boolean, genesi
   }
   const cfg: NodeConfig = {
     ...DEFAULTS, dataDir: join(dir, 'node'), genesis: genesisPath, devKey: 0, dhtHost: '127.0.0.1', dhtPort: 0, bootstrap: [],
-    apiHost: '127.0.0.1', apiPort: 0, mine: o.mine ?? false, apiPublic: o.apiPublic ?? false, logLevel: 'error', logFormat: 'json', reindex: false
+    apiHost: o.apiHost ?? '127.0.0.1', apiPort: 0, mine: o.mine ?? false, apiPublic: o.apiPublic ?? false, logLevel: 'error', logFormat: 'json', reindex: false
   }
   const node = await TauNode.start(cfg, createLogger('error', 'json'))
   const addr = node.http?.address()
   if (addr === null || addr === undefined || typeof addr === 'string') throw new Error('no API address')
   await waitFor(() => node.ctx.state.ready, { timeoutMs: 15_000, what: 'node ready' })
-  return { node, dir, base: `http://127.0.0.1:${addr.port}`, genesis, blocks }
+  return { node, dir, base: `http://${o.apiHost ?? '127.0.0.1'}:${addr.port}`, genesis, blocks }
 }
 
 export async function stopApiNode (f: Fixture | undefined): Promise<void> {
