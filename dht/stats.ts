@@ -39,6 +39,8 @@ export class DhtStats {
   /** Schnorr verifications run by the library's hook and by our own answer checks. */
   verifies = 0
   private readonly hists = new Map<HistogramName, Ring>()
+  /** Told of every latency sample (the API's Prometheus histogram keeps all of them in buckets). */
+  readonly observers = new Set<(name: HistogramName, ms: number) => void>()
   private readonly gauges = new Map<string, () => number>()
 
   reject (reason: string): void { bump(this.rejected, reason) }
@@ -49,6 +51,7 @@ export class DhtStats {
     let r = this.hists.get(name)
     if (r === undefined) { r = new Ring(HISTOGRAM_SAMPLES); this.hists.set(name, r) }
     r.add(ms)
+    for (const o of this.observers) o(name, ms)
   }
 
   /** A value read at snapshot time (queue depth, routing-table size, stored items). */

@@ -30,6 +30,8 @@ export interface NodeConfig {
   apiCors: string[]
   /** Serve the block explorer at `/` on the API port. */
   ui: boolean
+  /** Public API mode: per-IP rate and concurrency limits, request deadlines (docs/api.md). */
+  apiPublic: boolean
   mine: boolean
   logLevel: LogLevel
   logFormat: LogFormat
@@ -49,6 +51,7 @@ export const DEFAULTS: NodeConfig = {
   apiPort: 8080,
   apiCors: [],
   ui: true,
+  apiPublic: false,
   mine: true,
   logLevel: 'info',
   logFormat: 'pretty',
@@ -128,6 +131,7 @@ export const SETTINGS: Setting[] = [
   { key: 'apiPort', flag: 'api-port', env: 'TAU_API_PORT', help: 'HTTP API port (0: any free port)', parse: port('api-port') },
   { key: 'apiCors', flag: 'api-cors', env: 'TAU_API_CORS', help: 'origins allowed to read the API from a browser, ORIGIN[,ORIGIN…]', parse: origins('api-cors') },
   { key: 'ui', flag: 'ui', env: 'TAU_UI', help: 'serve the block explorer at / on the API port (--no-ui to turn off)', parse: bool('ui') },
+  { key: 'apiPublic', flag: 'api-public', env: 'TAU_API_PUBLIC', help: 'public API mode for binding beyond loopback: per-IP limits (429), deadlines', parse: bool('api-public') },
   { key: 'mine', flag: 'mine', env: 'TAU_MINE', help: 'mine blocks (--no-mine to only sync)', parse: bool('mine') },
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
@@ -179,7 +183,7 @@ function readConfigFile (path: string): Record<string, unknown> {
 /** The --help text for `tau-node start`, generated from SETTINGS so it never drifts. */
 export function configHelp (): string {
   const rows = SETTINGS.map(s => {
-    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'ui' ? '--ui / --no-ui' : s.key === 'reindex' ? '--reindex' : `--${s.flag} VALUE`
+    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'ui' ? '--ui / --no-ui' : s.key === 'reindex' || s.key === 'apiPublic' ? `--${s.flag}` : `--${s.flag} VALUE`
     const def = DEFAULTS[s.key]
     const shown = def === undefined ? '' : ` [default: ${Array.isArray(def) ? (def.length ? def.join(',') : 'none') : String(def)}]`
     return `  ${flag.padEnd(24)}${s.help}${shown}\n  ${''.padEnd(24)}env ${s.env}`

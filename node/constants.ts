@@ -104,3 +104,26 @@ export const TRUSTED_CHECKPOINT_RETRY_MS = 10_000
 export const MINING_SYNC_HOLD_MAX_MS = 2500
 /** How often a held miner looks again whether the sync is over. */
 export const MINING_SYNC_RETRY_MS = 250
+// ---- public API mode (--api-public): limits per client IP, for binding beyond loopback ----------
+/** Requests a client IP may make per second on average (token bucket refill rate). */
+export const API_PUBLIC_RATE_PER_S = 20
+/** Requests a client IP may make in one burst (token bucket size). */
+export const API_PUBLIC_BURST_REQUESTS = 40
+/** Requests of one client IP in flight at once; more get 429. */
+export const API_PUBLIC_MAX_CONCURRENT_PER_IP = 8
+/** Requests in flight at once over all clients; more get 503. */
+export const API_PUBLIC_MAX_CONCURRENT = 256
+/** Open /events streams per client IP. */
+export const API_PUBLIC_MAX_STREAMS_PER_IP = 4
+/** Client IPs whose buckets are remembered at most (the longest idle are forgotten first). */
+export const API_PUBLIC_MAX_TRACKED_IPS = 10_000
+/** A handler that has not answered by then gets 503 TIMEOUT (public mode). */
+export const API_PUBLIC_HANDLER_TIMEOUT_MS = 5_000
+/** Whole request (headers and body) must arrive within this (public mode; 30 s otherwise). */
+export const API_PUBLIC_REQUEST_TIMEOUT_MS = 10_000
+/** Request headers must arrive within this (public mode; 10 s otherwise). */
+export const API_PUBLIC_HEADERS_TIMEOUT_MS = 5_000
+/** How often the request and headers timeouts are checked (public mode; node:http's default is 30 s). */
+export const API_PUBLIC_TIMEOUT_CHECK_MS = 1_000
+/** TCP connections the server accepts at once (public mode). */
+export const API_PUBLIC_MAX_CONNECTIONS = 1024

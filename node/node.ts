@@ -69,7 +69,7 @@ export class TauNode {
     this.closers.push(acquireLock(cfg.dataDir))
     const genesis = loadGenesisFile(cfg.genesis)
     const key = loadNodeKey(cfg, log)
-    const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex } })
+    const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex, onMigrate: (what, detail) => { log.info(what, detail) } } })
     this.closers.push(() => chain.close())
     const nowS = (): number => Math.floor(Date.now() / 1000)
     const pool = new TxPool({ rules: { chainId: genesis.chainId, minFee: genesis.config.minFee }, getState: () => chain.state, now: nowS })
@@ -133,7 +133,7 @@ export class TauNode {
     this.closers.push(() => { readers.stop(); publisher.stop(); this.voting.stop(); this.mining.stop() })
 
     this.adminToken = ensureAdminToken(cfg.dataDir)
-    this.http = await startApi(this, cfg.apiHost, cfg.apiPort, log.child({ module: 'api' }), { ui: cfg.ui, cors: cfg.apiCors })
+    this.http = await startApi(this, cfg.apiHost, cfg.apiPort, log.child({ module: 'api' }), { public: cfg.apiPublic, web: { ui: cfg.ui, cors: cfg.apiCors } })
     this.closers.push(() => new Promise<void>(resolve => {
       this.http?.close(() => resolve())
       this.http?.closeAllConnections()

@@ -39,3 +39,6 @@ export const MAX_UNDO_RECORD_BYTES = 8192
 
 /** Blocks listed for one transaction at most (it can sit in side blocks too). */
 export const MAX_TX_LOCATIONS = 64
+
+/** Main-chain blocks per LevelDB batch while the account index is built (migration, reindex). */
+export const ACCOUNT_INDEX_MIGRATE_BATCH_BLOCKS = 512

@@ -15,6 +15,8 @@
 //  'I'    'I' + block id (32)              block info {s status, r received unix s}   with every 'B' record
 //  'S'    'S' + kind (1) + id (32)         raw fetched bytes, not yet validated       sync staging; bounded, removed on import
 //  'L'    'L' + tx id (32) + block id (32) empty                                      every tx of every stored block (tx → blocks)
+//  'X'    'X' + account (32) + height (8)  tx id (32)                                 every main-chain tx, under its sender and its
+//         + position in block (2)                                                     receiver (account index, accountIndex.ts)
 //
 // META names ('M' + name):
 //  'schema'   4-byte big-endian layout version (STORE_SCHEMA_VERSION)
@@ -22,6 +24,8 @@
 //  'tip'      main tip block id (32)
 //  'cp'       consensus point: block id (32) + height (8, big-endian)
 //  'reindex'  present only while a reindex runs; seen at open, it means the reindex was interrupted
+//  'accountIndex'  1-byte account index format, written once the 'X' index is complete; a store
+//             without it is migrated at open (the index is built from the main chain)
 //
 // Why 'L' keys carry both ids and no value: a transaction can sit in a main block and in side
 // blocks; one key per (tx, block) pair is written with the block and never rewritten, and a prefix
@@ -41,13 +45,14 @@ export const P_UNDO = 0x55 // 'U'
 export const P_INFO = 0x49 // 'I'
 export const P_STAGED = 0x53 // 'S'
 export const P_TXLOC = 0x4c // 'L'
+export const P_ACCOUNT_TX = 0x58 // 'X'
 
 export const PREFIX_NAMES: Record<number, string> = {
   [P_META]: 'meta', [P_BLOCK]: 'block', [P_TX]: 'tx', [P_MESSAGE]: 'message', [P_HEIGHT]: 'height',
-  [P_ACCOUNT]: 'account', [P_UNDO]: 'undo', [P_INFO]: 'block info', [P_STAGED]: 'staged', [P_TXLOC]: 'tx location'
+  [P_ACCOUNT]: 'account', [P_UNDO]: 'undo', [P_INFO]: 'block info', [P_STAGED]: 'staged', [P_TXLOC]: 'tx location', [P_ACCOUNT_TX]: 'account tx'
 }
 
-export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex'
+export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex' | 'accountIndex'
 
 /** Kinds of staged items, as the one byte after 'S'. */
 export const STAGED_KINDS = { block: 1, tx: 2, message: 3 } as const

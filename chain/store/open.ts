@@ -13,6 +13,7 @@ import { STORE_SCHEMA_VERSION } from './constants.js'
 import { metaKey } from './keys.js'
 import { SCHEMA_VERSION_BYTES, decodeU32, storeCorrupt } from './records.js'
 import { quickCheck } from './check.js'
+import { ACCOUNT_INDEX_MARK, hasAccountIndex, migrateAccountIndex } from './accountIndex.js'
 import { reindexStore } from './reindex.js'
 import { isEmpty } from './scan.js'
 import { ChainStore, type Db, type StoreOptions } from './store.js'
@@ -36,6 +37,9 @@ export async function openStore (dir: string, genesis: Genesis, options: StoreOp
     else {
       if (store.raw(metaKey('reindex')) !== undefined) throw storeCorrupt(`a reindex of ${dir} was interrupted`)
       store.loadMeta()
+      // Stores from before the account index get it built once, here (reindex builds its own);
+      // not by repair and inspection tools (check: 'none'), which must not write.
+      if (options.check !== 'none' && !hasAccountIndex(db)) await migrateAccountIndex(store, options.onMigrate)
     }
     await store.staging.load()
     if ((options.check ?? 'quick') === 'quick') await quickCheck(store)
@@ -70,6 +74,7 @@ async function initialise (store: ChainStore): Promise<void> {
   const ops: Op[] = [
     { type: 'put', key: metaKey('schema'), value: SCHEMA_VERSION_BYTES },
     { type: 'put', key: metaKey('genesis'), value: g.canonical },
+    { type: 'put', key: metaKey('accountIndex'), value: ACCOUNT_INDEX_MARK },
     ...opsOf({
       blocks: [{ block: g.block, txs: [] }],
       main: [{ n: 0, id: g.blockId }],

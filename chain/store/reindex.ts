@@ -17,6 +17,7 @@ import {
   heightKey, infoKey, keyBody, metaKey, prefixRange, undoKey
 } from './keys.js'
 import { chooseMainChain } from './reindexChain.js'
+import { buildAccountIndex } from './accountIndex.js'
 import {
   BLOCK_STATUS_VALID, decodeBlockInfo, decodeConsensusPoint, encodeBlockInfo, encodeConsensusPoint, encodeUndo
 } from './records.js'
@@ -72,6 +73,7 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
   ops.push({ type: 'del', key: metaKey('reindex') })
   await db.batch(ops, { sync: true })
   store.loadMeta()
+  await buildAccountIndex(db, store, height)
   return { height, tipId: toHex(tipId), accounts: state.accounts.size, removedRecords, notes }
 }
 

@@ -34,6 +34,8 @@ export interface StoreOptions {
   check?: 'quick' | 'none'
   /** Rebuild the height index, state and undo records from the stored blocks before the check (`--reindex`). */
   reindex?: boolean
+  /** Told when open() builds the account index of a store that predates it (a one-off migration). */
+  onMigrate?: (what: string, detail: Record<string, unknown>) => void
 }
 
 export class ChainStore implements StateView {
@@ -193,7 +195,7 @@ export class ChainStore implements StateView {
   /** Writes everything in `w` as one atomic batch, then updates the caches (never before). */
   async commit (w: StoreWrite): Promise<void> {
     if (this.staging.size > 0) w = { ...w, unstage: [...(w.unstage ?? []), ...this.stagedCopiesOf(w)] }
-    const ops = opsOf(w, Math.floor(Date.now() / 1000))
+    const ops = opsOf(w, Math.floor(Date.now() / 1000), this)
     await this.db.batch(ops, { sync: this.options.sync === true })
     if (w.unstage !== undefined) this.staging.forget(w.unstage)
     for (const { block, txs } of w.blocks ?? []) {

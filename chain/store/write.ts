@@ -10,6 +10,7 @@ import {
 } from './keys.js'
 
 const EMPTY = new Uint8Array(0)
+import { type BlockSource, accountIndexOps } from './accountIndex.js'
 import { BLOCK_STATUS_VALID, type ConsensusPoint, encodeBlockInfo, encodeConsensusPoint, encodeUndo } from './records.js'
 
 export type Op = { type: 'put', key: Uint8Array, value: Uint8Array } | { type: 'del', key: Uint8Array }
@@ -36,7 +37,7 @@ export interface StoreWrite {
 }
 
 /** The batch operations of a write, in a fixed order (it does not matter to LevelDB, but helps tests). */
-export function opsOf (w: StoreWrite, receivedAt: number): Op[] {
+export function opsOf (w: StoreWrite, receivedAt: number, source?: BlockSource): Op[] {
   const ops: Op[] = []
   const put = (key: Uint8Array, value: Uint8Array): void => { ops.push({ type: 'put', key, value }) }
   const del = (key: Uint8Array): void => { ops.push({ type: 'del', key }) }
@@ -61,5 +62,7 @@ export function opsOf (w: StoreWrite, receivedAt: number): Op[] {
   if (w.tip !== undefined) put(metaKey('tip'), blockId(w.tip))
   if (w.consensusPoint !== undefined) put(metaKey('cp'), encodeConsensusPoint(w.consensusPoint))
   for (const s of w.unstage ?? []) del(stagedKey(s.kind, s.id))
+  // The account index follows the height index in the same batch (accountIndex.ts).
+  ops.push(...accountIndexOps(w, source))
   return ops
 }

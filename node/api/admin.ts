@@ -1,7 +1,7 @@
 // The one admin check: loopback clients only, with the data dir's bearer token.
 import type { TauNode } from '../node.js'
 import { ApiError, type ApiRequest } from './http.js'
-import { isLoopback } from './params.js'
+import { isLoopback } from './loopback.js'
 import { tokenMatches } from './token.js'
 
 export function requireAdmin (node: TauNode, req: ApiRequest): void {

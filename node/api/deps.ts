@@ -1,10 +1,12 @@
-// What the route files share: the node and the live-event hub.
+// What the route files share: the node, the live-event hub and the metrics registry.
 import type { TauNode } from '../node.js'
 import type { EventHub } from './events.js'
+import type { ApiMetrics } from './metrics.js'
 
 export interface ApiDeps {
   node: TauNode
   hub: EventHub
+  metrics: ApiMetrics
 }
 
 /**

@@ -4,6 +4,7 @@ import { type Block, blockId } from '../../chain/block.js'
 import { toHex } from '../../chain/hex.js'
 import { TX_KIND_NOTE, TX_KIND_TRANSFER } from '../../chain/constants.js'
 import { type Transaction, txId } from '../../chain/tx.js'
+import type { BlockSummaryJson } from './types.js'
 
 export const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' }
 export const NO_STORE = { 'cache-control': 'no-store' }
@@ -35,7 +36,7 @@ export function blockJson (b: Block, id: Uint8Array = blockId(b)): BlockJson {
 }
 
 /** A short form for lists and events. */
-export function blockSummary (b: Block, id: Uint8Array = blockId(b)): Record<string, unknown> {
+export function blockSummary (b: Block, id: Uint8Array = blockId(b)): BlockSummaryJson {
   return { id: toHex(id), height: b.n, parent: toHex(b.p), time: b.t, miner: toHex(b.m), txCount: b.x.length, cumulativeDifficulty: b.d.toString() }
 }
 

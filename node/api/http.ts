@@ -3,12 +3,19 @@
 // a 500 means a bug and is logged with its stack.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { Logger } from '../logger.js'
+import type { ClientLimiter } from './publicMode.js'
+import { isLoopback } from './loopback.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_URL_CHARS = 2048
 
 export class ApiError extends Error {
   constructor (readonly status: number, readonly code: string, message: string) { super(message) }
+}
+
+/** A public-mode refusal (429 or 503): sent with `retry-after` in whole seconds. */
+export class RateLimitError extends ApiError {
+  constructor (status: 429 | 503, code: string, message: string, readonly retryAfterS: number) { super(status, code, message) }
 }
 
 export interface ApiRequest {
@@ -98,52 +105,111 @@ function send (res: ServerResponse, status: number, body: unknown, headers: Reco
 /** Runs before routing (CORS, the UI's static files); returns true when it answered the request. */
 export type PreRouteHook = (req: IncomingMessage, res: ServerResponse) => boolean
 
-export function createApiServer (router: Router, log: Logger, hooks: readonly PreRouteHook[] = []): Server {
-  const server = createServer((req, res) => {
-    for (const h of hooks) if (h(req, res)) return
-    void handle(router, req, res, log)
+/** What a server adds to plain routing: public-mode limits, a handler deadline, request timing. */
+export interface ServerOptions {
+  /** Public mode: per-IP rate and concurrency limits (publicMode.ts). */
+  limiter?: ClientLimiter
+  /** Public mode: routes that answer loopback clients only (private data), as "METHOD /pattern". */
+  loopbackOnly?: ReadonlySet<string>
+  /** A handler that has not answered by then gets 503 TIMEOUT. */
+  handlerTimeoutMs?: number
+  requestTimeoutMs?: number
+  headersTimeoutMs?: number
+  maxConnections?: number
+  /** How often node:http checks the request and headers timeouts (its default is 30 s). */
+  timeoutCheckMs?: number
+  /** Told of every answered request: route pattern (or "unmatched"), method, status, seconds. */
+  onAnswered?: (route: string, method: string, status: number, seconds: number) => void
+  /** Run before routing (CORS, the UI's static files); one that answers ends the request. */
+  hooks?: readonly PreRouteHook[]
+}
+
+export function createApiServer (router: Router, log: Logger, opts: ServerOptions = {}): Server {
+  const server = createServer(opts.timeoutCheckMs !== undefined ? { connectionsCheckingInterval: opts.timeoutCheckMs } : {}, (req, res) => {
+    for (const h of opts.hooks ?? []) if (h(req, res)) return
+    void handle(router, req, res, log, opts)
   })
   // Requests node:http refuses before routing (bad characters, malformed headers) still get a coded JSON error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) { socket.destroy(); return }
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
-    const body = JSON.stringify(tooLarge ? { code: 'HEADERS_TOO_LARGE', message: 'request headers too large' } : { code: 'BAD_REQUEST', message: 'malformed HTTP request' })
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`)
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    const [status, body] = tooLarge ? ['431 Request Header Fields Too Large', { code: 'HEADERS_TOO_LARGE', message: 'request headers too large' }]
+      : timeout ? ['408 Request Timeout', { code: 'REQUEST_TIMEOUT', message: 'the request did not arrive in time' }]
+        : ['400 Bad Request', { code: 'BAD_REQUEST', message: 'malformed HTTP request' }]
+    const text = JSON.stringify(body)
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${text}`)
   })
-  server.headersTimeout = 10_000
-  server.requestTimeout = 30_000
+  server.headersTimeout = opts.headersTimeoutMs ?? 10_000
+  server.requestTimeout = opts.requestTimeoutMs ?? 30_000
   server.keepAliveTimeout = 5_000
+  if (opts.maxConnections !== undefined) server.maxConnections = opts.maxConnections
   return server
 }
 
-async function handle (router: Router, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+function withDeadline<T> (p: Promise<T> | T, ms: number | undefined): Promise<T> | T {
+  if (ms === undefined || !(p instanceof Promise)) return p
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    // The handler keeps running (it cannot be cancelled); the client is answered now.
+    timer = setTimeout(() => { reject(new RateLimitError(503, 'TIMEOUT', `no answer within ${ms} ms`, 1)) }, ms)
+  })
+  return Promise.race([p, deadline]).finally(() => { clearTimeout(timer) })
+}
+
+async function handle (router: Router, req: IncomingMessage, res: ServerResponse, log: Logger, opts: ServerOptions): Promise<void> {
+  const t0 = opts.onAnswered !== undefined ? performance.now() : 0
+  const method = req.method ?? 'GET'
+  let route = 'unmatched'
+  let status = 200
+  let release: (() => void) | undefined
   try {
+    const ip = req.socket.remoteAddress ?? 'unknown'
+    if (opts.limiter !== undefined) release = opts.limiter.admit(ip)
     const url = req.url ?? '/'
     if (url.length > MAX_URL_CHARS) throw new ApiError(414, 'URL_TOO_LONG', `URL over ${MAX_URL_CHARS} characters`)
     const u = parseUrl(url)
-    const method = req.method ?? 'GET'
     const m = router.match(method, u.pathname)
     if (m === undefined) throw new ApiError(404, 'NOT_FOUND', `no route ${u.pathname}`)
     if (m === 'method') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${u.pathname}`)
+    route = m.route.pattern
+    if (opts.loopbackOnly?.has(`${method} ${route}`) === true && !isLoopback(ip)) {
+      throw new ApiError(403, 'LOOPBACK_ONLY', `${method} ${route} answers loopback clients only in public mode`)
+    }
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : undefined
-    const out = await m.route.handler({ method, path: u.pathname, params: m.params, query: u.searchParams, body, raw: req })
-    if (out.stream) { out.stream(res); return }
+    const out = await withDeadline(m.route.handler({ method, path: u.pathname, params: m.params, query: u.searchParams, body, raw: req }), opts.handlerTimeoutMs)
+    if (out.stream) {
+      // A stream is not a request in flight: it has its own per-client cap.
+      const closeStream = opts.limiter?.openStream(ip)
+      if (closeStream !== undefined) res.once('close', closeStream)
+      release?.(); release = undefined
+      out.stream(res)
+      return
+    }
+    status = out.status ?? 200
     if (out.raw !== undefined) {
-      res.writeHead(out.status ?? 200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(out.raw), ...out.headers })
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(out.raw), ...out.headers })
       res.end(out.raw)
       return
     }
-    send(res, out.status ?? 200, out.body ?? {}, out.headers)
+    send(res, status, out.body ?? {}, out.headers)
   } catch (e) {
     if (e instanceof ApiError) {
+      status = e.status
       // An unread oversize body would have to be drained to reuse the connection: close it instead.
-      const close: Record<string, string> = e.status === 413 ? { connection: 'close' } : {}
+      const extra: Record<string, string> = e.status === 413 ? { connection: 'close' } : {}
+      if (e instanceof RateLimitError) extra['retry-after'] = String(e.retryAfterS)
       if (res.headersSent) { res.destroy(); return }
-      send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store', ...close })
+      send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store', ...extra })
     } else {
+      status = 500
       log.error('API handler failed', { err: (e as Error).stack ?? String(e), url: req.url })
       if (!res.headersSent) send(res, 500, { code: 'INTERNAL', message: 'internal error' })
       else res.destroy()
     }
+  } finally {
+    release?.()
+    opts.onAnswered?.(route, method, status, (performance.now() - t0) / 1000)
   }
 }
+

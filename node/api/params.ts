@@ -19,11 +19,6 @@ export function intParam (v: string | null | undefined, name: string, min: numbe
   return n
 }
 
-/** Admin routes: loopback clients with the data dir's bearer token only. */
-export function isLoopback (addr: string | undefined): boolean {
-  return addr !== undefined && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'))
-}
-
 /** A boolean query flag: absent, 0/false or 1/true. */
 export function flagParam (v: string | null, name: string): boolean {
   if (v === null || v === '' || v === '0' || v === 'false') return false

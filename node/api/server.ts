@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import { Router, createApiServer } from './http.js'
 import type { ApiDeps } from './deps.js'
 import { EventHub } from './events.js'
+import { isLoopback } from './loopback.js'
 import { addNodeRoutes } from './routes/node.js'
 import { addBlockRoutes } from './routes/blocks.js'
 import { addTxRoutes } from './routes/txs.js'
@@ -17,13 +18,27 @@ import { addOpenApiRoutes } from './routes/openapi.js'
 import { addAdminDhtRoutes } from './adminDht.js'
 import { addMessageRoutes } from './routes/messages.js'
 import { webHooks, type WebOptions } from './web.js'
+import { ApiMetrics } from './metrics.js'
+import { ClientLimiter } from './publicMode.js'
+import { loopbackOnlyRoutes } from './openapi.js'
+import { API_PUBLIC_HANDLER_TIMEOUT_MS, API_PUBLIC_HEADERS_TIMEOUT_MS, API_PUBLIC_MAX_CONNECTIONS, API_PUBLIC_REQUEST_TIMEOUT_MS, API_PUBLIC_TIMEOUT_CHECK_MS } from '../constants.js'
 
 /** The router behind each running API server (tests compare it with /openapi.json). */
 export const apiRouters = new WeakMap<Server, Router>()
 
-export async function startApi (node: TauNode, host: string, port: number, log: Logger, web: WebOptions = { ui: false, cors: [] }): Promise<Server> {
+export interface ApiOptions {
+  /** Public mode (--api-public): per-IP limits, timeouts, private routes loopback-only (docs/api.md). */
+  public?: boolean
+  /** The explorer at / and CORS (web.ts). */
+  web?: WebOptions
+}
+
+export async function startApi (node: TauNode, host: string, port: number, log: Logger, opts: ApiOptions = {}): Promise<Server> {
   const router = new Router()
-  const deps: ApiDeps = { node, hub: new EventHub(node.ctx.events) }
+  const hub = new EventHub(node.ctx.events)
+  const limiter = opts.public === true ? new ClientLimiter() : undefined
+  const metrics = new ApiMetrics(node, hub, limiter)
+  const deps: ApiDeps = { node, hub, metrics }
   addNodeRoutes(router, node)
   addBlockRoutes(router, deps)
   addTxRoutes(router, deps)
@@ -34,10 +49,22 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
   addMessageRoutes(router, node)
   addAdminDhtRoutes(router, node)
   addOpenApiRoutes(router)
-  const server = createApiServer(router, log, webHooks(web, log))
+  const server = createApiServer(router, log, {
+    hooks: webHooks(opts.web ?? { ui: false, cors: [] }, log),
+    onAnswered: (route, method, status, s) => { metrics.observeRequest(route, method, status, s) },
+    ...(limiter === undefined ? {} : {
+      limiter,
+      loopbackOnly: loopbackOnlyRoutes(),
+      handlerTimeoutMs: API_PUBLIC_HANDLER_TIMEOUT_MS,
+      requestTimeoutMs: API_PUBLIC_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: API_PUBLIC_HEADERS_TIMEOUT_MS,
+      maxConnections: API_PUBLIC_MAX_CONNECTIONS,
+      timeoutCheckMs: API_PUBLIC_TIMEOUT_CHECK_MS
+    })
+  })
   apiRouters.set(server, router)
   deps.hub.start()
-  server.once('close', () => { deps.hub.stop() })
+  server.once('close', () => { deps.hub.stop(); metrics.stop() })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -45,9 +72,13 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
     })
   } catch (e) {
     deps.hub.stop()
+    metrics.stop()
     throw e
   }
   const addr = server.address()
-  log.info('API listening', { url: typeof addr === 'object' && addr !== null ? `http://${addr.address}:${addr.port}` : String(addr) })
+  log.info('API listening', { url: typeof addr === 'object' && addr !== null ? `http://${addr.address}:${addr.port}` : String(addr), public: limiter !== undefined })
+  if (limiter === undefined && !isLoopback(host)) {
+    log.warn('API bound beyond loopback without --api-public: no per-client rate limits or request deadlines (docs/api.md, Public mode)', { host })
+  }
   return server
 }

@@ -21,7 +21,7 @@ export const start: Command = {
   summary: 'run a node (mine, sync, serve the API)',
   async run (args) {
     const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } }
-    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' || s.key === 'ui' ? 'boolean' : 'string' }
+    for (const s of SETTINGS) options[s.flag] = { type: s.key === 'mine' || s.key === 'reindex' || s.key === 'ui' || s.key === 'apiPublic' ? 'boolean' : 'string' }
     options['no-mine'] = { type: 'boolean' }
     options['no-ui'] = { type: 'boolean' }
     const { values } = parseArgs({ args, options, strict: true })

@@ -1,7 +1,9 @@
 // REST API throughput: /status and /block/:id on a node running as a child process, beside a bare
 // node:http child answering a fixed JSON body, both loaded in the same run by the same client
 // (50 concurrent keep-alive connections). Rows: requests per second (median of 3 runs) with the
-// bare server's figure as the bound (goal ≥ 0.6), and p99 latency.
+// bare server's figure as the bound (goal ≥ 0.6), and p99 latency. Then /account/:key/txs on an
+// account with ACCOUNT_TXS transactions: its first and its last page (the account index makes
+// both one range read; goal: last-page p99 within 2× of the first page's).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +13,23 @@ import { type Child, type LoadResult, load, prepareNodeDir, spawnBare, spawnNode
 const CONNS = 50
 const RUN_MS = 2_000
 const RUNS = 3
+/** Transactions of the account whose history is paged. */
+const ACCOUNT_TXS = 5_000
+
+/** The cursor of the account's last page, found by walking every page once. */
+async function lastPageCursor (base: string, account: string): Promise<{ cursor: string, pages: number }> {
+  let cursor: string | null = null
+  let prev = ''
+  let pages = 0
+  for (; pages < 10_000; pages++) {
+    const r = await fetch(`${base}/account/${account}/txs${cursor !== null ? `?cursor=${cursor}` : ''}`)
+    const page = await r.json() as { next: string | null }
+    if (page.next === null) return { cursor: prev, pages: pages + 1 }
+    prev = page.next
+    cursor = page.next
+  }
+  throw new Error('account pages did not end')
+}
 
 async function measure (base: string, path: string): Promise<LoadResult[]> {
   await load(base, path, CONNS, 300) // warm-up
@@ -24,12 +43,24 @@ export async function run (): Promise<BenchRow[]> {
   let node: Child | undefined
   let bare: Child | undefined
   try {
-    const { dataDir, genesisPath, blockId } = await prepareNodeDir(dir, 30)
+    const { dataDir, genesisPath, blockId, account } = await prepareNodeDir(dir, 30, ACCOUNT_TXS)
     node = await spawnNode(dataDir, genesisPath)
     bare = await spawnBare()
     const bareR = await measure(bare.base, '/')
     const statusR = await measure(node.base, '/status')
     const blockR = await measure(node.base, `/block/${blockId}?txs=1`)
+    const { cursor, pages } = await lastPageCursor(node.base, account)
+    // First and last page alternate run by run, so a change in machine load hits both alike.
+    const firstPath = `/account/${account}/txs`
+    const lastPath = `/account/${account}/txs?cursor=${cursor}`
+    await load(node.base, firstPath, CONNS, 300)
+    await load(node.base, lastPath, CONNS, 300)
+    const firstR: LoadResult[] = []
+    const lastR: LoadResult[] = []
+    for (let i = 0; i < RUNS; i++) {
+      firstR.push(await load(node.base, firstPath, CONNS, RUN_MS))
+      lastR.push(await load(node.base, lastPath, CONNS, RUN_MS))
+    }
     const bareRps = median(bareR.map(r => r.rps))
     const rows = (name: string, rs: LoadResult[], withBound: boolean): BenchRow[] => {
       const errors = rs.reduce((s, r) => s + r.errors, 0)
@@ -39,7 +70,13 @@ export async function run (): Promise<BenchRow[]> {
         { name: `${name}.p99`, value: median(rs.map(r => r.p99Ms)), unit: 'ms', samples: rs.map(r => r.p99Ms) }
       ]
     }
-    return [...rows('api.bare', bareR, false), ...rows('api.status', statusR, true), ...rows('api.block', blockR, true)]
+    const firstP99 = median(firstR.map(r => r.p99Ms))
+    const lastP99 = median(lastR.map(r => r.p99Ms))
+    return [
+      ...rows('api.bare', bareR, false), ...rows('api.status', statusR, true), ...rows('api.block', blockR, true),
+      ...rows('api.accountTxs.first', firstR, false), ...rows('api.accountTxs.last', lastR, false),
+      { name: 'api.accountTxs.lastVsFirstP99', value: lastP99 / firstP99, unit: '×', note: `${ACCOUNT_TXS} txs, ${pages} pages of 25 (goal ≤ 2)` }
+    ]
   } finally {
     await stopChild(node)
     await stopChild(bare)

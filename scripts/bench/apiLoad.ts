@@ -5,15 +5,19 @@ import { writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { Chain } from '../../chain/chain.js'
-import { keyPairFromSeed } from '../../chain/crypto.js'
+import { keyPairFromSeed, sha256 } from '../../chain/crypto.js'
+import { MAX_TXS_PER_BLOCK } from '../../chain/constants.js'
 import { devKey } from '../../chain/devkeys.js'
 import { buildGenesis, genesisToJson } from '../../chain/genesis.js'
 import { ChainBuilder } from '../../test/helpers/chainBuilder.js'
 
 export interface Child { proc: ChildProcess, base: string }
 
-/** A data dir holding `blocks` blocks of 3 transfers each; returns the paths and a block id. */
-export async function prepareNodeDir (dir: string, blocks: number): Promise<{ dataDir: string, genesisPath: string, blockId: string }> {
+/**
+ * A data dir holding `blocks` blocks of 3 transfers each, then (with `accountTxs`) blocks of 16
+ * transfers to one receiver until it has that many; returns the paths, a block id and that account.
+ */
+export async function prepareNodeDir (dir: string, blocks: number, accountTxs = 0): Promise<{ dataDir: string, genesisPath: string, blockId: string, account: string }> {
   const keys = [devKey(0), keyPairFromSeed('api-bench-1'), keyPairFromSeed('api-bench-2')]
   const genesis = buildGenesis({
     name: 'apibench', timestamp: Math.floor(Date.now() / 1000) - 86_400, blockTime: 10, mutableRange: 3, minFee: 1, blockReward: 10,
@@ -23,11 +27,16 @@ export async function prepareNodeDir (dir: string, blocks: number): Promise<{ da
   writeFileSync(genesisPath, JSON.stringify(genesisToJson(genesis.config)))
   const b = new ChainBuilder({ genesis, keys })
   const built = b.extend(b.root, blocks, { txs: 3 })
+  const account = sha256(new TextEncoder().encode('api-bench-account'))
+  for (let left = accountTxs; left > 0; left -= MAX_TXS_PER_BLOCK) {
+    const parent = built[built.length - 1]
+    built.push(b.child(parent, { txs: b.transfers(parent, Math.min(left, MAX_TXS_PER_BLOCK), { to: account }) }))
+  }
   const dataDir = join(dir, 'node')
   const chain = await Chain.open(join(dataDir, 'chain'), genesis)
   await chain.importBranch(built.map(x => x.block), b.txMap(built))
   await chain.close()
-  return { dataDir, genesisPath, blockId: Buffer.from(built[Math.floor(blocks / 2)].id).toString('hex') }
+  return { dataDir, genesisPath, blockId: Buffer.from(built[Math.floor(blocks / 2)].id).toString('hex'), account: Buffer.from(account).toString('hex') }
 }
 
 /** Spawns `cmd args` and resolves with the URL it prints (matched by `re`), within 20 s. */

@@ -231,7 +231,7 @@ describe('explorer and testnet dashboard in headless Chromium (real nodes)', fun
     const router = new Router().add('GET', '/status', () => ({ body: { height: 7 } }))
       .add('POST', '/admin/x', () => ({ body: { done: true } }))
       .add('GET', '/events', () => ({ stream: res => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write('event: block\ndata: {"height":8}\n\n') } }))
-    const api = createApiServer(router, log, webHooks({ ui: false, cors: [allowedOrigin] }, log))
+    const api = createApiServer(router, log, { hooks: webHooks({ ui: false, cors: [allowedOrigin] }, log) })
     const apiBase = await listen(api)
     const probe = (base: string): string => `(async () => {
       const out = {}

@@ -1,54 +1,65 @@
-// Account routes: tip state, and the account's mined transactions by a bounded backward scan of
-// the main chain (the store has no per-account index).
+// Account routes: tip state, and the account's main-chain transactions paged through the store's
+// account index.
 import { effectivePower } from '../../../chain/consensus/pot.js'
-import { blockId } from '../../../chain/block.js'
-import { bytesEqual, toHex } from '../../../chain/hex.js'
-import type { Router } from '../http.js'
-import { NO_STORE, txJson } from '../format.js'
-import type { ApiDeps } from '../deps.js'
+import { toHex } from '../../../chain/hex.js'
+import { accountTxPage } from '../../../chain/store/accountIndex.js'
+import { ApiError, type Router } from '../http.js'
+import { IMMUTABLE, NO_STORE, txJson } from '../format.js'
+import { type ApiDeps, isFinal } from '../deps.js'
+import type { AccountJson, AccountTxJson, AccountTxPageJson } from '../types.js'
 import { hexParam, intParam } from '../params.js'
 
 export const ACCOUNT_TXS_DEFAULT_LIMIT = 25
 export const ACCOUNT_TXS_MAX_LIMIT = 100
-/** Blocks one /account/:key/txs request reads at most; the answer's `next` continues below. */
-export const ACCOUNT_TXS_SCAN_BLOCKS = 1_000
 
 export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
   router.add('GET', '/account/:key', req => {
     const key = hexParam(req.params.key, 32, 'key')
     const a = node.ctx.chain.state.getAccount(key) ?? { balance: 0, nonce: 0, power: 0 }
-    return {
-      body: {
+    const body: AccountJson = {
         key: toHex(key), balance: String(a.balance), nonce: a.nonce, power: a.power,
         effectivePower: effectivePower(a.power).toString(), nextNonce: node.ctx.pool.nextNonce(key), pooledTxs: node.ctx.pool.senderTxs(key).length
-      },
-      headers: NO_STORE
     }
+    return { body, headers: NO_STORE }
   })
 
-  // Newest first, from blocks below `before` (default: the tip + 1). A page ends at a block
-  // boundary: once `limit` is reached, or after ACCOUNT_TXS_SCAN_BLOCKS blocks. `next` is the
-  // cursor for the following page, null once genesis is reached.
-  router.add('GET', '/account/:key/txs', req => {
+  // Newest first, from the account index ('X' keys, chain/store/accountIndex.ts): one reverse
+  // range read of `limit` keys, so the last page of an old account costs what the first does.
+  // `cursor` is the previous page's `next` (height-position of its last transaction); `before`
+  // starts below a height instead. A page under a final cursor can never change: cached for good.
+  router.add('GET', '/account/:key/txs', async req => {
     const key = hexParam(req.params.key, 32, 'key')
     const { chain } = node.ctx
-    const tipN = chain.tip().n
-    const before = Math.min(intParam(req.query.get('before'), 'before', 0, Number.MAX_SAFE_INTEGER, tipN + 1), tipN + 1)
     const limit = intParam(req.query.get('limit'), 'limit', 1, ACCOUNT_TXS_MAX_LIMIT, ACCOUNT_TXS_DEFAULT_LIMIT)
-    const txs: Array<Record<string, unknown>> = []
-    let n = before - 1
-    const stop = Math.max(0, before - ACCOUNT_TXS_SCAN_BLOCKS)
-    for (; n >= 1 && n >= stop && txs.length < limit; n--) {
-      const b = chain.getBlockAt(n)
-      if (b === undefined) break
-      if (b.x.length === 0) continue
-      const id = blockId(b)
-      chain.store.blockTxs(b).forEach((t, i) => {
-        if (bytesEqual(t.f, key) || (t.o !== undefined && bytesEqual(t.o, key))) {
-          txs.push({ ...txJson(t, b.x[i]), block: { id: toHex(id), height: n } })
-        }
-      })
+    const cursor = req.query.get('cursor')
+    let from: { n: number, pos: number } | undefined
+    if (cursor !== null) {
+      if (req.query.get('before') !== null) throw new ApiError(400, 'BAD_PARAM', 'pass cursor or before, not both')
+      from = cursorParam(cursor)
+    } else if (req.query.get('before') !== null) {
+      from = { n: intParam(req.query.get('before'), 'before', 0, Number.MAX_SAFE_INTEGER), pos: 0 }
     }
-    return { body: { key: toHex(key), txs, next: n >= 1 ? n + 1 : null, scannedFrom: before - 1, scannedTo: n + 1 }, headers: NO_STORE }
+    // One key more than the page tells whether a next page exists, so `next` is null on the last one.
+    const read = await accountTxPage(chain.store.db, key, from, limit + 1)
+    const page = read.slice(0, limit)
+    const txs = page.map((e): AccountTxJson => {
+      const tx = chain.getTx(e.txId)
+      const id = chain.store.mainIdAt(e.n)
+      if (tx === undefined || id === undefined) throw new ApiError(500, 'STORE_INCONSISTENT', `account index names ${toHex(e.txId)} at height ${e.n}, which is not stored`)
+      return { ...txJson(tx, e.txId), block: { id: toHex(id), height: e.n }, position: e.pos }
+    })
+    const last = page.at(-1)
+    const next = read.length > limit && last !== undefined ? `${last.n}-${last.pos}` : null
+    const headers = from !== undefined && from.n <= chain.tip().n && isFinal(node, from.n) ? IMMUTABLE : NO_STORE
+    const body: AccountTxPageJson = { key: toHex(key), txs, next }
+    return { body, headers }
   })
+}
+
+/** A page cursor: "<height>-<position>", as `next` gives it. */
+function cursorParam (v: string): { n: number, pos: number } {
+  const m = /^(\d{1,15})-(\d{1,5})$/.exec(v)
+  const pos = m !== null ? Number(m[2]) : -1
+  if (m === null || pos > 0xffff) throw new ApiError(400, 'BAD_PARAM', 'cursor must be "<height>-<position>" as a previous page\'s next gives it')
+  return { n: Number(m[1]), pos }
 }

@@ -4,6 +4,7 @@ import { ApiError, type Router } from '../http.js'
 import { IMMUTABLE, NO_STORE, blockJson, blockSummary, txJson } from '../format.js'
 import { type ApiDeps, isFinal } from '../deps.js'
 import { flagParam, hexParam, intParam } from '../params.js'
+import type { BlockJson, BlockPageJson, BlockStatusJson, BlockSummaryJson, HeightIdJson } from '../types.js'
 
 export const BLOCKS_DEFAULT_LIMIT = 10
 export const BLOCKS_MAX_LIMIT = 100
@@ -13,7 +14,8 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
 
   router.add('GET', '/blocks/tip', () => {
     const tip = chain().tip()
-    return { body: { ...blockJson(tip.block, tip.id), cumulativeDifficulty: tip.d.toString() }, headers: NO_STORE }
+    const body: BlockJson = { ...blockJson(tip.block, tip.id), cumulativeDifficulty: tip.d.toString() }
+    return { body, headers: NO_STORE }
   })
 
   // Content addressed by its hash never changes, main chain or not: cache it for good. Whether it
@@ -34,17 +36,16 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
     if (b === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', 'no such block')
     const main = chain().store.isMain(b)
     const next = main ? chain().store.mainIdAt(b.n + 1) : undefined
-    return {
-      body: { id: toHex(id), height: b.n, inBestChain: main, nextBest: next !== undefined ? toHex(next) : null, final: main && isFinal(node, b.n) },
-      headers: NO_STORE
-    }
+    const body: BlockStatusJson = { id: toHex(id), height: b.n, inBestChain: main, nextBest: next !== undefined ? toHex(next) : null, final: main && isFinal(node, b.n) }
+    return { body, headers: NO_STORE }
   })
 
   router.add('GET', '/block-height/:n', req => {
     const n = intParam(req.params.n, 'n', 0, Number.MAX_SAFE_INTEGER)
     const id = chain().store.mainIdAt(n)
     if (id === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', `no main-chain block at height ${n}`)
-    return { body: { height: n, id: toHex(id) }, headers: isFinal(node, n) ? IMMUTABLE : NO_STORE }
+    const body: HeightIdJson = { height: n, id: toHex(id) }
+    return { body, headers: isFinal(node, n) ? IMMUTABLE : NO_STORE }
   })
 
   // Newest first: blocks with height < before (default: the tip + 1). `next` is the cursor for
@@ -53,13 +54,14 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
     const tipN = chain().tip().n
     const before = Math.min(intParam(req.query.get('before'), 'before', 0, Number.MAX_SAFE_INTEGER, tipN + 1), tipN + 1)
     const limit = intParam(req.query.get('limit'), 'limit', 1, BLOCKS_MAX_LIMIT, BLOCKS_DEFAULT_LIMIT)
-    const blocks: Array<Record<string, unknown>> = []
+    const blocks: BlockSummaryJson[] = []
     let n = before - 1
     for (; n >= 0 && blocks.length < limit; n--) {
       const b = chain().getBlockAt(n)
       if (b === undefined) break
       blocks.push(blockSummary(b, chain().store.mainIdAt(n)))
     }
-    return { body: { blocks, next: n >= 0 ? n + 1 : null }, headers: NO_STORE }
+    const body: BlockPageJson = { blocks, next: n >= 0 ? n + 1 : null }
+    return { body, headers: NO_STORE }
   })
 }

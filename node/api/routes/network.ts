@@ -4,6 +4,7 @@ import { NO_STORE } from '../format.js'
 import type { ApiDeps } from '../deps.js'
 import { intParam } from '../params.js'
 import { toHex } from '../../../chain/hex.js'
+import type { PeerJson, PeerListJson } from '../types.js'
 
 export const PEERS_DEFAULT_LIMIT = 256
 export const PEERS_MAX_LIMIT = 1024
@@ -14,7 +15,7 @@ export function addNetworkRoutes (router: Router, { node }: ApiDeps): void {
     const limit = intParam(req.query.get('limit'), 'limit', 1, PEERS_MAX_LIMIT, PEERS_DEFAULT_LIMIT)
     const { peers } = node.ctx
     const all = peers.all().sort((a, b) => (b.lastSeenMs ?? -1) - (a.lastSeenMs ?? -1))
-    const list = all.slice(0, limit).map(p => ({
+    const list = all.slice(0, limit).map((p): PeerJson => ({
       key: p.hex,
       endpoint: p.endpoint !== undefined ? `${p.endpoint.host}:${p.endpoint.port}` : null,
       lastSeen: p.lastSeenMs !== undefined ? new Date(p.lastSeenMs).toISOString() : null,
@@ -24,7 +25,8 @@ export function addNetworkRoutes (router: Router, { node }: ApiDeps): void {
       banned: p.bannedUntilMs !== undefined && p.bannedUntilMs > Date.now(),
       sources: [...p.sources]
     }))
-    return { body: { count: all.length, peers: list }, headers: NO_STORE }
+    const body: PeerListJson = { count: all.length, peers: list }
+    return { body, headers: NO_STORE }
   })
 
   // The last rounds (newest first): sampled keys with weights, every vote or why it was void, the

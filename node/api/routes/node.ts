@@ -7,8 +7,9 @@ import type { Router } from '../http.js'
 import { requireAdmin } from '../admin.js'
 import { ApiError } from '../http.js'
 import { NO_STORE } from '../format.js'
+import type { HealthJson, MiningJson, StatusJson } from '../types.js'
 
-export function statusOf (node: TauNode): Record<string, unknown> {
+export function statusOf (node: TauNode): StatusJson {
   const { ctx } = node
   const tip = ctx.chain.tip()
   const cp = ctx.chain.consensusPoint()
@@ -52,13 +53,15 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
   router.add('GET', '/health', () => {
     const s = node.ctx.state
     const status = !s.ready ? 503 : s.syncing ? 206 : 200
-    return { status, body: { status: status === 200 ? 'synced' : status === 206 ? 'syncing' : 'not-ready' }, headers: NO_STORE }
+    const body: HealthJson = { status: status === 200 ? 'synced' : status === 206 ? 'syncing' : 'not-ready' }
+    return { status, body, headers: NO_STORE }
   })
 
   router.add('POST', '/mining/start', req => {
     requireAdmin(node, req)
     node.mining.start()
-    return { body: { mining: true }, headers: NO_STORE }
+    const body: MiningJson = { mining: true }
+    return { body, headers: NO_STORE }
   })
   // The operator override of PROTOCOL §6 (docs/operations.md, "Trusted checkpoint").
   router.add('POST', '/admin/checkpoint', async req => {
@@ -77,6 +80,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
   router.add('POST', '/mining/stop', req => {
     requireAdmin(node, req)
     node.mining.stop()
-    return { body: { mining: false }, headers: NO_STORE }
+    const body: MiningJson = { mining: false }
+    return { body, headers: NO_STORE }
   })
 }

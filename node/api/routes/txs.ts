@@ -7,6 +7,7 @@ import { ApiError, type Router } from '../http.js'
 import { IMMUTABLE, NO_STORE, txJson } from '../format.js'
 import { type ApiDeps, isFinal } from '../deps.js'
 import { hexParam, intParam } from '../params.js'
+import type { PoolJson, PoolTxsJson, TxLookupJson, TxSubmittedJson } from '../types.js'
 
 export const POOL_TXS_DEFAULT_LIMIT = 100
 export const POOL_TXS_MAX_LIMIT = 1000
@@ -26,7 +27,8 @@ export function addTxRoutes (router: Router, { node }: ApiDeps): void {
       const conflict = code.startsWith('POOL_') || code === 'TX_ALREADY_MINED' || code === 'TX_BAD_NONCE'
       throw new ApiError(conflict ? 409 : 400, code, (e as Error).message)
     }
-    return { body: { id: toHex(id) }, headers: NO_STORE }
+    const answer: TxSubmittedJson = { id: toHex(id) }
+    return { body: answer, headers: NO_STORE }
   })
 
   // Mined: the transaction with its block. Cached for good only once the block is final.
@@ -34,18 +36,23 @@ export function addTxRoutes (router: Router, { node }: ApiDeps): void {
     const id = hexParam(req.params.id, 32, 'id')
     const { chain, pool } = node.ctx
     const pooled = pool.get(id)
-    if (pooled !== undefined) return { body: { id: toHex(id), status: 'pool', block: null, tx: txJson(pooled, id) }, headers: NO_STORE }
+    if (pooled !== undefined) {
+      const body: TxLookupJson = { id: toHex(id), status: 'pool', block: null, tx: txJson(pooled, id) }
+      return { body, headers: NO_STORE }
+    }
     const tx = chain.getTx(id)
     if (tx === undefined) throw new ApiError(404, 'TX_NOT_FOUND', 'no such transaction')
     const loc = await chain.store.txLocation(id)
     const block = loc !== undefined ? { id: toHex(loc.id), height: loc.n } : null
     const headers = loc !== undefined && isFinal(node, loc.n) ? IMMUTABLE : NO_STORE
-    return { body: { id: toHex(id), status: 'mined', block, tx: txJson(tx, id) }, headers }
+    const body: TxLookupJson = { id: toHex(id), status: 'mined', block, tx: txJson(tx, id) }
+    return { body, headers }
   })
 
   router.add('GET', '/pool', () => {
     const { pool } = node.ctx
-    return { body: { size: pool.size, limits: { ...pool.limits } }, headers: NO_STORE }
+    const body: PoolJson = { size: pool.size, limits: { ...pool.limits } }
+    return { body, headers: NO_STORE }
   })
 
   // Pool contents in mining order (fee, then arrival); `sender` narrows to one key.
@@ -54,6 +61,7 @@ export function addTxRoutes (router: Router, { node }: ApiDeps): void {
     const limit = intParam(req.query.get('limit'), 'limit', 1, POOL_TXS_MAX_LIMIT, POOL_TXS_DEFAULT_LIMIT)
     const sender = req.query.get('sender')
     const txs = sender !== null ? pool.senderTxs(hexParam(sender, 32, 'sender')) : pool.pending()
-    return { body: { size: pool.size, txs: txs.slice(0, limit).map(t => txJson(t)) }, headers: NO_STORE }
+    const body: PoolTxsJson = { size: pool.size, txs: txs.slice(0, limit).map(t => txJson(t)) }
+    return { body, headers: NO_STORE }
   })
 }

@@ -46,7 +46,7 @@ export async function startDashboard (port: number, targets: () => DashTarget[])
     }
   }, DASH_PUSH_INTERVAL_MS)
   push.unref()
-  const server: Server = createApiServer(router, log, [uiRequestHook({ shell: 'dashboard.html', log })])
+  const server: Server = createApiServer(router, log, { hooks: [uiRequestHook({ shell: 'dashboard.html', log })] })
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -16,7 +16,7 @@ const log = createLogger('error', 'json')
 
 async function serve (ui: boolean, cors: string[]): Promise<{ url: string, server: Server }> {
   const router = new Router().add('GET', '/status', () => ({ body: { height: 7 } })).add('POST', '/tx', () => ({ body: { id: 'x' } }))
-  const server = createApiServer(router, log, webHooks({ ui, cors }, log))
+  const server = createApiServer(router, log, { hooks: webHooks({ ui, cors }, log) })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
 }
