@@ -1,8 +1,7 @@
 // TypeScript types of the API's JSON answers, as the handlers build them. Each one mirrors a
 // component schema in schemas.ts; test/integration/apiOpenapi.test.ts generates types from the
 // live /openapi.json and type-checks them against these both ways, so the two cannot drift.
-import type { PointMode, WarningReason } from '../../chain/chain.js'
-import type { VoteRoundReport } from '../context.js'
+import type { VoteRoundReport } from '../voteReport.js'
 import type { BlockJson, TxJson } from './format.js'
 
 export type { BlockJson, TxJson }
@@ -10,7 +9,7 @@ export interface ErrorJson { code: string, message: string }
 export interface HealthJson { status: 'synced' | 'syncing' | 'not-ready' }
 export interface BlockRefJson { id: string, height: number }
 export interface EndpointJson { host: string, port: number }
-export interface WarningJson { reason: WarningReason, candidateId: string, branchId: string, candidateHeight: number, forkHeight: number, depth: number, at: number, message: string }
+export interface WarningJson { reason: 'deep-fork' | 'below-consensus-point' | 'vote-deep-fork' | 'vote-below-consensus-point', candidateId: string, branchId: string, candidateHeight: number, forkHeight: number, depth: number, at: number, message: string }
 export interface StatusJson {
   chainId: string
   genesisId: string
@@ -32,7 +31,7 @@ export interface StatusJson {
   votingRounds: number
   warnings: string[]
   warningDetails: WarningJson[]
-  pendingPoints: Array<{ id: string, mode: PointMode }>
+  pendingPoints: Array<{ id: string, mode: 'vote' | 'vote-empty' | 'trusted' }>
   pendingBlocks: number
   version: string
   uptimeS: number

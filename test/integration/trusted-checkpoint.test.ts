@@ -73,10 +73,11 @@ describe('trusted checkpoint (--checkpoint, POST /admin/checkpoint)', function (
     const unknown = 'ab'.repeat(32)
     const n = await startNode('waiting', keyPairFromSeed('trusted-cp-waiting'), { checkpoint: unknown }, log)
     await waitFor(() => lines.some(l => l.includes('trusted checkpoint not held yet')), { timeoutMs: 20_000, what: 'the waiting log line', describe: () => lines.slice(-5).join('\n') })
-    expect(statusOf(n).pendingPoints).to.deep.equal([{ id: unknown, mode: 'trusted' }])
+    // (Its own empty-chain round may have a vote point pending beside it for a moment.)
+    expect(statusOf(n).pendingPoints.filter(p => p.mode === 'trusted')).to.deep.equal([{ id: unknown, mode: 'trusted' }])
     // It still syncs the network's chain meanwhile.
     await waitFor(() => n.ctx.chain.tip().n === light[7].block.n, { timeoutMs: 60_000, what: 'the waiting node to sync', describe: () => `at ${n.ctx.chain.tip().n}` })
-    expect(statusOf(n).pendingPoints).to.have.length(1)
+    expect(statusOf(n).pendingPoints.filter(p => p.mode === 'trusted')).to.have.length(1)
   })
 
   it('POST /admin/checkpoint: loopback + token; a held branch is adopted at once; a bad id is 400', async () => {
