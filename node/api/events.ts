@@ -8,7 +8,7 @@ import { toHex } from '../../chain/hex.js'
 import type { NodeEventMap, NodeEvents } from '../context.js'
 import { blockSummary, txJson } from './format.js'
 
-export const SSE_EVENT_TYPES = ['block', 'reorg', 'tx', 'vote', 'warning', 'message'] as const
+export const SSE_EVENT_TYPES = ['block', 'reorg', 'tx', 'vote', 'warning', 'message', 'receipt'] as const
 export type SseEventType = typeof SSE_EVENT_TYPES[number]
 export const SSE_MAX_CLIENTS = 64
 export const SSE_MAX_BUFFER_BYTES = 256 * 1024
@@ -31,8 +31,9 @@ export class EventHub {
     warning: ev => { this.publish('warning', ev) },
     message: ev => {
       const m = ev.message
-      this.publish('message', { id: toHex(ev.id), from: toHex(m.f), to: m.o !== undefined ? toHex(m.o) : null, time: m.t, type: m.y })
-    }
+      this.publish('message', { id: toHex(ev.id), from: toHex(m.f), to: m.o !== undefined ? toHex(m.o) : null, time: m.t, type: m.y, receipt: m.r !== undefined ? toHex(m.r) : null })
+    },
+    receipt: ev => { this.publish('receipt', { from: toHex(ev.from), message: toHex(ev.message), by: toHex(ev.by) }) }
   }
 
   constructor (private readonly events: NodeEvents) {}

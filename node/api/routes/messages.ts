@@ -5,7 +5,9 @@
 // node's key; GET /admin/messages is the same listing with the encrypted messages addressed to
 // this node decrypted. Live `message` events go through the SSE hub (ctx.events 'message').
 import { isChainError } from '../../../chain/errors.js'
-import { toHex } from '../../../chain/hex.js'
+import { bytesEqual, toHex } from '../../../chain/hex.js'
+import { checkDag } from '../../messaging/conversation.js'
+import { addFriendRoutes } from './friends.js'
 import type { TauNode } from '../../node.js'
 import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, MAX_TEXT_BYTES } from '../../messaging/constants.js'
 import { viewOf } from '../../messaging/view.js'
@@ -17,11 +19,35 @@ import { addRouteDoc } from '../openapi.js'
 const NO_STORE = { 'cache-control': 'no-store' }
 const HEX32 = '^[0-9a-fA-F]{64}$'
 
+/** ?with=KEY: the conversation with KEY, newest first, each message with its delivered / read state. */
+function listConversation (node: TauNode, other: Uint8Array, before: Uint8Array | undefined, limit: number, decrypt: boolean): ApiResponse {
+  const all = node.messages.conversation(other)
+  let start = 0
+  if (before !== undefined) {
+    const i = all.findIndex(x => bytesEqual(x.id, before))
+    if (i < 0) throw new ApiError(404, 'MSG_NOT_FOUND', 'before names no message of this conversation')
+    start = i + 1
+  }
+  const page = all.slice(start, start + limit)
+  const viewer = { ...node.ctx.key, decrypt }
+  const messages = page.map(x => ({ ...viewOf(x.m, x.id, viewer), state: x.state, receiptTrusted: x.receiptTrusted }))
+  const dag = checkDag(all, id => node.ctx.chain.store.getMessage(id))
+  const friend = node.messages.friends.get(toHex(other))
+  return {
+    body: { with: toHex(other), friend: friend !== undefined, messages, next: start + limit < all.length ? messages[messages.length - 1].id : null, dag },
+    headers: NO_STORE
+  }
+}
+
 function listMessages (node: TauNode, req: ApiRequest, decrypt: boolean): ApiResponse {
   const q = req.query
   const peer = q.get('peer') !== null ? hexParam(q.get('peer') ?? undefined, 32, 'peer') : undefined
   const before = q.get('before') !== null ? hexParam(q.get('before') ?? undefined, 32, 'before') : undefined
   const limit = intParam(q.get('limit'), 'limit', 1, LIST_MAX_LIMIT, LIST_DEFAULT_LIMIT)
+  if (q.get('with') !== null) {
+    if (peer !== undefined) throw new ApiError(400, 'BAD_PARAM', 'give either with or peer')
+    return listConversation(node, hexParam(q.get('with') ?? undefined, 32, 'with'), before, limit, decrypt)
+  }
   let items
   try {
     items = node.messages.list({ peer, before, limit })
@@ -35,6 +61,7 @@ function listMessages (node: TauNode, req: ApiRequest, decrypt: boolean): ApiRes
 }
 
 export function addMessageRoutes (router: Router, node: TauNode): void {
+  addFriendRoutes(router, node)
   router.add('POST', '/messages', async req => {
     requireAdmin(node, req)
     const b = req.body as { text?: unknown, to?: unknown, encrypt?: unknown } | undefined
@@ -69,6 +96,7 @@ export function addMessageRoutes (router: Router, node: TauNode): void {
     cache: 'no-store',
     admin: true,
     params: [
+      { name: 'with', in: 'query', description: 'the conversation with this key (both sides, delivered / read states, DAG check)', schema: { type: 'string', pattern: HEX32 } },
       { name: 'peer', in: 'query', description: "only this sender's chain", schema: { type: 'string', pattern: HEX32 } },
       { name: 'before', in: 'query', description: 'message id cursor', schema: { type: 'string', pattern: HEX32 } },
       { name: 'limit', in: 'query', description: 'page size', schema: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT } }
