@@ -46,6 +46,9 @@ export class GossipPublisher {
 
   /** Puts the value if it differs from the last one put; true when it put. */
   flush (): boolean {
+    // A node with nothing to say (no observation, no nickname) puts nothing: most miners never chat,
+    // and an empty item every slot would be pure DHT load. Readers assume the default until told.
+    if (this.lastPut === undefined && this.book.size === 0 && (this.d.nickname?.length ?? 0) === 0) return false
     const v = this.value()
     const hex = toHex(encodeGossip(v))
     if (hex === this.lastPut) return false

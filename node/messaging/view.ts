@@ -13,6 +13,8 @@ export interface MessageView {
   to: string | null
   timestamp: number
   prev: string | null
+  /** Read receipt (PROTOCOL §3 v2 `r`): the newest message from `to` the sender held; null when absent. */
+  receipt: string | null
   type: number
   encrypted: boolean
   /** Plain text; null when encrypted and not shown to this caller (or not decryptable). */
@@ -37,6 +39,7 @@ export function viewOf (m: Message, id: Uint8Array, viewer: Viewer): MessageView
     to: m.o !== undefined ? toHex(m.o) : null,
     timestamp: m.t,
     prev: m.p.length > 0 ? toHex(m.p) : null,
+    receipt: m.r !== undefined ? toHex(m.r) : null,
     type: m.y,
     encrypted,
     text
