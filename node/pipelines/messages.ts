@@ -84,7 +84,11 @@ export class MessagesPipeline {
 
   start (): void {
     const { ctx } = this
-    for (const k of this.friends.keys()) ctx.peers.add(k, 'friend')
+    // Friends are peers; the config file's are also the 'config' peer source.
+    for (const f of this.friends.list()) {
+      ctx.peers.add(fromHex(f.key), 'friend')
+      if (f.fromConfig) ctx.peers.add(fromHex(f.key), 'config')
+    }
     this.sub = ctx.router.on('TIP_MSG_FROM_PEER', 'GET_MSG_FROM_PEER').subscribe(s => {
       if (s.type === 'TIP_MSG_FROM_PEER') this.enqueue({ sender: s.peer, tip: s.id, peer: s.peer })
       // A message fetched outside a chain walk is a tip of its sender's chain.
