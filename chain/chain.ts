@@ -12,12 +12,12 @@ import type { Transaction } from './tx.js'
 import type { StateView } from './state/account.js'
 import { ChainStore, type StoreOptions } from './store/store.js'
 import { ancestors, locator } from './chain/ancestry.js'
-import { applyVoteNow } from './chain/consensusPoint.js'
+import { applyPointNow, forgetPending } from './chain/consensusPoint.js'
 import { contextFor, stateAt } from './chain/context.js'
 import { type ChainCore, createCore, tipInfo } from './chain/core.js'
 import { importWithPending } from './chain/importBlock.js'
 import { SerialQueue } from './chain/queue.js'
-import type { ChainEvents, ChainStatus, ImportResult, TipInfo, VoteResult } from './chain/types.js'
+import type { ChainEvents, ChainStatus, ImportResult, PendingPoint, PointMode, TipInfo, VoteResult } from './chain/types.js'
 
 export type * from './chain/types.js'
 
@@ -72,12 +72,17 @@ export class Chain extends EventEmitter<ChainEvents> {
     return contextFor(this.store, parentId, now)
   }
 
+  /** Chosen consensus points not held yet (the operator's first). */
+  pendingPoints (): PendingPoint[] {
+    return [this.core.trustedPoint, this.core.votedPoint].filter((p): p is PendingPoint => p !== undefined)
+  }
+
   locator (): Uint8Array[] { return locator(this.store) }
   ancestors (id: Uint8Array, max: number): Block[] { return ancestors(this.store, id, max) }
 
   status (): ChainStatus {
     return {
-      tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(), votedPoint: this.core.votedPoint,
+      tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(), pendingPoints: this.pendingPoints(),
       warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.stagedCount
     }
   }
@@ -101,9 +106,25 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.queue.run(() => importWithPending(this.core, blocks, txsFor))
   }
 
-  /** The result of a voting round (PROTOCOL §6); see chain/chain/consensusPoint.ts. */
-  applyVote (pointId: Uint8Array): Promise<VoteResult> {
-    return this.queue.run(() => applyVoteNow(this.core, pointId))
+  /**
+   * A voting round's decision (PROTOCOL §6): `vote-empty` when the round began on an empty chain.
+   * See chain/chain/consensusPoint.ts for what each result means.
+   */
+  applyVote (pointId: Uint8Array, mode: 'vote' | 'vote-empty' = 'vote'): Promise<VoteResult> {
+    return this.queue.run(() => applyPointNow(this.core, pointId, mode))
+  }
+
+  /**
+   * The operator's trusted checkpoint: it becomes the consensus point once its chain is held and
+   * valid, whatever the votes, the ranges or the current consensus point say.
+   */
+  setTrustedCheckpoint (pointId: Uint8Array): Promise<VoteResult> {
+    return this.queue.run(() => applyPointNow(this.core, pointId, 'trusted' satisfies PointMode))
+  }
+
+  /** Gives up a pending point (a vote whose chain could not be had in time). */
+  forgetPendingPoint (pointId: Uint8Array): Promise<void> {
+    return this.queue.run(async () => { forgetPending(this.core, pointId) })
   }
 
   /** Waits for queued imports, then closes the store. */

@@ -11,6 +11,8 @@ ${COMMANDS.map(c => `  ${c.name.padEnd(16)}${c.summary}`).join('\n')}
 
 Run "tau-node <command> --help" for a command's options.`
 
+const USAGE_CODES: ReadonlySet<string> = new Set(['CONFIG_BAD_VALUE', 'CONFIG_CONFLICT', 'CONFIG_UNKNOWN_KEY'])
+
 export async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -31,7 +33,8 @@ export async function main (argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ChainError) {
       console.error(`tau-node ${name}: ${e.message}`)
-      return 1
+      // A bad setting is a usage error (exit 2), like an unknown flag; anything else failed (exit 1).
+      return USAGE_CODES.has(e.code) ? 2 : 1
     }
     // node:util parseArgs reports unknown or malformed options this way: a usage error.
     if (typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')) {

@@ -29,6 +29,8 @@ export interface NodeConfig {
   logFormat: LogFormat
   /** Rebuild index and state from stored blocks before starting. */
   reindex: boolean
+  /** A trusted checkpoint (block id, 64 hex chars): the operator override of PROTOCOL §6. */
+  checkpoint?: string
   /** Friends' keys (and names) from the config (docs/messaging.md); the admin API adds more. */
   friends?: Array<{ key: string, name?: string }>
   /** The nickname this node gossips (`u`, ≤ 32 UTF-8 bytes). */
@@ -88,6 +90,10 @@ const endpoints = (name: string) => (v: unknown, from: string): Endpoint[] => {
     return endpointOf(x, `${name} entry`)
   })
 }
+const blockIdHex = (name: string) => (v: unknown, from: string): string => {
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw bad(name, from, 'must be a block id: 64 hex characters')
+  return v.toLowerCase()
+}
 const devKeyIndex = (v: unknown, from: string): number => {
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 3) throw bad('dev-key', from, 'must be 0–3')
@@ -128,6 +134,7 @@ export const SETTINGS: Setting[] = [
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
   { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') },
+  { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') },
   { key: 'friends', flag: 'friends', env: 'TAU_FRIENDS', help: 'friends\' public keys, KEY[:name][,KEY[:name]…] (docs/messaging.md)', parse: friendList },
   { key: 'nickname', flag: 'nickname', env: 'TAU_NICKNAME', help: 'nickname this node gossips (≤ 32 UTF-8 bytes)', parse: nickname }
 ]

@@ -73,3 +73,10 @@ export const MAX_ABORT_LISTENERS = 4096
  * Kept under a second with room for the block to be built and sent within that second.
  */
 export const MINING_SUBSECOND_SPREAD_MS = 800
+
+/** Voting rounds kept for /votes and the UI (oldest dropped first). */
+export const VOTE_REPORTS_KEPT = 16
+/** How often the stale-tip voting trigger is checked, ms. */
+export const VOTE_STALE_CHECK_MS = 5000
+/** A trusted checkpoint not held yet is looked for again this often, ms. */
+export const TRUSTED_CHECKPOINT_RETRY_MS = 10_000

@@ -15,15 +15,37 @@ import type { SignalRouter } from './router.js'
 import type { DemandSet } from './demand.js'
 import type { Fetcher } from './fetch.js'
 
-/** The last voting round, kept for status and the API. */
+/** One sampled key's part in a round: its vote, or why it counted for nothing. */
+export interface VoteEntry {
+  key: string
+  /** Power in the weight state, as a decimal string. */
+  weight: string
+  valid: boolean
+  checkpointId?: string
+  /** cp(n) of the voter's tip, checked against the checkpoint block. */
+  height?: number
+  tipId?: string
+  /** For a void vote: the code (VOTE_NO_ANSWER when the key did not answer within the round). */
+  code?: string
+  reason?: string
+}
+
+/** A voting round as /votes, the log and the UI show it (PROTOCOL §6). */
 export interface VoteRoundReport {
+  round: number
   reason: 'empty-chain' | 'stale-tip' | 'voting-range-fork'
   startedAt: number
   endedAt: number
-  sampled: string[]
-  votes: Array<{ peer: string, checkpointId: string, height: number, tipId: string }>
-  decision: { kind: 'keep' } | { kind: 'adopt', checkpointId: string, height: number, votes: number }
-  outcome: string
+  /** The main-chain block at cp(tip.n) whose state gave the weights. */
+  weightState: { height: number, id: string }
+  sampled: Array<{ key: string, weight: string }>
+  /** S: the weight of every sampled key, answering or not. */
+  totalWeight: string
+  votes: VoteEntry[]
+  tally: Array<{ checkpointId: string, height: number, weight: string, voters: number }>
+  decision: { kind: 'keep' | 'adopt', rule: string, why: string, checkpointId?: string, height?: number, weight?: string }
+  /** What became of the decision: applied, refused by a range rule, void (chain not had), or nothing to do. */
+  outcome: { kind: 'none' | 'kept' | 'moved' | 'switched' | 'refused' | 'void', message: string }
 }
 
 /** Mutable facts about the node that status, metrics and pipelines share. */
@@ -37,7 +59,8 @@ export interface NodeState {
   importedBlocks: number
   reorgs: number
   votingRounds: number
-  lastVote?: VoteRoundReport
+  /** The last rounds, newest last (VOTE_REPORTS_KEPT at most). */
+  voteRounds: VoteRoundReport[]
   startedAtMs: number
 }
 

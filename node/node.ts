@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server } from 'node:http'
 import { type Block, blockId, encodeBlock } from '../chain/block.js'
-import { Chain, type ReorgEvent, type TipInfo } from '../chain/chain.js'
+import { Chain, type ReorgEvent, type TipInfo, type VoteResult } from '../chain/chain.js'
 import { loadGenesisFile } from '../chain/genesis.js'
-import { bytesEqual, toHex } from '../chain/hex.js'
+import { bytesEqual, fromHex, toHex } from '../chain/hex.js'
 import { TxPool } from '../chain/pool/pool.js'
 import { isTipStale } from '../chain/voting/vote.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
@@ -31,6 +31,7 @@ import { PoolPipeline } from './pipelines/pool.js'
 import { SyncPipeline } from './pipelines/sync.js'
 import { VotingPipeline } from './pipelines/voting.js'
 import { MessagesPipeline } from './pipelines/messages.js'
+import { followTrustedCheckpoint } from './pipelines/trustedCheckpoint.js'
 import { startApi } from './api/server.js'
 import { ensureAdminToken } from './api/token.js'
 import type { Subscription } from 'rxjs'
@@ -98,7 +99,7 @@ export class TauNode {
     const demand = new DemandSet()
     const state: NodeState = {
       syncing: false, ready: false, miningEnabled: false, nextEligibleTime: null, minedBlocks: 0,
-      importedBlocks: 0, reorgs: 0, votingRounds: 0, startedAtMs: Date.now()
+      importedBlocks: 0, reorgs: 0, votingRounds: 0, voteRounds: [], startedAtMs: Date.now()
     }
     const signal = this.abort.signal
     setMaxListeners(MAX_ABORT_LISTENERS, signal)
@@ -139,7 +140,16 @@ export class TauNode {
     }))
 
     if (cfg.mine) this.mining.start()
+    if (cfg.checkpoint !== undefined) void this.trustCheckpoint(fromHex(cfg.checkpoint, 32, 'checkpoint'))
     void this.startupVote()
+  }
+
+  /** The operator's trusted checkpoint (--checkpoint, POST /admin/checkpoint); see trustedCheckpoint.ts. */
+  trustCheckpoint (id: Uint8Array): Promise<VoteResult | undefined> {
+    return followTrustedCheckpoint(this.ctx, this.sync, id).catch((e: unknown) => {
+      this.ctx.log.error('trusted checkpoint failed', { err: (e as Error).message })
+      return undefined
+    })
   }
 
   /** PROTOCOL §6: a node whose chain is empty or stale votes before it mines. */
@@ -193,7 +203,8 @@ export class TauNode {
       this.mining.schedule()
     })
     ctx.chain.on('warning', w => {
-      ctx.log.warn('deep fork refused', { reason: w.reason, depth: w.depth, candidate: toHex(w.candidateId), height: w.candidateHeight })
+      // Once per fork (chain/chain/warnings.ts); the message names what the operator can do.
+      ctx.log.warn(w.message, { reason: w.reason, depth: w.depth, candidate: toHex(w.candidateId), height: w.candidateHeight, forkHeight: w.forkHeight })
       ctx.events.emit('warning', { message: w.message, data: { depth: w.depth, reason: w.reason } })
     })
   }

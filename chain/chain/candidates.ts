@@ -1,11 +1,10 @@
-// Forks the chain did not take, remembered for later: voting-range candidates wait for applyVote
-// (PROTOCOL §6), warning-range refusals are kept for the node's status. Both are bounded.
+// Better forks in the voting range, remembered until a vote decides (PROTOCOL §6). Bounded.
 import { blockId } from '../block.js'
 import { bytesEqual, toHex } from '../hex.js'
 import type { ChainStore } from '../store/store.js'
 import { branchToMain } from './ancestry.js'
-import { MAX_VOTE_CANDIDATES, MAX_WARNINGS_KEPT } from './constants.js'
-import type { ChainWarning, VoteCandidate } from './types.js'
+import { MAX_VOTE_CANDIDATES } from './constants.js'
+import type { VoteCandidate } from './types.js'
 
 export class VoteCandidates {
   private readonly byTip = new Map<string, VoteCandidate>()
@@ -44,19 +43,4 @@ export class VoteCandidates {
     }
     return best
   }
-}
-
-export class WarningLog {
-  private readonly list: ChainWarning[] = []
-
-  constructor (readonly max = MAX_WARNINGS_KEPT) {}
-
-  add (w: ChainWarning): void {
-    const i = this.list.findIndex(x => bytesEqual(x.candidateId, w.candidateId))
-    if (i >= 0) this.list.splice(i, 1)
-    this.list.push(w)
-    if (this.list.length > this.max) this.list.shift()
-  }
-
-  all (): ChainWarning[] { return [...this.list] }
 }

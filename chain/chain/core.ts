@@ -7,10 +7,11 @@ import type { Genesis } from '../genesis.js'
 import { toHex } from '../hex.js'
 import type { ChainStore } from '../store/store.js'
 import { Lru } from '../store/lru.js'
-import { VoteCandidates, WarningLog } from './candidates.js'
+import { VoteCandidates } from './candidates.js'
+import { WarningLog } from './warnings.js'
 import { MAX_INVALID_BLOCK_IDS } from './constants.js'
 import { PendingBlocks } from './pending.js'
-import type { ChainEvents, TipInfo } from './types.js'
+import type { ChainEvents, PendingPoint, TipInfo } from './types.js'
 
 export interface ChainCore {
   readonly store: ChainStore
@@ -22,8 +23,9 @@ export interface ChainCore {
   readonly invalid: Lru<string, ChainError>
   readonly candidates: VoteCandidates
   readonly warnings: WarningLog
-  /** A vote's point we did not hold yet: the branch that brings it is adopted (consensusPoint.ts). */
-  votedPoint: Uint8Array | undefined
+  /** Chosen points we do not hold yet, at most one per kind: the branch that brings one is adopted (consensusPoint.ts). */
+  votedPoint: PendingPoint | undefined
+  trustedPoint: PendingPoint | undefined
   emit: <K extends keyof ChainEvents>(event: K, ...args: ChainEvents[K]) => void
 }
 
@@ -34,7 +36,8 @@ export function createCore (store: ChainStore, now: () => number, emit: ChainCor
     invalid: new Lru(MAX_INVALID_BLOCK_IDS),
     candidates: new VoteCandidates(),
     warnings: new WarningLog(),
-    votedPoint: undefined
+    votedPoint: undefined,
+    trustedPoint: undefined
   }
 }
 

@@ -12,8 +12,9 @@ import { MAX_BRANCH_BLOCKS, TRANSIENT_BLOCK_ERRORS } from './constants.js'
 import { type ChainCore, markInvalid } from './core.js'
 import { chooseFork, outOfReach } from './forkChoice.js'
 import { commitSwitch } from './reorg.js'
-import { adoptVotedBranch, votedPointOn } from './consensusPoint.js'
-import type { BlockFailure, ImportResult, WarningReason } from './types.js'
+import { adoptPointBranch, adoptionRefusal, forgetPending, pendingPointOn } from './consensusPoint.js'
+import type { BlockFailure, ImportResult } from './types.js'
+import { warnRefused } from './warnings.js'
 
 /** Transactions for a block, in `x` order, or undefined when some are missing. */
 export type TxSource = (block: Block) => Transaction[] | undefined
@@ -44,20 +45,6 @@ function resolveTxs (core: ChainCore, blocks: Block[], txsFor: TxSource): Transa
     }
     return txs as Transaction[]
   })
-}
-
-function refuse (core: ChainCore, reason: WarningReason, last: Block, forkHeight: number): ImportResult {
-  const id = blockId(last)
-  const depth = core.store.tip.n - forkHeight
-  const warning = {
-    reason, candidateId: id, candidateHeight: last.n, candidateD: last.d, forkHeight, depth, at: core.now(),
-    message: reason === 'deep-fork'
-      ? `refused a better fork ${depth} blocks deep (more than 3M = ${3 * core.genesis.config.mutableRange}); forks at height ${forkHeight}`
-      : `refused a better fork below the consensus point (height ${core.store.consensusPoint.n}); forks at height ${forkHeight}`
-  }
-  core.warnings.add(warning)
-  core.emit('warning', warning)
-  return { kind: 'refused-warning', id, warning }
 }
 
 /** Validates `fresh` on the plan block by block; stops at the first failure and reports it. */
@@ -103,12 +90,24 @@ export async function importBranchNow (core: ChainCore, blocks: Block[], txsFor:
   }
 
   const { forkPoint, path } = branchToMain(store, parent)
-  const reach = outOfReach({ tipN: store.tip.n, forkHeight: forkPoint.n, consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange })
-  const voted = votedPointOn(core, path, fresh)
-  if (reach !== undefined && voted === undefined) {
-    // Never validated: we could not adopt it. Only a claimed improvement is worth a warning.
-    if (last.d > store.tip.d) return { result: refuse(core, reach, last, forkPoint.n), stored: [] }
-    return { result: { kind: 'side', id: blockId(last), stored: false }, stored: [] }
+  const branchFirst = path[0] ?? fresh[0]
+  const chosen = pendingPointOn(core, path, fresh)
+  if (chosen !== undefined) {
+    // The branch of a chosen point: validated whatever its difficulty, unless adopting it would break
+    // a range rule (then the decision is refused, once, and forgotten).
+    const refusal = adoptionRefusal(core, forkPoint.n, chosen.mode)
+    if (refusal !== undefined) {
+      forgetPending(core, blockId(chosen.block))
+      const warning = warnRefused(core, refusal, chosen.block, branchFirst, forkPoint.n)
+      return { result: { kind: 'refused-warning', id: blockId(last), warning }, stored: [] }
+    }
+  } else {
+    const reach = outOfReach({ tipN: store.tip.n, forkHeight: forkPoint.n, consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange })
+    if (reach !== undefined) {
+      // Never validated: we could not adopt it. Only a claimed improvement is worth a warning.
+      if (last.d > store.tip.d) return { result: { kind: 'refused-warning', id: blockId(last), warning: warnRefused(core, reach, last, branchFirst, forkPoint.n) }, stored: [] }
+      return { result: { kind: 'side', id: blockId(last), stored: false }, stored: [] }
+    }
   }
 
   const plan = new BranchPlan(store, forkPoint)
@@ -121,9 +120,9 @@ export async function importBranchNow (core: ChainCore, blocks: Block[], txsFor:
   const id = blockId(newTip)
   const extra = failure === undefined ? {} : { invalid: failure }
 
-  if (voted !== undefined && plan.applied.some(a => bytesEqual(a.id, blockId(voted)))) {
-    // The branch a vote chose: adopted whatever its depth or difficulty.
-    const { tip, depth } = await adoptVotedBranch(core, plan, voted)
+  if (chosen !== undefined && plan.applied.some(a => bytesEqual(a.id, blockId(chosen.block)))) {
+    // The branch of a chosen point, valid up to it: adopted whatever its difficulty.
+    const { tip, depth } = await adoptPointBranch(core, plan, chosen.block)
     const result: ImportResult = depth === 0 ? { kind: 'extended', id, tip, ...extra } : { kind: 'reorged', id, tip, depth, ...extra }
     return { result, stored }
   }

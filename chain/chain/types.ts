@@ -11,13 +11,28 @@ export interface TipInfo {
   d: bigint
 }
 
-/** Why a better fork was refused (PROTOCOL §6 warning range, or it forks below the consensus point). */
-export type WarningReason = 'deep-fork' | 'below-consensus-point'
+/**
+ * Why a switch was refused (PROTOCOL §6): a better fork in the warning range or below the consensus
+ * point, or a vote's decision that would need such a switch.
+ */
+export type WarningReason = 'deep-fork' | 'below-consensus-point' | 'vote-deep-fork' | 'vote-below-consensus-point'
+
+/**
+ * How a consensus point was chosen: by a voting round (`vote`), by a round that began on an empty
+ * chain (`vote-empty`: exempt from the warning range), or by the operator (`trusted`: exempt from
+ * every range and from the consensus point, the one way off a chain below it).
+ */
+export type PointMode = 'vote' | 'vote-empty' | 'trusted'
+
+/** A chosen consensus point the chain does not hold yet: the branch that brings it is adopted. */
+export interface PendingPoint { id: Uint8Array, mode: PointMode }
 
 export interface ChainWarning {
   reason: WarningReason
   /** Tip of the refused branch. Its difficulty is as the branch claims: it was not validated. */
   candidateId: Uint8Array
+  /** The branch's first block above the fork point: one warning per fork, however often it is read. */
+  branchId: Uint8Array
   candidateHeight: number
   candidateD: bigint
   forkHeight: number
@@ -57,8 +72,6 @@ export type ImportResult =
   | Base & { kind: 'refused-warning', warning: ChainWarning }
   | Base & { kind: 'invalid', error: ChainError }
 
-export type ImportKind = ImportResult['kind']
-
 export type VoteResult =
   /** The point is on the main chain; it became the consensus point if it is higher than the old one. */
   | { kind: 'kept', consensusPoint: { id: Uint8Array, n: number } }
@@ -66,6 +79,8 @@ export type VoteResult =
   | { kind: 'reorged', consensusPoint: { id: Uint8Array, n: number }, tip: TipInfo, depth: number }
   /** The block is not stored: the chain remembers it and adopts the branch that brings it (sync it). */
   | { kind: 'unknown' }
+  /** Adopting it would break a range rule or move the consensus point off its own chain: not applied. */
+  | { kind: 'refused', warning: ChainWarning }
 
 export interface ReorgEvent {
   depth: number
@@ -90,8 +105,8 @@ export interface ChainStatus {
   tip: TipInfo
   consensusPoint: { id: Uint8Array, n: number }
   voteCandidates: VoteCandidate[]
-  /** A vote's point not yet held: the branch bringing it will be adopted. */
-  votedPoint?: Uint8Array
+  /** A chosen point not yet held (a vote's or the operator's): the branch bringing it will be adopted. */
+  pendingPoints: PendingPoint[]
   warnings: ChainWarning[]
   pendingBlocks: number
   stagedItems: number

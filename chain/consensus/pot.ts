@@ -23,10 +23,14 @@ export function potParams (blockTime: bigint | number): PotParams {
 export function isqrt (n: bigint): bigint {
   if (n < 0n) throw new RangeError('isqrt of a negative number')
   if (n < 2n) return n
-  let x = BigInt(Math.floor(Math.sqrt(Number(n)))) // a start value only; corrected exactly below
-  while (x * x > n) x = (x + n / x) >> 1n
-  while ((x + 1n) * (x + 1n) <= n) x += 1n
-  return x
+  // Newton's method from a power of two at or above √n: the iterates fall monotonically to ⌊√n⌋,
+  // doubling the correct bits each step, so it is exact and O(log bits) steps for any size.
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2))
+  for (;;) {
+    const y = (x + n / x) >> 1n
+    if (y >= x) return x
+    x = y
+  }
 }
 
 /** p = ⌊√power⌋. */

@@ -1,76 +1,101 @@
-// A voting round (PROTOCOL §6): one vote per sampled peer key; it ends with 16 votes, when every
-// sampled peer has voted, or MAX_BT seconds after it started. The winner has the most votes,
-// ties go to the greater height, then the smaller checkpoint id; no votes keeps the own chain.
+// A voting round's tally and decision (PROTOCOL §6, version 2). Each checkpoint gets the summed weight
+// of the sampled keys that voted for it; S is the weight of every sampled key, answering or not. A node
+// with an empty chain takes the heaviest checkpoint (ties: the smaller id); any other node needs more
+// than S / 2, else it keeps its chain. Claimed heights never break ties: a height is a claim.
 import { ChainError } from '../errors.js'
-import { VOTE_MAX_PEERS } from '../constants.js'
 import { compareBytes, toHex } from '../hex.js'
 import { potParams } from '../consensus/pot.js'
+import type { WeightedKey } from './sample.js'
 import type { Vote } from './vote.js'
 
+export interface TallyEntry { checkpointId: Uint8Array, height: number, weight: bigint, voters: number }
+
+export type DecisionRule = 'plurality (empty chain)' | 'majority (> S/2)'
+
 export type VoteDecision =
-  | { kind: 'keep' }
-  | { kind: 'adopt', checkpointId: Uint8Array, height: number, votes: number }
+  | { kind: 'keep', why: string, tally: TallyEntry[], totalWeight: bigint, rule: DecisionRule }
+  | { kind: 'adopt', checkpointId: Uint8Array, height: number, weight: bigint, why: string, tally: TallyEntry[], totalWeight: bigint, rule: DecisionRule }
 
-export type RoundEnd = 'max-votes' | 'all-voted' | 'timeout'
+export type RoundEnd = 'all-voted' | 'timeout'
 
-/** Counts votes per (checkpoint id, height) and picks the winner by the §6 order. */
-export function tallyVotes (votes: Iterable<Vote>): VoteDecision {
-  const counts = new Map<string, { checkpointId: Uint8Array, height: number, votes: number }>()
-  for (const v of votes) {
-    // Keyed on id and height: a peer cannot lend its vote to an id by claiming another height.
-    const k = `${toHex(v.checkpointId)}:${v.height}`
-    const c = counts.get(k)
-    if (c !== undefined) c.votes++
-    else counts.set(k, { checkpointId: v.checkpointId, height: v.height, votes: 1 })
+export interface WeightedVote { weight: bigint, vote: Vote }
+
+/** Heaviest first; equal weight: the smaller id first. */
+function heavierFirst (a: TallyEntry, b: TallyEntry): number {
+  if (a.weight !== b.weight) return a.weight > b.weight ? -1 : 1
+  return compareBytes(a.checkpointId, b.checkpointId)
+}
+
+/**
+ * The decision from weighted votes. `totalWeight` is S; `emptyChain` selects the plurality rule.
+ * Votes are keyed by checkpoint id alone: the height was checked against the checkpoint block.
+ */
+export function tallyVotes (votes: Iterable<WeightedVote>, totalWeight: bigint, emptyChain: boolean): VoteDecision {
+  const byId = new Map<string, TallyEntry>()
+  for (const { weight, vote } of votes) {
+    const k = toHex(vote.checkpointId)
+    const e = byId.get(k)
+    if (e !== undefined) { e.weight += weight; e.voters++ } else byId.set(k, { checkpointId: vote.checkpointId, height: vote.height, weight, voters: 1 })
   }
-  let best: { checkpointId: Uint8Array, height: number, votes: number } | undefined
-  for (const c of counts.values()) {
-    if (best === undefined || c.votes > best.votes ||
-      (c.votes === best.votes && (c.height > best.height ||
-        (c.height === best.height && compareBytes(c.checkpointId, best.checkpointId) < 0)))) best = c
+  const tally = [...byId.values()].sort(heavierFirst)
+  const rule: DecisionRule = emptyChain ? 'plurality (empty chain)' : 'majority (> S/2)'
+  const base = { tally, totalWeight, rule }
+  const best = tally[0]
+  if (best === undefined) return { kind: 'keep', why: 'no valid votes', ...base }
+  if (emptyChain) {
+    return { kind: 'adopt', checkpointId: best.checkpointId, height: best.height, weight: best.weight, why: `heaviest of ${tally.length} checkpoint(s): ${best.weight} of S = ${totalWeight}`, ...base }
   }
-  return best === undefined ? { kind: 'keep' } : { kind: 'adopt', ...best }
+  if (best.weight * 2n > totalWeight) {
+    return { kind: 'adopt', checkpointId: best.checkpointId, height: best.height, weight: best.weight, why: `${best.weight} of S = ${totalWeight} is more than half`, ...base }
+  }
+  return { kind: 'keep', why: `the heaviest checkpoint has ${best.weight} of S = ${totalWeight}, not more than half`, ...base }
 }
 
 /** A round lasts MAX_BT = ⌊9T/5⌋ seconds. */
 export const votingRoundDurationS = (blockTime: number): number => Number(potParams(blockTime).MAX_BT)
 
 export interface RoundOptions {
-  /** The peers this round sampled (samplePeers); only they may vote. */
-  sampled: readonly Uint8Array[]
+  /** The keys this round sampled (samplePeers) with their weights; only they may vote. */
+  sampled: readonly WeightedKey[]
   /** Unix seconds. */
   clock: () => number
   durationS: number
-  maxVotes?: number
 }
 
+/** One round: one vote per sampled key; it ends when every sampled key has voted or after durationS. */
 export class VotingRound {
   readonly startedAt: number
-  private readonly sampled: Set<string>
-  private readonly votes = new Map<string, Vote>()
-  private readonly maxVotes: number
+  readonly totalWeight: bigint
+  private readonly weights = new Map<string, bigint>()
+  private readonly votes = new Map<string, WeightedVote>()
 
   constructor (private readonly opts: RoundOptions) {
     this.startedAt = opts.clock()
-    this.sampled = new Set(opts.sampled.map(toHex))
-    this.maxVotes = opts.maxVotes ?? VOTE_MAX_PEERS
+    let total = 0n
+    for (const s of opts.sampled) {
+      const k = toHex(s.key)
+      if (this.weights.has(k)) continue
+      this.weights.set(k, s.weight)
+      total += s.weight
+    }
+    this.totalWeight = total
   }
 
   get voteCount (): number { return this.votes.size }
 
-  /** Records a peer's vote; throws VOTE_ROUND_CLOSED, VOTE_NOT_SAMPLED or VOTE_DUPLICATE. */
-  addVote (peerKey: Uint8Array, vote: Vote): void {
+  /** Records a sampled key's vote; throws VOTE_ROUND_CLOSED, VOTE_NOT_SAMPLED or VOTE_DUPLICATE. */
+  addVote (key: Uint8Array, vote: Vote): void {
     if (this.endReason() !== undefined) throw new ChainError('VOTE_ROUND_CLOSED', 'the voting round has ended')
-    const k = toHex(peerKey)
-    if (!this.sampled.has(k)) throw new ChainError('VOTE_NOT_SAMPLED', `peer ${k} was not sampled for this round`)
-    if (this.votes.has(k)) throw new ChainError('VOTE_DUPLICATE', `peer ${k} has already voted`)
-    this.votes.set(k, vote)
+    const k = toHex(key)
+    const weight = this.weights.get(k)
+    if (weight === undefined) throw new ChainError('VOTE_NOT_SAMPLED', `key ${k} was not sampled for this round`)
+    if (this.votes.has(k)) throw new ChainError('VOTE_DUPLICATE', `key ${k} has already voted`)
+    this.votes.set(k, { weight, vote })
   }
 
   /** Why the round is over, or undefined while it is open. */
   endReason (): RoundEnd | undefined {
-    if (this.votes.size >= this.maxVotes) return 'max-votes'
-    if (this.votes.size >= this.sampled.size) return 'all-voted'
+    if (this.votes.size >= this.weights.size) return 'all-voted'
     if (this.opts.clock() - this.startedAt >= this.opts.durationS) return 'timeout'
     return undefined
   }
@@ -84,7 +109,7 @@ export class VotingRound {
   }
 
   /** The decision from the votes so far (final once isDone()). */
-  decision (): VoteDecision {
-    return tallyVotes(this.votes.values())
+  decision (emptyChain: boolean): VoteDecision {
+    return tallyVotes(this.votes.values(), this.totalWeight, emptyChain)
   }
 }

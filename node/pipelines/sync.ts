@@ -64,6 +64,15 @@ export class SyncPipeline {
     }
   }
 
+  /**
+   * Fetches and imports the branch behind a peer's tip whatever its claimed difficulty: a voting
+   * round's chosen chain may be lighter than ours. Bounded by `signal`; imports stay serial in the chain.
+   */
+  async fetchBranch (peer: Uint8Array, tip: TipClaim, signal: AbortSignal): Promise<void> {
+    if (this.ctx.chain.hasBlock(tip.id)) return
+    await this.syncTo({ peer, tip }, AbortSignal.any([this.ctx.signal, signal]))
+  }
+
   private takeBest (): Candidate | undefined {
     let best: Candidate | undefined
     const ourD = this.ctx.chain.tip().d
@@ -75,7 +84,7 @@ export class SyncPipeline {
     return best
   }
 
-  private async syncTo ({ peer, tip }: Candidate): Promise<void> {
+  private async syncTo ({ peer, tip }: Candidate, signal: AbortSignal = this.ctx.signal): Promise<void> {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
     const pool = tip.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
@@ -90,7 +99,7 @@ export class SyncPipeline {
     const walk: WalkDeps = {
       hasBlock: id => ctx.chain.hasBlock(id),
       fetch: async id => {
-        if (over || ctx.signal.aborted) return null
+        if (over || signal.aborted) return null
         const b = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
         if (b !== null) pool?.block(b)
         return b
@@ -136,12 +145,12 @@ export class SyncPipeline {
           if (!extending) continue
           pump()
           while (ready.length >= SYNC_WINDOW_BLOCKS && importing !== undefined) await importing
-          if (stop || ctx.signal.aborted) return
+          if (stop || signal.aborted) return
         }
         await settle()
         if (stop) return
         const chunk = extending === true ? SYNC_IMPORT_CHUNK_BLOCKS : ready.length
-        while (ready.length > 0 && !ctx.signal.aborted) {
+        while (ready.length > 0 && !signal.aborted) {
           if (!await this.importPart(peer, ready.splice(0, chunk), txs, pool)) return
         }
         const st = ctx.engine.stats.snapshot()
@@ -185,9 +194,6 @@ export class SyncPipeline {
       ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
     }
     if (r.kind === 'needs-vote') this.hooks.onNeedsVote(peer)
-    if (r.kind === 'refused-warning') {
-      ctx.events.emit('warning', { message: r.warning.message, data: { depth: r.warning.depth, reason: r.warning.reason } })
-    }
     ctx.log.debug('sync import', { kind: r.kind, blocks: blocks.length, top: blocks[blocks.length - 1]?.n })
   }
 }

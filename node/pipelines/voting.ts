@@ -1,36 +1,42 @@
-// Voting (PROTOCOL §6): when the chain is empty, the tip is stale, or a better fork falls in the
-// voting range, sample up to 16 peers by effective power, read each one's blkTip and tip block,
-// and tally their checkpoints. The winner becomes the consensus point; if we do not hold it yet,
-// we sync the voters' tips that contain it and apply the vote again.
-import { effectivePower } from '../../chain/consensus/pot.js'
-import { toHex } from '../../chain/hex.js'
-import { cryptoRng } from '../../chain/voting/rng.js'
-import { samplePeers } from '../../chain/voting/sample.js'
-import { VotingRound, votingRoundDurationS } from '../../chain/voting/tally.js'
-import { type Vote, isTipStale, voteFromTipBlock } from '../../chain/voting/vote.js'
-import { isChainError } from '../../chain/errors.js'
+// Voting (PROTOCOL §6, version 2). A round runs when the chain is empty at start, when the tip is older
+// than 3M·T seconds, and when a better fork falls in the voting range. It samples up to 16 keys in
+// proportion to their power in the state of our main-chain block at cp(tip.n), asks each for its vote
+// (voteAsk.ts), and tallies by weight: an empty chain takes the heaviest checkpoint, any other node needs
+// more than half of the sampled weight S. A decided checkpoint we do not hold is fetched from its voters
+// whatever their claimed difficulty, within 3M·T seconds; if it cannot be had the decision is void and
+// its voters are penalised. The chain applies the range rules (chain/chain/consensusPoint.ts).
+import { blockId } from '../../chain/block.js'
+import { checkpointHeight } from '../../chain/consensus/pot.js'
+import { bytesEqual, fromHex, toHex } from '../../chain/hex.js'
 import type { VoteResult } from '../../chain/chain.js'
+import { type Rng, cryptoRng } from '../../chain/voting/rng.js'
+import { type WeightedKey, samplePeers } from '../../chain/voting/sample.js'
+import { VotingRound, type VoteDecision, votingRoundDurationS } from '../../chain/voting/tally.js'
+import { isTipStale } from '../../chain/voting/vote.js'
 import { VOTE_MAX_PEERS } from '../../chain/constants.js'
-import { PENALTY_INVALID_DATA } from '../constants.js'
-import type { NodeContext, VoteRoundReport } from '../context.js'
-import type { SyncPipeline } from './sync.js'
+import { PENALTY_INVALID_DATA, VOTE_REPORTS_KEPT, VOTE_STALE_CHECK_MS } from '../constants.js'
+import type { NodeContext, VoteEntry, VoteRoundReport } from '../context.js'
+import type { TipClaim } from '../signals.js'
+import { askVote } from './voteAsk.js'
 
-/** How often the stale-tip trigger is checked. */
-const STALE_CHECK_MS = 5000
-/** A round's sync of the winning branch waits at most this long for it to land. */
-const ADOPT_SYNC_WAIT_MS = 30_000
+/** What voting needs of sync: a peer's branch fetched and imported whatever its claimed difficulty. */
+export interface BranchFetch {
+  fetchBranch: (peer: Uint8Array, tip: TipClaim, signal: AbortSignal) => Promise<void>
+}
+
+type Outcome = VoteRoundReport['outcome']
 
 export class VotingPipeline {
   private running = false
   private timer?: NodeJS.Timeout
 
-  constructor (private readonly ctx: NodeContext, private readonly sync: SyncPipeline) {}
+  constructor (private readonly ctx: NodeContext, private readonly sync: BranchFetch, private readonly rng: Rng = cryptoRng()) {}
 
   start (): void {
     this.timer = setInterval(() => {
       const tip = this.ctx.chain.tip()
       if (isTipStale(tip.block.t, this.ctx.nowS(), this.ctx.genesis)) void this.run('stale-tip')
-    }, STALE_CHECK_MS)
+    }, VOTE_STALE_CHECK_MS)
     this.timer.unref()
   }
 
@@ -49,80 +55,109 @@ export class VotingPipeline {
     }
   }
 
+  /** Keys and their power in the state of our main-chain block at cp(tip.n) (genesis for a new node). */
+  private weights (): { keys: WeightedKey[], state: VoteRoundReport['weightState'] } {
+    const { chain, genesis, peers } = this.ctx
+    const h = checkpointHeight(chain.tip().n, genesis.config.mutableRange)
+    const block = chain.getBlockAt(h) ?? genesis.block
+    const id = blockId(block)
+    const state = chain.stateAt(id)
+    const keys: WeightedKey[] = []
+    // Every key we know that may hold power: genesis accounts, miners, transaction parties, contacts.
+    const known = [...genesis.config.accounts.map(a => a.pubkey), ...peers.all().map(p => p.key)]
+    for (const key of known) keys.push({ key, weight: BigInt(state?.getAccount(key)?.power ?? 0) })
+    return { keys, state: { height: block.n, id: toHex(id) } }
+  }
+
   private async round (reason: VoteRoundReport['reason']): Promise<VoteRoundReport> {
     const { ctx } = this
-    const state = ctx.chain.state
-    const candidates = ctx.peers.all()
-      .map(p => ({ key: p.key, power: BigInt(state.getAccount(p.key)?.power ?? 0) }))
-      .filter(c => effectivePower(c.power) > 0n)
-    const sampled = samplePeers(candidates, VOTE_MAX_PEERS, cryptoRng())
+    const emptyChain = ctx.chain.tip().n === 0
+    const { keys, state } = this.weights()
+    const sampled = samplePeers(keys, VOTE_MAX_PEERS, this.rng)
     const durationS = votingRoundDurationS(ctx.genesis.config.blockTime)
     const round = new VotingRound({ sampled, clock: ctx.nowS, durationS })
     const startedAt = ctx.nowS()
-    const votes: VoteRoundReport['votes'] = []
     const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationS * 1000)])
-    await Promise.all(sampled.map(async key => {
-      const vote = await this.askVote(key, deadline)
-      if (vote === null || round.isDone()) return
-      round.addVote(key, vote)
-      votes.push({ peer: toHex(key), checkpointId: toHex(vote.checkpointId), height: vote.height, tipId: toHex(vote.tipId) })
+    const tips = new Map<string, TipClaim>()
+    const entries: VoteEntry[] = await Promise.all(sampled.map(async ({ key, weight }) => {
+      const a = await askVote(ctx, key, deadline)
+      const base = { key: toHex(key), weight: weight.toString() }
+      if (!a.ok) return { ...base, valid: false, code: a.code, reason: a.reason }
+      if (round.isDone()) return { ...base, valid: false, code: 'VOTE_ROUND_CLOSED', reason: 'answered after the round ended' }
+      round.addVote(key, a.vote)
+      tips.set(base.key, a.tip)
+      return { ...base, valid: true, checkpointId: toHex(a.vote.checkpointId), height: a.vote.height, tipId: toHex(a.vote.tipId) }
     }))
-    const decision = round.decision()
-    let outcome = 'kept own chain (no votes)'
-    if (decision.kind === 'adopt') outcome = await this.adopt(decision.checkpointId, votes.filter(v => v.checkpointId === toHex(decision.checkpointId)))
-    const report: VoteRoundReport = {
-      reason, startedAt, endedAt: ctx.nowS(), sampled: sampled.map(toHex), votes,
-      decision: decision.kind === 'adopt'
-        ? { kind: 'adopt', checkpointId: toHex(decision.checkpointId), height: decision.height, votes: decision.votes }
-        : { kind: 'keep' },
-      outcome
+    const decision = round.decision(emptyChain)
+    const outcome = decision.kind === 'adopt'
+      ? await this.adopt(decision.checkpointId, emptyChain, entries, tips)
+      : { kind: 'none' as const, message: 'kept own chain' }
+    const report = this.report(reason, startedAt, state, sampled, round.totalWeight, entries, decision, outcome)
+    this.keep(report)
+    const log = {
+      round: report.round, reason, sampled: sampled.length, valid: entries.filter(e => e.valid).length, S: report.totalWeight, decision: decision.kind, why: decision.why,
+      ...(decision.kind === 'adopt' ? { checkpoint: toHex(decision.checkpointId), height: decision.height } : {}), outcome: outcome.kind
     }
-    ctx.state.votingRounds++
-    ctx.state.lastVote = report
-    ctx.log.info('voting round', { reason, sampled: sampled.length, votes: votes.length, decision: report.decision.kind, height: decision.kind === 'adopt' ? decision.height : undefined, outcome })
+    if (outcome.kind === 'refused' || outcome.kind === 'void') ctx.log.warn(`voting round: ${outcome.message}`, log)
+    else ctx.log.info('voting round', log)
     ctx.events.emit('vote', report)
     return report
   }
 
-  /** One peer's vote: its blkTip, then the tip block it names; null if it has none or lies. */
-  private async askVote (key: Uint8Array, signal: AbortSignal): Promise<Vote | null> {
+  /** Applies the decided checkpoint; fetches its voters' chains first when we do not hold it. */
+  private async adopt (pointId: Uint8Array, emptyChain: boolean, entries: VoteEntry[], tips: Map<string, TipClaim>): Promise<Outcome> {
     const { ctx } = this
-    const peer = ctx.peers.get(key)
-    let item
-    try {
-      item = await ctx.channels.read(key, 'blkTip', { endpoint: peer?.endpoint, signal })
-    } catch {
-      return null
+    const mode = emptyChain ? 'vote-empty' : 'vote'
+    let r: VoteResult = await ctx.chain.applyVote(pointId, mode)
+    const voters = entries.filter(e => e.valid && e.checkpointId === toHex(pointId))
+    if (r.kind === 'unknown') {
+      const { mutableRange, blockTime } = ctx.genesis.config
+      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(3 * mutableRange * blockTime * 1000)])
+      for (const v of voters) {
+        if (signal.aborted || ctx.chain.hasBlock(pointId) || ctx.chain.pendingPoints().length === 0) break
+        const tip = tips.get(v.key)
+        if (tip !== undefined) await this.sync.fetchBranch(fromHex(v.key), tip, signal)
+      }
+      r = ctx.chain.hasBlock(pointId) ? await ctx.chain.applyVote(pointId, mode) : r
     }
-    if (item === null || signal.aborted) return null
-    const tip = { id: item.value.h, n: item.value.n, d: item.value.d }
-    ctx.router.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_VOTING', peer: key, tip })
-    const block = tip.n === 0 ? ctx.genesis.block : await ctx.fetcher.block(tip.id, 'GET_HISTORY_BLOCK_FOR_VOTING', key)
-    if (block === null || signal.aborted) return null
-    try {
-      return voteFromTipBlock(block, ctx.genesis, tip.id)
-    } catch (e) {
-      if (!isChainError(e)) throw e
-      ctx.peers.penalise(key, PENALTY_INVALID_DATA)
-      return null
+    const at = `checkpoint ${toHex(pointId)}`
+    switch (r.kind) {
+      case 'kept': return bytesEqual(r.consensusPoint.id, pointId)
+        ? { kind: 'moved', message: `${at} is the consensus point (height ${r.consensusPoint.n})` }
+        : { kind: 'kept', message: `${at} is on our chain at or below the consensus point` }
+      case 'reorged': return { kind: 'switched', message: `switched to the voted branch (depth ${r.depth}); ${at} is the consensus point` }
+      case 'refused': return { kind: 'refused', message: r.warning.message }
+      case 'unknown': {
+        await ctx.chain.forgetPendingPoint(pointId)
+        for (const v of voters) ctx.peers.penalise(fromHex(v.key), PENALTY_INVALID_DATA)
+        return { kind: 'void', message: `${at} could not be fetched and validated within 3M·T seconds: decision void, its ${voters.length} voter(s) penalised` }
+      }
     }
   }
 
-  /** Applies the winning checkpoint; syncs the voters' branches first when we lack it. */
-  private async adopt (checkpointId: Uint8Array, voters: VoteRoundReport['votes']): Promise<string> {
-    const { ctx } = this
-    let r: VoteResult = await ctx.chain.applyVote(checkpointId)
-    if (r.kind === 'unknown') {
-      for (const v of voters) {
-        const p = ctx.peers.get(v.peer)
-        if (p?.tip !== undefined) this.sync.offer(p.key, p.tip)
-      }
-      const until = Date.now() + ADOPT_SYNC_WAIT_MS
-      while (Date.now() < until && !ctx.signal.aborted && !ctx.chain.hasBlock(checkpointId)) {
-        await new Promise(resolve => setTimeout(resolve, 200))
-      }
-      r = await ctx.chain.applyVote(checkpointId)
+  private report (reason: VoteRoundReport['reason'], startedAt: number, weightState: VoteRoundReport['weightState'], sampled: WeightedKey[],
+    totalWeight: bigint, votes: VoteEntry[], d: VoteDecision, outcome: Outcome): VoteRoundReport {
+    return {
+      round: this.ctx.state.votingRounds + 1,
+      reason,
+      startedAt,
+      endedAt: this.ctx.nowS(),
+      weightState,
+      sampled: sampled.map(s => ({ key: toHex(s.key), weight: s.weight.toString() })),
+      totalWeight: totalWeight.toString(),
+      votes,
+      tally: d.tally.map(t => ({ checkpointId: toHex(t.checkpointId), height: t.height, weight: t.weight.toString(), voters: t.voters })),
+      decision: d.kind === 'adopt'
+        ? { kind: 'adopt', rule: d.rule, why: d.why, checkpointId: toHex(d.checkpointId), height: d.height, weight: d.weight.toString() }
+        : { kind: 'keep', rule: d.rule, why: d.why },
+      outcome
     }
-    return r.kind === 'reorged' ? `switched to the voted branch (depth ${r.depth})` : r.kind === 'kept' ? 'consensus point on our chain' : `not applied (${r.kind})`
+  }
+
+  private keep (report: VoteRoundReport): void {
+    const { state } = this.ctx
+    state.votingRounds++
+    state.voteRounds.push(report)
+    if (state.voteRounds.length > VOTE_REPORTS_KEPT) state.voteRounds.shift()
   }
 }

@@ -37,6 +37,8 @@ export interface TestnetGenesisOptions {
   timestamp?: number
   /** Funded senders without power, after the node accounts. */
   loadKeys?: KeyPair[]
+  /** Any further accounts, last. */
+  extraAccounts?: GenesisConfig['accounts']
 }
 
 export function testnetGenesisConfig (keys: KeyPair[], o: TestnetGenesisOptions): GenesisConfig {
@@ -49,7 +51,8 @@ export function testnetGenesisConfig (keys: KeyPair[], o: TestnetGenesisOptions)
     blockReward: TESTNET_BLOCK_REWARD,
     accounts: [
       ...keys.map((k, i) => ({ pubkey: k.publicKey, balance: NODE_BALANCE, power: powerOf(i) })),
-      ...(o.loadKeys ?? []).map(k => ({ pubkey: k.publicKey, balance: NODE_BALANCE, power: 0 }))
+      ...(o.loadKeys ?? []).map(k => ({ pubkey: k.publicKey, balance: NODE_BALANCE, power: 0 })),
+      ...(o.extraAccounts ?? [])
     ]
   }
 }

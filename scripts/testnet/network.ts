@@ -39,6 +39,12 @@ export interface TestnetConfig {
   signal?: AbortSignal
   /** The script each node process runs [default: bin/tau-node.js]; tests put a stand-in here. */
   nodeScript?: string
+  /** Genesis time, unix seconds [default: now]; tests that prepare a chain in the past set it. */
+  genesisTimestamp?: number
+  /** More genesis accounts after the node and load accounts (tests: keys that hold power but run no node). */
+  extraAccounts?: Array<{ pubkey: Uint8Array, balance: number, power: number }>
+  /** More DHT bootstrap entries (host:port) for every node (tests: DHT nodes the test runs itself). */
+  extraBootstrap?: string[]
 }
 
 export interface TestnetNode {
@@ -119,7 +125,7 @@ export class Testnet {
     for (const sub of ['keys', 'logs']) mkdirSync(join(dir, sub), { recursive: true })
     const keys = Array.from({ length: cfg.nodes }, (_, i) => testnetKey(i, cfg.seed))
     const load = loadKeys(LOAD_ACCOUNTS, cfg.seed)
-    const genesis = testnetGenesis(keys, { blockTime: cfg.blockTime, mutableRange: cfg.mutableRange, loadKeys: load })
+    const genesis = testnetGenesis(keys, { blockTime: cfg.blockTime, mutableRange: cfg.mutableRange, loadKeys: load, timestamp: cfg.genesisTimestamp, extraAccounts: cfg.extraAccounts })
     const genesisPath = join(dir, 'genesis.json')
     writeFileSync(genesisPath, JSON.stringify(genesisToJson(genesis.config), null, 2) + '\n')
     const net = new Testnet(cfg, dir, ownsDir, genesis, genesisPath, basePort, capacity)
@@ -151,7 +157,7 @@ export class Testnet {
   get running (): TestnetNode[] { return this.nodes.filter(n => n.proc?.running === true) }
 
   private argsFor (n: TestnetNode): string[] {
-    const peers = this.nodes.filter(o => o !== n && o.inGenesis).map(o => `${LOOPBACK}:${o.ports.dht}`)
+    const peers = [...this.nodes.filter(o => o !== n && o.inGenesis).map(o => `${LOOPBACK}:${o.ports.dht}`), ...(this.cfg.extraBootstrap ?? [])]
     return [
       'start', '--data-dir', n.dataDir, '--genesis', this.genesisPath, '--key-file', n.keyFile,
       '--dht-host', LOOPBACK, '--dht-port', String(n.ports.dht),

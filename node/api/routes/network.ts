@@ -27,9 +27,12 @@ export function addNetworkRoutes (router: Router, { node }: ApiDeps): void {
     return { body: { count: all.length, peers: list }, headers: NO_STORE }
   })
 
+  // The last rounds (newest first): sampled keys with weights, every vote or why it was void, the
+  // tally, S, the decision with its rule and reason, and what became of it.
   router.add('GET', '/votes', () => {
     const { state } = node.ctx
-    return { body: { rounds: state.votingRounds, lastRound: state.lastVote ?? null }, headers: NO_STORE }
+    const recent = [...state.voteRounds].reverse()
+    return { body: { rounds: state.votingRounds, lastRound: recent[0] ?? null, recent }, headers: NO_STORE }
   })
 
   router.add('GET', '/dht', () => {

@@ -1,9 +1,11 @@
-// Node routes: status, health and the admin mining switches.
-import { toHex } from '../../../chain/hex.js'
+// Node routes: status, health, the admin mining switches and the trusted checkpoint.
+import { fromHex, toHex } from '../../../chain/hex.js'
+import { describeTrusted } from '../../pipelines/trustedCheckpoint.js'
 import { VERSION } from '../../version.js'
 import type { TauNode } from '../../node.js'
 import type { Router } from '../http.js'
 import { requireAdmin } from '../admin.js'
+import { ApiError } from '../http.js'
 import { NO_STORE } from '../format.js'
 
 export function statusOf (node: TauNode): Record<string, unknown> {
@@ -32,8 +34,10 @@ export function statusOf (node: TauNode): Record<string, unknown> {
     votingRounds: ctx.state.votingRounds,
     warnings: st.warnings.map(w => w.message),
     warningDetails: st.warnings.map(w => ({
-      reason: w.reason, candidateId: toHex(w.candidateId), candidateHeight: w.candidateHeight, forkHeight: w.forkHeight, depth: w.depth, at: w.at, message: w.message
+      reason: w.reason, candidateId: toHex(w.candidateId), branchId: toHex(w.branchId), candidateHeight: w.candidateHeight, forkHeight: w.forkHeight, depth: w.depth, at: w.at, message: w.message
     })),
+    // Chosen consensus points whose chain the node is still fetching (a vote's, or the operator's).
+    pendingPoints: st.pendingPoints.map(p => ({ id: toHex(p.id), mode: p.mode })),
     pendingBlocks: st.pendingBlocks,
     version: VERSION,
     uptimeS: Math.floor((Date.now() - ctx.state.startedAtMs) / 1000),
@@ -56,6 +60,20 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
     node.mining.start()
     return { body: { mining: true }, headers: NO_STORE }
   })
+  // The operator override of PROTOCOL §6 (docs/operations.md, "Trusted checkpoint").
+  router.add('POST', '/admin/checkpoint', async req => {
+    requireAdmin(node, req)
+    const b = req.body as { id?: unknown } | undefined
+    if (typeof b?.id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(b.id)) {
+      throw new ApiError(400, 'BAD_CHECKPOINT', 'body must be {"id": block id, 64 hex characters}')
+    }
+    const id = fromHex(b.id, 32, 'checkpoint')
+    const r = await node.ctx.chain.setTrustedCheckpoint(id)
+    // Not held yet: keep looking for its chain in the background; /status shows it under pendingPoints.
+    if (r.kind === 'unknown') void node.trustCheckpoint(id)
+    return { status: r.kind === 'unknown' ? 202 : 200, body: { id: toHex(id), result: r.kind, message: describeTrusted(r) }, headers: NO_STORE }
+  })
+
   router.add('POST', '/mining/stop', req => {
     requireAdmin(node, req)
     node.mining.stop()

@@ -21,6 +21,22 @@ describe('chain/consensus/pot', () => {
   })
 
   describe('isqrt / effectivePower', () => {
+    it('is exact for any size of BigInt, in O(log n) steps', () => {
+      for (const bits of [53, 54, 64, 100, 256, 1024, 4096]) {
+        for (const r of [(1n << BigInt(bits)) - 1n, (1n << BigInt(bits)) + 12345n, 3n ** BigInt(Math.floor(bits / 2))]) {
+          const sq = r * r
+          expect(isqrt(sq), `(${bits} bits)²`).to.equal(r)
+          expect(isqrt(sq - 1n), `(${bits} bits)² − 1`).to.equal(r - 1n)
+          expect(isqrt(sq + 2n * r), `(${bits} bits)² + 2r`).to.equal(r) // the largest n with isqrt(n) = r
+        }
+      }
+      // Past Number's range (a float start value would be Infinity): still exact and quick.
+      const huge = (1n << 5000n) + 7n
+      const t0 = performance.now()
+      const r = isqrt(huge)
+      expect(r * r <= huge && (r + 1n) * (r + 1n) > huge).to.equal(true)
+      expect(performance.now() - t0).to.be.lessThan(2000)
+    })
     it('floors exactly on small values', () => {
       const want = [0n, 1n, 1n, 1n, 2n, 2n, 2n, 2n, 2n, 3n]
       for (let n = 0; n < want.length; n++) expect(isqrt(BigInt(n)), `isqrt(${n})`).to.equal(want[n])

@@ -102,13 +102,34 @@ describe('chain reorgs (M = 3)', function () {
     expect(hex(chain.consensusPoint().id)).to.equal(hex(point.id))
   })
 
-  it('a vote for an unknown point adopts the branch that brings it, even from the warning range', async () => {
+  it('a vote for an unknown point adopts the branch that brings it, within the ranges', async () => {
+    const a = await mainChain(8)
+    const branch = b.extend(a[2], 8) // forks at 3: depth 5, the voting range
+    const point = branch[3] // height 7
+    expect(await chain.applyVote(point.id)).to.deep.equal({ kind: 'unknown' })
+    expect(chain.pendingPoints().map(p => p.mode)).to.deep.equal(['vote'])
+    const r = await chain.importBranch(branch.map(x => x.block), new Map())
+    expect(r).to.deep.include({ kind: 'reorged', depth: 5 })
+    expect(chain.consensusPoint()).to.deep.equal({ id: point.id, n: 7 })
+    expect(chain.pendingPoints()).to.deep.equal([])
+    await expectConsistent(branch[7])
+  })
+
+  it('a vote never adopts a branch from the warning range; a round begun on an empty chain and the operator may', async () => {
     const a = await mainChain(12)
-    const branch = b.extend(a[0], 12) // forks at 1: depth 11 > 3M, refused without the vote
+    const branch = b.extend(a[0], 12) // forks at 1: depth 11 > 3M
     const point = branch[5]
     expect(await chain.applyVote(point.id)).to.deep.equal({ kind: 'unknown' })
-    const r = await chain.importBranch(branch.map(x => x.block), new Map())
-    expect(r).to.deep.include({ kind: 'reorged', depth: 11 })
+    const r = await chain.importBranch(branch.map(x => x.block), new Map()) as Of<'refused-warning'>
+    expect(r.kind).to.equal('refused-warning')
+    expect(r.warning.reason).to.equal('vote-deep-fork')
+    expect(r.warning.message).to.match(/--checkpoint/)
+    expect(hex(chain.tip().id)).to.equal(hex(a[11].id))
+    expect(chain.consensusPoint().n).to.equal(0)
+    expect(chain.pendingPoints()).to.deep.equal([]) // refused once, then forgotten
+
+    expect(await chain.applyVote(point.id, 'vote-empty')).to.deep.equal({ kind: 'unknown' })
+    expect(await chain.importBranch(branch.map(x => x.block), new Map())).to.deep.include({ kind: 'reorged', depth: 11 })
     expect(chain.consensusPoint()).to.deep.equal({ id: point.id, n: 7 })
     await expectConsistent(branch[11])
   })
