@@ -59,16 +59,36 @@ export function conversation (d: ConversationDeps, other: Uint8Array): Conversat
     ...toOther.map(x => ({ ...x, state: (ownIndex.get(toHex(x.id))! >= deliveredFrom ? 'delivered' : 'sent') as MessageState, receiptTrusted: x.m.r === undefined ? null : receiptTrusted(x.m, d.getStored) })),
     ...toMe.map(x => ({ ...x, state: (theirIndex.get(toHex(x.id))! >= readFrom ? 'read' : 'received') as MessageState, receiptTrusted: x.m.r === undefined ? null : receiptTrusted(x.m, d.getStored) }))
   ]
-  // Time first; within one second, a message after the one its receipt names, and chain order.
-  return items.sort((a, b) => b.m.t - a.m.t || rank(b, a) || 0)
+  // Time first; within one second, DAG order (a message after everything its p and r reach), then id.
+  const depth = dagDepths(items)
+  return items.sort((a, b) => b.m.t - a.m.t || depth.get(toHex(b.id))! - depth.get(toHex(a.id))! || (toHex(a.id) < toHex(b.id) ? 1 : -1))
 }
 
-/** 1 when `a` must come after `b` (it names `b` through `p` or `r`), -1 the other way, 0 unknown. */
-function rank (a: Linked, b: Linked): number {
-  const bid = b.id; const aid = a.id
-  if ((a.m.p.length > 0 && bytesEqual(a.m.p, bid)) || (a.m.r !== undefined && bytesEqual(a.m.r, bid))) return 1
-  if ((b.m.p.length > 0 && bytesEqual(b.m.p, aid)) || (b.m.r !== undefined && bytesEqual(b.m.r, aid))) return -1
-  return 0
+/**
+ * Each item's depth in the conversation's DAG: 1 + the deepest item its `p` or `r` names (links
+ * outside the list count 0). Iterative (chains can be long); links are hashes, so there is no cycle,
+ * and the work is bounded by a step count anyway.
+ */
+function dagDepths (items: Linked[]): Map<string, number> {
+  const byId = new Map(items.map(x => [toHex(x.id), x]))
+  const depth = new Map<string, number>()
+  const linksOf = (x: Linked): Linked[] => [x.m.p, x.m.r].flatMap(d => d !== undefined && d.length > 0 ? [byId.get(toHex(d))] : []).filter(y => y !== undefined)
+  let steps = 0
+  for (const start of items) {
+    const stack: Linked[] = [start]
+    while (stack.length > 0 && steps++ < items.length * 8) {
+      const x = stack[stack.length - 1]
+      const k = toHex(x.id)
+      if (depth.has(k)) { stack.pop(); continue }
+      const links = linksOf(x)
+      const pending = links.filter(y => !depth.has(toHex(y.id)))
+      if (pending.length > 0) { stack.push(...pending); continue }
+      depth.set(k, 1 + Math.max(0, ...links.map(y => depth.get(toHex(y.id)) ?? 0)))
+      stack.pop()
+    }
+    if (!depth.has(toHex(start.id))) depth.set(toHex(start.id), 0)
+  }
+  return depth
 }
 
 export interface DagCheck { ok: boolean, messages: number, reached: number, problems: string[] }
