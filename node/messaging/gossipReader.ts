@@ -68,6 +68,12 @@ export class GossipReader {
     void this.read(key).finally(() => { this.inFlight-- })
   }
 
+  /** The interval a peer announced in its gossip (ms), when it did. */
+  announcedMs (hex: string): number | undefined {
+    const q = this.announced.get(hex)
+    return q === undefined ? undefined : q * 60_000
+  }
+
   /** The peer's read interval now (ms): doubles per read with nothing new, capped by its `q`. */
   intervalOf (hex: string): number {
     const q = this.announced.get(hex)
