@@ -5,6 +5,8 @@ import { resolve } from 'node:path'
 import { ChainError } from '../chain/errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
+import { MAX_NICKNAME_BYTES } from '../dht/items.js'
+import { MAX_FRIEND_NAME_BYTES, MAX_FRIENDS } from './messaging/constants.js'
 
 export type { Endpoint }
 
@@ -103,16 +105,16 @@ const devKeyIndex = (v: unknown, from: string): number => {
 /** `friends`: a list of "KEY" / "KEY:name" strings or {key, name?} objects (a comma list from a flag or env). */
 const friendList = (v: unknown, from: string): Array<{ key: string, name?: string }> => {
   const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').filter(x => x.trim() !== '') : null
-  if (list === null || list.length > 256) throw bad('friends', from, 'must be a list of at most 256 friends')
+  if (list === null || list.length > MAX_FRIENDS) throw bad('friends', from, `must be a list of at most ${MAX_FRIENDS} friends`)
   return list.map(x => {
     const o = typeof x === 'string' ? { key: x.split(':')[0].trim(), name: x.includes(':') ? x.slice(x.indexOf(':') + 1) : undefined } : x as { key?: unknown, name?: unknown }
     if (typeof o !== 'object' || o === null || typeof o.key !== 'string' || !/^[0-9a-fA-F]{64}$/.test(o.key)) throw bad('friends', from, 'entries must be 64-hex public keys ("KEY", "KEY:name" or {"key", "name"})')
-    if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || Buffer.byteLength(o.name, 'utf8') > 32)) throw bad('friends', from, 'a friend name is 1..32 UTF-8 bytes')
+    if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || Buffer.byteLength(o.name, 'utf8') > MAX_FRIEND_NAME_BYTES)) throw bad('friends', from, `a friend name is 1..${MAX_FRIEND_NAME_BYTES} UTF-8 bytes`)
     return o.name === undefined ? { key: o.key.toLowerCase() } : { key: o.key.toLowerCase(), name: o.name as string }
   })
 }
 const nickname = (v: unknown, from: string): string => {
-  if (typeof v !== 'string' || v.length === 0 || Buffer.byteLength(v, 'utf8') > 32) throw bad('nickname', from, 'must be 1..32 UTF-8 bytes')
+  if (typeof v !== 'string' || v.length === 0 || Buffer.byteLength(v, 'utf8') > MAX_NICKNAME_BYTES) throw bad('nickname', from, `must be 1..${MAX_NICKNAME_BYTES} UTF-8 bytes`)
   return v
 }
 
