@@ -68,4 +68,19 @@ describe('messages API: conversation states and the SSE receipt event (real node
     const bad = await api<{ code: string }>(f, 'POST', '/admin/friends', { admin: true, body: { key: 'nothex' } })
     expect([bad.status, bad.json.code]).to.deep.equal([400, 'MSG_BAD_FRIEND'])
   })
+
+  it("the DAG walk follows r: a peer's receipt naming another peer's message it lacks starts that chain's walk", async () => {
+    const [k1, k2] = [MSG_KEYS[1], MSG_KEYS[2]] // both genesis accounts, so both are peers
+    const chainId = f.genesis.chainId
+    const now = Math.floor(Date.now() / 1000)
+    const m1 = createMessage(k1.secretKey, { chainId, from: k1.publicKey, to: k2.publicKey, timestamp: now, type: MSG_TYPE_TEXT, body: new TextEncoder().encode('to k2') })
+    // k2 already answers k1 with more messages, so its head moved on; m1 is nowhere this node can fetch it.
+    const base = f.node.messages.chains.head(k2.publicKey)
+    const m2 = createMessage(k2.secretKey, { chainId, from: k2.publicKey, to: k1.publicKey, timestamp: now, prev: base !== undefined ? messageId(base) : undefined, receipt: messageId(m1), type: MSG_TYPE_TEXT, body: new TextEncoder().encode('to k1') })
+    await f.node.ctx.chain.store.putMessage(m2)
+    expect(await f.node.messages.chains.sync(k2.publicKey, messageId(m2))).to.include({ added: 1, complete: true })
+    // Nobody answers for m1, so the walk that r started puts it into the node's demand.
+    await waitFor(() => f.node.ctx.demand.has('m', messageId(m1)), { timeoutMs: 20_000, what: 'the id named by r to be fetched (and, unanswered, demanded)' })
+    expect(f.node.ctx.chain.store.hasMessage(messageId(m1))).to.equal(false)
+  })
 })
