@@ -1,4 +1,4 @@
-// Every protocol limit in one place, each with its unit in the name (PROTOCOL.md §1–§8).
+// Every protocol limit in one place, each with its unit in the name (docs/protocol.md §1–§8).
 
 /** Largest encoded block, transaction, message or channel value (BEP44 item limit). */
 export const MAX_ITEM_BYTES = 1000

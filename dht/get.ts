@@ -6,6 +6,7 @@
 // and less often when the caller knows no endpoint for it; any verified item from it (a get, or a
 // put of it stored here) ends that at once.
 import { toHex } from '../chain/hex.js'
+import { Lru } from '../chain/lru.js'
 import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import type { DhtEngine } from './engine.js'
@@ -49,7 +50,7 @@ export class Getter {
   private readonly directTimeoutMs: number
   private readonly missListeners = new Set<MissListener>()
   /** Per publisher key (hex): mutable gets in a row that found nothing, and when to ask again. */
-  private readonly silent = new Map<string, { misses: number, retryAtMs: number }>()
+  private readonly silent = new Lru<string, { misses: number, retryAtMs: number }>(C.MAX_SILENT_KEYS)
   /** Mutable gets answered null at once because their key is silent (no network). */
   skippedSilent = 0
 
@@ -103,18 +104,15 @@ export class Getter {
   }
 
   private isSilent (keyHex: string): boolean {
-    const s = this.silent.get(keyHex)
+    const s = this.silent.peek(keyHex)
     return s !== undefined && s.misses >= C.SILENT_KEY_MISSES && performance.now() < s.retryAtMs
   }
 
   private noteSilence (keyHex: string, found: boolean): void {
     if (found) { this.silent.delete(keyHex); return }
-    let s = this.silent.get(keyHex)
+    // A miss updates the entry in place: its age is when the key first went silent.
+    let s = this.silent.peek(keyHex)
     if (s === undefined) {
-      if (this.silent.size >= C.MAX_SILENT_KEYS) {
-        const oldest = this.silent.keys().next().value
-        if (oldest !== undefined) this.silent.delete(oldest)
-      }
       s = { misses: 0, retryAtMs: 0 }
       this.silent.set(keyHex, s)
     }

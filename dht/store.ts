@@ -5,6 +5,7 @@
 //   direct get for its own channel; OwnItems keeps them (bounded, oldest dropped first).
 import type { StoredValue, ValueLru } from 'bittorrent-dht'
 import { toHex } from '../chain/hex.js'
+import { Lru } from '../chain/lru.js'
 import { MAX_VALUE_BYTES } from './constants.js'
 import { isBytes, measureValue } from './wire.js'
 
@@ -50,22 +51,18 @@ export interface OwnItem {
 }
 
 export class OwnItems {
-  private readonly items = new Map<string, OwnItem>()
+  private readonly items: Lru<string, OwnItem>
 
-  constructor (private readonly max: number) {}
+  constructor (max: number) { this.items = new Lru(max) }
 
+  /** A re-published item becomes the youngest; the oldest goes when full. */
   keep (item: OwnItem): void {
-    const key = toHex(item.target)
-    this.items.delete(key)
-    if (this.items.size >= this.max) {
-      const oldest = this.items.keys().next().value
-      if (oldest !== undefined) this.items.delete(oldest)
-    }
-    this.items.set(key, item)
+    this.items.set(toHex(item.target), item)
   }
 
+  /** Serving an item does not keep it: only publishing does. */
   get (target: Uint8Array): OwnItem | undefined {
-    return this.items.get(toHex(target))
+    return this.items.peek(toHex(target))
   }
 
   get size (): number {

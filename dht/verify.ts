@@ -4,6 +4,7 @@
 // are exactly the ones the chain layer will see. Nothing here throws.
 import { sha256, verifyHash } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
+import { Lru } from '../chain/lru.js'
 import { MAX_VALUE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './constants.js'
 import { canonicalOf, isBytesOf, isSafeUint, mutableTarget, signatureData, signatureDataPrefix } from './wire.js'
 
@@ -118,26 +119,20 @@ export class LookupVerifier {
  * The last verified (signature data, signature) per mutable target, so an answer that repeats it
  * (a poll of an unchanged channel, a push we already stored) costs no second Schnorr check. The
  * target binds k and salt, the signature data binds salt, seq and v: equal bytes are the same
- * signed item. Bounded LRU (Map insertion order).
+ * signed item. Bounded: a newly verified signature becomes the youngest, a hit does not.
  */
 export class VerifiedCache {
-  private readonly items = new Map<string, CheckedSignature>()
+  private readonly items: Lru<string, CheckedSignature>
   hits = 0
 
-  constructor (private readonly max: number) {}
+  constructor (max: number) { this.items = new Lru(max) }
 
   get (target: Uint8Array): CheckedSignature | undefined {
-    return this.items.get(toHex(target))
+    return this.items.peek(toHex(target))
   }
 
   set (target: Uint8Array, c: CheckedSignature): void {
-    const key = toHex(target)
-    this.items.delete(key)
-    if (this.items.size >= this.max) {
-      const oldest = this.items.keys().next().value
-      if (oldest !== undefined) this.items.delete(oldest)
-    }
-    this.items.set(key, c)
+    this.items.set(toHex(target), c)
   }
 
   get size (): number {

@@ -50,6 +50,13 @@ export const DEMAND_MAX_IDS_PER_KIND = 8
 export const DEMAND_ID_TTL_MS = 5 * 60_000
 /** Puts answered per peer's demand read, at most. */
 export const DEMAND_MAX_PUTS_PER_READ = 24
+/**
+ * An item put because a peer demanded it (a block, transaction or message for the demand responder,
+ * a message for the gossip demand reader) is not put again for this long, however often it is asked.
+ */
+export const REPUT_AFTER_MS = 10_000
+/** Ids the demand responder remembers as recently put (the least recently put is forgotten first). */
+export const DEMAND_RECENT_PUTS_MAX = 4096
 
 /** Delay between a pool change and the txTip publication (batches bursts of transactions). */
 export const TXTIP_PUBLISH_DEBOUNCE_MS = 500

@@ -1,32 +1,3 @@
-// A small bounded map with least-recently-used eviction (Map keeps insertion order, so
-// re-inserting on read moves an entry to the young end and the first key is the oldest).
-
-export class Lru<K, V> {
-  private readonly map = new Map<K, V>()
-
-  constructor (readonly capacity: number) {
-    if (!(capacity >= 1)) throw new RangeError('LRU capacity must be at least 1')
-  }
-
-  get size (): number { return this.map.size }
-
-  has (key: K): boolean { return this.map.has(key) }
-
-  get (key: K): V | undefined {
-    if (!this.map.has(key)) return undefined
-    const v = this.map.get(key) as V
-    this.map.delete(key)
-    this.map.set(key, v)
-    return v
-  }
-
-  set (key: K, value: V): void {
-    this.map.delete(key)
-    this.map.set(key, value)
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K)
-  }
-
-  delete (key: K): void { this.map.delete(key) }
-
-  clear (): void { this.map.clear() }
-}
+// The LRU is a chain primitive now (chain/lru.ts, usable by dht/ as well); this path stays for the
+// store's own imports.
+export { Lru } from '../lru.js'

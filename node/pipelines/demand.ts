@@ -6,21 +6,18 @@ import { encodeBlock } from '../../chain/block.js'
 import { encodeTx } from '../../chain/tx.js'
 import { encodeMessage } from '../../chain/message.js'
 import { toHex } from '../../chain/hex.js'
-import { DEMAND_MAX_PUTS_PER_READ } from '../constants.js'
+import { Lru } from '../../chain/lru.js'
+import { DEMAND_MAX_PUTS_PER_READ, DEMAND_RECENT_PUTS_MAX, REPUT_AFTER_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 
-/** An item put for a demand is not put again for this long. */
-const REPUT_AFTER_MS = 10_000
-const MAX_RECENT = 4096
-
 export function startDemandResponder (ctx: NodeContext): Subscription {
-  const recent = new Map<string, number>()
+  /** id hex → time until which it is not put again */
+  const recent = new Lru<string, number>(DEMAND_RECENT_PUTS_MAX)
   const put = (id: Uint8Array, bytes: Uint8Array | undefined): boolean => {
     if (bytes === undefined) return false
     const hex = toHex(id)
     const now = Date.now()
-    if ((recent.get(hex) ?? 0) > now) return false
-    if (recent.size >= MAX_RECENT) recent.delete(recent.keys().next().value as string)
+    if ((recent.peek(hex) ?? 0) > now) return false
     recent.set(hex, now + REPUT_AFTER_MS)
     ctx.putter.putImmutable(bytes)
     return true

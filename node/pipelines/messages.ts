@@ -11,7 +11,7 @@ import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../chain/constants.js'
 import { type Message, createMessage, encodeMessage, messageId } from '../../chain/message.js'
 import { encryptBody } from '../../chain/messageCrypto.js'
 import { channelSalt, mutableTarget } from '../../dht/index.js'
-import { PENALTY_INVALID_DATA } from '../constants.js'
+import { PENALTY_INVALID_DATA, REPUT_AFTER_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import { MessageChains } from '../messaging/chains.js'
 import {
@@ -31,7 +31,6 @@ export interface SendRequest { text: string, to?: Uint8Array, encrypt?: boolean 
 interface SyncJob { sender: Uint8Array, tip: Uint8Array, peer?: Uint8Array }
 
 const utf8 = new TextEncoder()
-const REPUT_AFTER_MS = 10_000
 const MAX_RECENT_PUTS = 1024
 
 export class MessagesPipeline {

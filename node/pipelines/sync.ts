@@ -26,6 +26,8 @@ interface Candidate { peer: Uint8Array, tip: TipClaim }
 export class SyncPipeline {
   private readonly candidates = new Map<string, Candidate>()
   private running = false
+  /** One walk at a time: a walk reads what the chain holds, so another sync importing beside it would break its segments. */
+  private walking: Promise<void> = Promise.resolve()
   private sub?: Subscription
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {}
@@ -54,7 +56,7 @@ export class SyncPipeline {
       for (let guard = 0; guard < SYNC_MAX_CANDIDATES * 2 && !this.ctx.signal.aborted; guard++) {
         const best = this.takeBest()
         if (best === undefined) break
-        await this.syncTo(best)
+        await this.exclusive(() => this.syncTo(best))
       }
     } catch (e) {
       this.ctx.log.error('sync failed', { err: (e as Error).stack ?? String(e) })
@@ -69,8 +71,21 @@ export class SyncPipeline {
    * round's chosen chain may be lighter than ours. Bounded by `signal`; imports stay serial in the chain.
    */
   async fetchBranch (peer: Uint8Array, tip: TipClaim, signal: AbortSignal): Promise<void> {
-    if (this.ctx.chain.hasBlock(tip.id)) return
-    await this.syncTo({ peer, tip }, AbortSignal.any([this.ctx.signal, signal]))
+    const bounded = AbortSignal.any([this.ctx.signal, signal])
+    try {
+      await this.exclusive(async () => {
+        if (!this.ctx.chain.hasBlock(tip.id) && !bounded.aborted) await this.syncTo({ peer, tip }, bounded)
+      })
+    } catch (e) {
+      this.ctx.log.warn('fetching a branch for a vote failed', { peer: toHex(peer).slice(0, 16), err: (e as Error).message })
+    }
+  }
+
+  /** Runs `fn` after every walk queued before it has ended. */
+  private exclusive (fn: () => Promise<void>): Promise<void> {
+    const run = this.walking.then(fn)
+    this.walking = run.catch(() => {})
+    return run
   }
 
   private takeBest (): Candidate | undefined {

@@ -35,6 +35,10 @@ export class VotingPipeline {
   start (): void {
     this.timer = setInterval(() => {
       const tip = this.ctx.chain.tip()
+      const { mutableRange, blockTime } = this.ctx.genesis.config
+      // While the tip stays stale (a halted network), one round per M·T seconds, not one per check.
+      const last = [...this.ctx.state.voteRounds].reverse().find(r => r.reason === 'stale-tip')
+      if (last !== undefined && this.ctx.nowS() - last.endedAt < mutableRange * blockTime) return
       if (isTipStale(tip.block.t, this.ctx.nowS(), this.ctx.genesis)) void this.run('stale-tip')
     }, VOTE_STALE_CHECK_MS)
     this.timer.unref()
@@ -63,8 +67,10 @@ export class VotingPipeline {
     const id = blockId(block)
     const state = chain.stateAt(id)
     const keys: WeightedKey[] = []
-    // Every key we know that may hold power: genesis accounts, miners, transaction parties, contacts.
-    const known = [...genesis.config.accounts.map(a => a.pubkey), ...peers.all().map(p => p.key)]
+    // Every key we know that may hold power: genesis accounts, miners, transaction parties, contacts;
+    // never our own (protocol-notes §4: our tip would vote for our chain, the thing being checked).
+    const own = toHex(this.ctx.key.publicKey)
+    const known = [...genesis.config.accounts.map(a => a.pubkey), ...peers.all().map(p => p.key)].filter(k => toHex(k) !== own)
     for (const key of known) keys.push({ key, weight: BigInt(state?.getAccount(key)?.power ?? 0) })
     return { keys, state: { height: block.n, id: toHex(id) } }
   }
@@ -95,7 +101,7 @@ export class VotingPipeline {
     const report = this.report(reason, startedAt, state, sampled, round.totalWeight, entries, decision, outcome)
     this.keep(report)
     const log = {
-      round: report.round, reason, sampled: sampled.length, valid: entries.filter(e => e.valid).length, S: report.totalWeight, decision: decision.kind, why: decision.why,
+      round: report.round, reason, sampled: sampled.length, votes: entries.filter(e => e.valid).length, S: report.totalWeight, decision: decision.kind, why: decision.why,
       ...(decision.kind === 'adopt' ? { checkpoint: toHex(decision.checkpointId), height: decision.height } : {}), outcome: outcome.kind
     }
     if (outcome.kind === 'refused' || outcome.kind === 'void') ctx.log.warn(`voting round: ${outcome.message}`, log)
@@ -108,6 +114,7 @@ export class VotingPipeline {
   private async adopt (pointId: Uint8Array, emptyChain: boolean, entries: VoteEntry[], tips: Map<string, TipClaim>): Promise<Outcome> {
     const { ctx } = this
     const mode = emptyChain ? 'vote-empty' : 'vote'
+    const cpBefore = ctx.chain.consensusPoint()
     let r: VoteResult = await ctx.chain.applyVote(pointId, mode)
     const voters = entries.filter(e => e.valid && e.checkpointId === toHex(pointId))
     if (r.kind === 'unknown') {
@@ -122,8 +129,8 @@ export class VotingPipeline {
     }
     const at = `checkpoint ${toHex(pointId)}`
     switch (r.kind) {
-      case 'kept': return bytesEqual(r.consensusPoint.id, pointId)
-        ? { kind: 'moved', message: `${at} is the consensus point (height ${r.consensusPoint.n})` }
+      case 'kept': return bytesEqual(r.consensusPoint.id, pointId) && !bytesEqual(cpBefore.id, pointId)
+        ? { kind: 'moved', message: `${at} is the consensus point now (height ${r.consensusPoint.n})` }
         : { kind: 'kept', message: `${at} is on our chain at or below the consensus point` }
       case 'reorged': return { kind: 'switched', message: `switched to the voted branch (depth ${r.depth}); ${at} is the consensus point` }
       case 'refused': return { kind: 'refused', message: r.warning.message }

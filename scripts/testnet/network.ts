@@ -20,7 +20,7 @@ import { NodeEvents, parseLogLine } from './logEvents.js'
 import { type ExitInfo, NodeProcess } from './nodeProcess.js'
 import { type NodePorts, choosePorts, portsOf, busyPorts } from './ports.js'
 import { NodeResources } from './resources.js'
-import { AbortedError, pollUntil, sleep } from './wait.js'
+import { AbortedError, waitFor, sleep } from './wait.js'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -239,14 +239,10 @@ export class Testnet {
     return `every node's state and last ${LOG_TAIL_LINES} log lines:\n${parts.join('\n')}`
   }
 
-  private viewsOf (views: NodeView[], indices?: number[]): NodeView[] {
-    return indices === undefined ? views.filter((_, i) => this.nodes[i].proc !== undefined) : indices.map(i => views[i])
-  }
-
   /** Waits until every started node (or the given ones) answers /health with 200. */
   async waitHealthy (o: { timeoutMs?: number, indices?: number[] } = {}): Promise<void> {
     const targets = o.indices ?? this.nodes.filter(n => n.proc !== undefined).map(n => n.index)
-    await pollUntil(async () => {
+    await waitFor(async () => {
       const codes = await Promise.all(targets.map(async i => {
         const n = this.nodes[i]
         if (n.proc?.running !== true) {
@@ -278,7 +274,7 @@ export class Testnet {
   async waitConverged (o: { timeoutMs?: number, minHeight?: number, indices?: number[], what?: string } = {}): Promise<Convergence> {
     const t0 = Date.now()
     let last: Judgement | undefined
-    const j = await pollUntil(async () => {
+    const j = await waitFor(async () => {
       const views = await this.poll()
       try {
         this.throwIfCrashed()

@@ -8,7 +8,7 @@ import { SEQUENTIAL_SCENARIOS, type ScenarioContext, type ScenarioResult, TxLoad
 import { partitionMs } from './scenarios/partition.js'
 import { type Summary, buildSummary } from './summary.js'
 import { type TxCheck, TxSender } from './txSender.js'
-import { AbortedError, pollUntil, sleep } from './wait.js'
+import { AbortedError, waitFor, sleep } from './wait.js'
 
 export type RunOptions = Omit<TestnetArgs, 'help' | 'json'> & {
   /** The script each node runs [default: bin/tau-node.js]; the tool's own tests use a stand-in. */
@@ -73,7 +73,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
       await sleep(Math.max(0, t0 + o.durationS * 1000 - Date.now()), signal)
     } else if (o.blocks !== undefined) {
       const target = o.blocks
-      await pollUntil(async () => {
+      await waitFor(async () => {
         await net.poll()
         if (net.crashed().length > 0) return true // the final agreement check reports it
         return net.maxHeight() >= target ? true : undefined

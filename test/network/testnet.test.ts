@@ -11,7 +11,7 @@ import { partition } from '../../scripts/testnet/scenarios/partition.js'
 import { kill } from '../../scripts/testnet/scenarios/restart.js'
 import type { ScenarioContext } from '../../scripts/testnet/scenarios/types.js'
 import { TxSender } from '../../scripts/testnet/txSender.js'
-import { pollUntil } from '../../scripts/testnet/wait.js'
+import { waitFor } from '../../scripts/testnet/wait.js'
 
 const BLOCK_TIME_S = 10
 
@@ -34,7 +34,7 @@ async function partitionMissing (net: Testnet): Promise<string | undefined> {
 
 /** Waits (bounded: six liveness intervals) until every node reports these transfers as mined. */
 async function waitMined (ctx: ScenarioContext, ids: string[]): Promise<void> {
-  await pollUntil(async () => {
+  await waitFor(async () => {
     const c = await ctx.tx.check(ids)
     return c.mined === ids.length ? true : undefined
   }, {

@@ -14,7 +14,6 @@ import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../../dht/index.j
 import { healthyTimeoutMs, blocksTimeoutMs } from '../../scripts/testnet/constants.js'
 import { Testnet } from '../../scripts/testnet/network.js'
 import { testnetKey } from '../../scripts/testnet/keys.js'
-import { NODE_POWERS } from '../../scripts/testnet/constants.js'
 import type { VoteRoundReport } from '../../node/context.js'
 import { type Built, ChainBuilder } from '../helpers/chainBuilder.js'
 

@@ -6,7 +6,7 @@ import { judgeConvergence } from '../convergence.js'
 import { CONVERGE_POLL_INTERVAL_MS, maxBlockTimeS } from '../constants.js'
 import type { Testnet } from '../network.js'
 import type { TxCheck } from '../txSender.js'
-import { AbortedError, pollUntil } from '../wait.js'
+import { AbortedError, waitFor } from '../wait.js'
 import type { ScenarioContext, ScenarioResult } from './types.js'
 
 export const partitionMs = (blockTimeS: number): number => Math.max(30_000, 4 * blockTimeS * 1000)
@@ -80,7 +80,7 @@ export async function partition (ctx: ScenarioContext): Promise<ScenarioResult> 
   // Give the transfers a bounded time to be mined on the common chain, then judge (pool is acceptable).
   let final = await tx.check(ids)
   try {
-    final = await pollUntil(async () => {
+    final = await waitFor(async () => {
       const c = await tx.check(ids)
       final = c
       return c.mined === ids.length ? c : undefined

@@ -2,7 +2,7 @@
 // start it again on its own data dir and wait until every node reports the same tip hash.
 import { maxBlockTimeS } from '../constants.js'
 import type { Testnet } from '../network.js'
-import { pollUntil } from '../wait.js'
+import { waitFor } from '../wait.js'
 import type { ScenarioContext, ScenarioResult } from './types.js'
 
 /** The node a scenario disturbs: the last running genesis node (node-0 stays up as a reference). */
@@ -25,7 +25,7 @@ async function downAndUp (ctx: ScenarioContext, how: 'kill' | 'restart'): Promis
   // The others keep mining while it is down: wait for at least one new block (and one block time).
   const others = net.running.map(n => n.index)
   const downSince = Date.now()
-  const moved = await pollUntil(async () => {
+  const moved = await waitFor(async () => {
     const views = await net.poll()
     const h = Math.max(0, ...others.map(i => views[i].status?.height ?? 0))
     return h > before.height && Date.now() - downSince >= (ctx.downMs ?? T * 1000) ? h : undefined

@@ -2,7 +2,7 @@
 // next one, each through the sender's own node. It starts where it appears in the scenario list and
 // runs in the background through the later scenarios until the run ends; then the mined ones are counted.
 import { CONVERGE_POLL_INTERVAL_MS, maxBlockTimeS } from '../constants.js'
-import { AbortedError, TimeoutError, pollUntil, sleep } from '../wait.js'
+import { AbortedError, TimeoutError, waitFor, sleep } from '../wait.js'
 import type { ScenarioContext, ScenarioResult } from './types.js'
 
 export class TxLoad {
@@ -55,7 +55,7 @@ export class TxLoad {
     await this.stop()
     let check = await tx.check(this.ids)
     try {
-      check = await pollUntil(async () => {
+      check = await waitFor(async () => {
         check = await tx.check(this.ids)
         return check.mined === this.ids.length ? check : undefined
       }, { timeoutMs: 4 * maxBlockTimeS(net.cfg.blockTime) * 1000, intervalMs: CONVERGE_POLL_INTERVAL_MS * 4, what: 'the tx-load transfers to be mined', signal: net.signal })

@@ -2,15 +2,15 @@
 // sampled key, tally by weight with S = all sampled weight, the decision rules, sybil resistance,
 // and votes read from signed tip blocks and checked against their own claims.
 import { expect } from 'chai'
-import { ChainError } from '../../../chain/errors.js'
-import { blockId, signBlock } from '../../../chain/block.js'
-import { toHex } from '../../../chain/hex.js'
-import { keyPairFromSeed } from '../../../chain/crypto.js'
-import { type Rng, seededRng } from '../../../chain/voting/rng.js'
-import { type WeightedKey, samplePeers } from '../../../chain/voting/sample.js'
-import { type VoteDecision, type WeightedVote, VotingRound, tallyVotes, votingRoundDurationS } from '../../../chain/voting/tally.js'
-import { type Vote, isTipStale, voteFromTipBlock } from '../../../chain/voting/vote.js'
-import { MemChain, testGenesis, testKeys } from '../../helpers/simChain.js'
+import { ChainError } from '../../../../chain/errors.js'
+import { blockId, signBlock } from '../../../../chain/block.js'
+import { toHex } from '../../../../chain/hex.js'
+import { keyPairFromSeed } from '../../../../chain/crypto.js'
+import { type Rng, seededRng } from '../../../../chain/voting/rng.js'
+import { type WeightedKey, samplePeers } from '../../../../chain/voting/sample.js'
+import { type VoteDecision, type WeightedVote, VotingRound, tallyVotes, votingRoundDurationS } from '../../../../chain/voting/tally.js'
+import { type Vote, isTipStale, voteFromTipBlock } from '../../../../chain/voting/vote.js'
+import { MemChain, testGenesis, testKeys } from '../../../helpers/simChain.js'
 
 const key = (k: number): Uint8Array => new Uint8Array(32).fill(k)
 const vote = (id: number, height: number): Vote => ({ checkpointId: key(id), height, tipId: key(200) })

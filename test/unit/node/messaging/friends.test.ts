@@ -3,11 +3,11 @@
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isChainError } from '../../../chain/errors.js'
-import { MAX_CONTACT_REQUESTS, MAX_FRIENDS } from '../../../node/messaging/constants.js'
-import { FriendBook } from '../../../node/messaging/friends.js'
-import { RequestBook } from '../../../node/messaging/requests.js'
-import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
+import { isChainError } from '../../../../chain/errors.js'
+import { MAX_CONTACT_REQUESTS, MAX_FRIENDS } from '../../../../node/messaging/constants.js'
+import { FriendBook } from '../../../../node/messaging/friends.js'
+import { RequestBook } from '../../../../node/messaging/requests.js'
+import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
 
 const key = (i: number): string => i.toString(16).padStart(64, '0')
 const SELF = 'f'.repeat(64)

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import type { NodeStatus } from '../../../scripts/testnet/api.js'
-import { parseStatus } from '../../../scripts/testnet/api.js'
-import { type NodeView, describeView, judgeConvergence } from '../../../scripts/testnet/convergence.js'
+import type { NodeStatus } from '../../../../scripts/testnet/api.js'
+import { parseStatus } from '../../../../scripts/testnet/api.js'
+import { type NodeView, describeView, judgeConvergence } from '../../../../scripts/testnet/convergence.js'
 
 const tip = (c: string): string => c.repeat(64)
 const status = (height: number, tipId: string): NodeStatus => ({

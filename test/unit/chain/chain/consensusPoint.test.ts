@@ -2,11 +2,11 @@
 // chain, a vote never reorganises below it or past the warning range, every refusal is a warning
 // (once per fork), and the operator's trusted checkpoint is the one way off a chain below it.
 import { expect } from 'chai'
-import { Chain, type ChainWarning, type ImportResult } from '../../../chain/chain.js'
-import { toHex } from '../../../chain/hex.js'
-import { potParams } from '../../../chain/consensus/pot.js'
-import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../helpers/chainBuilder.js'
-import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
+import { Chain, type ChainWarning, type ImportResult } from '../../../../chain/chain.js'
+import { toHex } from '../../../../chain/hex.js'
+import { potParams } from '../../../../chain/consensus/pot.js'
+import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../../helpers/chainBuilder.js'
+import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
 
 // Four miners with power, and a fifth key that never sent a transaction (power 0): it can only mine
 // through the liveness rule (Δ ≥ MAX_BT).

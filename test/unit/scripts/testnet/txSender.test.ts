@@ -1,12 +1,12 @@
 // The transfer sender against an in-memory node API that applies the pool's nonce rules: nonces
 // follow on, a rejection never leaves a gap, and a SIGKILLed node's lost pool is refilled.
 import { expect } from 'chai'
-import { keyPairFromSeed } from '../../../chain/crypto.js'
-import { toHex } from '../../../chain/hex.js'
-import { decodeTx, txId } from '../../../chain/tx.js'
-import { ApiError, type TxStatus } from '../../../scripts/testnet/api.js'
-import type { Testnet } from '../../../scripts/testnet/network.js'
-import { TxSender, explainUnknown } from '../../../scripts/testnet/txSender.js'
+import { keyPairFromSeed } from '../../../../chain/crypto.js'
+import { toHex } from '../../../../chain/hex.js'
+import { decodeTx, txId } from '../../../../chain/tx.js'
+import { ApiError, type TxStatus } from '../../../../scripts/testnet/api.js'
+import type { Testnet } from '../../../../scripts/testnet/network.js'
+import { TxSender, explainUnknown } from '../../../../scripts/testnet/txSender.js'
 
 /** One shared "chain" (mined nonces) and a pool per node; only what TxSender touches. */
 class FakeApis {

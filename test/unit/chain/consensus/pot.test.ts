@@ -4,8 +4,8 @@ import { expect } from 'chai'
 import {
   TWO_64, checkpointHeight, cumulativeDifficulty, earliestMiningTime, effectivePower, generationSignature,
   genesisBaseTarget, hitOf, isEligible, isqrt, nextBaseTarget, potParams
-} from '../../../chain/consensus/pot.js'
-import { fromHex, toHex } from '../../../chain/hex.js'
+} from '../../../../chain/consensus/pot.js'
+import { fromHex, toHex } from '../../../../chain/hex.js'
 
 describe('chain/consensus/pot', () => {
   describe('potParams', () => {
@@ -170,6 +170,21 @@ describe('chain/consensus/pot', () => {
     })
     it('rejects b = 0', () => {
       expect(() => cumulativeDifficulty(0n, 0n)).to.throw(RangeError)
+    })
+  })
+
+  describe('the worked example of docs/protocol.md §4 (devnet powers 100, 64, 36, 16; T = 10; M = 6)', () => {
+    const bt0 = genesisBaseTarget(10, [100, 64, 36, 16])
+    it('BT0 and the first difficulty', () => {
+      expect(bt0).to.equal(65881228834676970n)
+      expect(cumulativeDifficulty(0n, bt0)).to.equal(280n)
+    })
+    it('one slow and one fast base target step', () => {
+      expect(nextBaseTarget({ n: 3, t: 45, b: bt0 }, { n: 0, t: 0, b: bt0 }, 10)).to.equal(72469351718144667n)
+      expect(nextBaseTarget({ n: 3, t: 9, b: bt0 }, { n: 0, t: 0, b: bt0 }, 10)).to.equal(61664830189257644n)
+    })
+    it('checkpoint heights', () => {
+      expect([1, 11, 12, 17, 18, 24].map(n => checkpointHeight(n, 6))).to.deep.equal([0, 0, 6, 6, 12, 18])
     })
   })
 

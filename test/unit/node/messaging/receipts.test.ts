@@ -2,16 +2,16 @@
 // that name an unknown or foreign id (stored, not trusted), and why a forged receipt cannot pass
 // (r is covered by the sender's signature). Also the v2 codecs: `r` on messages, `q`/`u` on gossip.
 import { expect } from 'chai'
-import { generateKeyPair, type KeyPair } from '../../../chain/crypto.js'
-import { isChainError } from '../../../chain/errors.js'
-import { toHex } from '../../../chain/hex.js'
-import { MSG_TYPE_TEXT } from '../../../chain/constants.js'
-import { type Message, createMessage, decodeMessage, encodeMessage, messageId, verifyMessageSignature } from '../../../chain/message.js'
-import { MessageChains } from '../../../node/messaging/chains.js'
-import { HeadStore } from '../../../node/messaging/heads.js'
-import { checkDag, conversation } from '../../../node/messaging/conversation.js'
-import { decodeGossip, encodeGossip } from '../../../node/messaging/gossip.js'
-import { validateMessage } from '../../../node/messaging/validate.js'
+import { generateKeyPair, type KeyPair } from '../../../../chain/crypto.js'
+import { isChainError } from '../../../../chain/errors.js'
+import { toHex } from '../../../../chain/hex.js'
+import { MSG_TYPE_TEXT } from '../../../../chain/constants.js'
+import { type Message, createMessage, decodeMessage, encodeMessage, messageId, verifyMessageSignature } from '../../../../chain/message.js'
+import { MessageChains } from '../../../../node/messaging/chains.js'
+import { HeadStore } from '../../../../node/messaging/heads.js'
+import { checkDag, conversation } from '../../../../node/messaging/conversation.js'
+import { decodeGossip, encodeGossip } from '../../../../node/messaging/gossip.js'
+import { validateMessage } from '../../../../node/messaging/validate.js'
 
 const chainId = new Uint8Array(16).fill(9)
 const NOW = 1_700_000_000

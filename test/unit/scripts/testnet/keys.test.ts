@@ -1,9 +1,9 @@
 import { expect } from 'chai'
 import { createHash } from 'node:crypto'
-import { publicKeyOf } from '../../../chain/crypto.js'
-import { buildGenesis, genesisToJson, parseGenesisJson } from '../../../chain/genesis.js'
-import { toHex } from '../../../chain/hex.js'
-import { loadKeys, powerOf, seededSecretKey, testnetGenesis, testnetGenesisConfig, testnetKeys } from '../../../scripts/testnet/keys.js'
+import { publicKeyOf } from '../../../../chain/crypto.js'
+import { buildGenesis, genesisToJson, parseGenesisJson } from '../../../../chain/genesis.js'
+import { toHex } from '../../../../chain/hex.js'
+import { loadKeys, powerOf, seededSecretKey, testnetGenesis, testnetGenesisConfig, testnetKeys } from '../../../../scripts/testnet/keys.js'
 
 describe('testnet keys and genesis', () => {
   it('derives secret key i = SHA-256(utf8(seed) ‖ uint32be(i))', () => {

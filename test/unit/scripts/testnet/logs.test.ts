@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import { NodeEvents, parseLogLine } from '../../../scripts/testnet/logEvents.js'
-import { parseProcStat, parseStatusKb, sampleProcess } from '../../../scripts/testnet/resources.js'
-import { txFate } from '../../../scripts/testnet/txSender.js'
+import { NodeEvents, parseLogLine } from '../../../../scripts/testnet/logEvents.js'
+import { parseProcStat, parseStatusKb, sampleProcess } from '../../../../scripts/testnet/resources.js'
+import { txFate } from '../../../../scripts/testnet/txSender.js'
 
 const line = (o: Record<string, unknown>): string => JSON.stringify({ level: 'info', timestamp: '2030-01-01T00:00:10.000Z', ...o })
 

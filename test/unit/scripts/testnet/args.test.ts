@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { ArgsError, HELP, SCENARIOS, parseTestnetArgs } from '../../../scripts/testnet/args.js'
+import { ArgsError, HELP, SCENARIOS, parseTestnetArgs } from '../../../../scripts/testnet/args.js'
 
 describe('testnet args', () => {
   it('has sensible defaults: 4 nodes, blockTime 10, 10 blocks, no scenario', () => {

@@ -1,15 +1,15 @@
 // PROTOCOL §5 block validation: a valid block passes, and every rule has a block that fails it
 // with its own code (re-signed, so the failure is the rule's and not the signature's).
 import { expect } from 'chai'
-import { type Block, type UnsignedBlock, blockId, blockWithSignature, signBlock } from '../../../chain/block.js'
-import { ChainError } from '../../../chain/errors.js'
-import { createNote, createTransfer, txId, type Transaction } from '../../../chain/tx.js'
-import { keyPairFromSeed, type KeyPair } from '../../../chain/crypto.js'
+import { type Block, type UnsignedBlock, blockId, blockWithSignature, signBlock } from '../../../../chain/block.js'
+import { ChainError } from '../../../../chain/errors.js'
+import { createNote, createTransfer, txId, type Transaction } from '../../../../chain/tx.js'
+import { keyPairFromSeed, type KeyPair } from '../../../../chain/crypto.js'
 import {
   type BlockContext, validateBlock, validateBlockHeader, verifyTxList
-} from '../../../chain/consensus/validateBlock.js'
-import { buildBlock, earliestTimeFor } from '../../../chain/miner.js'
-import { MemChain, testGenesis, testKeys } from '../../helpers/simChain.js'
+} from '../../../../chain/consensus/validateBlock.js'
+import { buildBlock, earliestTimeFor } from '../../../../chain/miner.js'
+import { MemChain, testGenesis, testKeys } from '../../../helpers/simChain.js'
 
 function codeOf (fn: () => unknown): string {
   try { fn() } catch (e) { if (e instanceof ChainError) return e.code; throw e }

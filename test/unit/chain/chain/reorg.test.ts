@@ -2,18 +2,18 @@
 // (4..9) waits for a vote, warning range (> 9) is refused; invalid blocks in a branch, returned
 // transactions, the consensus point, and restarts.
 import { expect } from 'chai'
-import { Chain, type ChainWarning, type ImportResult, type ReorgEvent } from '../../../chain/chain.js'
-import { toHex } from '../../../chain/hex.js'
+import { Chain, type ChainWarning, type ImportResult, type ReorgEvent } from '../../../../chain/chain.js'
+import { toHex } from '../../../../chain/hex.js'
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { encodeBlock } from '../../../chain/block.js'
-import { genesisToJson } from '../../../chain/genesis.js'
-import { encodeTx, txId } from '../../../chain/tx.js'
-import { waitFor } from '../../helpers/wait.js'
-import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../helpers/chainBuilder.js'
-import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
+import { encodeBlock } from '../../../../chain/block.js'
+import { genesisToJson } from '../../../../chain/genesis.js'
+import { encodeTx, txId } from '../../../../chain/tx.js'
+import { waitFor } from '../../../helpers/wait.js'
+import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../../helpers/chainBuilder.js'
+import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
 
 const net = testNet({ mutableRange: 3 })
 const hex = toHex
@@ -258,7 +258,7 @@ describe('chain restart after a kill (real process, SIGKILL mid-import)', functi
     writeFileSync(file, JSON.stringify(order.map(x => ({ block: hex(encodeBlock(x.block)), txs: x.txs.map(t => hex(encodeTx(t))) }))))
     writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesisToJson(net.genesis.config)))
     const script = join(dir, 'child.mts') // .mts: ESM outside the package, for top-level await
-    const root = new URL('../../../', import.meta.url)
+    const root = new URL('../../../../', import.meta.url)
     writeFileSync(script, `
       import { readFileSync } from 'node:fs'
       import { Chain } from '${new URL('chain/chain.ts', root).href}'

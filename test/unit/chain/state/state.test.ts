@@ -1,15 +1,15 @@
 // Apply and undo per block, transfers to new accounts, and the oracle: the state at every
 // main-chain height equals a replay from genesis.
 import { expect } from 'chai'
-import { Chain } from '../../../chain/chain.js'
-import { toHex } from '../../../chain/hex.js'
-import type { StateView } from '../../../chain/state/account.js'
-import { applyBlockTxs } from '../../../chain/state/transition.js'
-import { RollbackView, undoOf } from '../../../chain/state/undo.js'
-import { MemoryState, genesisState, replayFromGenesis } from '../../../chain/state/replay.js'
-import { encodeUndo, decodeUndo } from '../../../chain/store/records.js'
-import { ChainBuilder, TEST_NOW, testNet } from '../../helpers/chainBuilder.js'
-import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
+import { Chain } from '../../../../chain/chain.js'
+import { toHex } from '../../../../chain/hex.js'
+import type { StateView } from '../../../../chain/state/account.js'
+import { applyBlockTxs } from '../../../../chain/state/transition.js'
+import { RollbackView, undoOf } from '../../../../chain/state/undo.js'
+import { MemoryState, genesisState, replayFromGenesis } from '../../../../chain/state/replay.js'
+import { encodeUndo, decodeUndo } from '../../../../chain/store/records.js'
+import { ChainBuilder, TEST_NOW, testNet } from '../../../helpers/chainBuilder.js'
+import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
 
 const net = testNet()
 

@@ -2,13 +2,13 @@
 // times: what each one does to the processes and what it reports. The real runs are network tests.
 import { expect } from 'chai'
 import { fileURLToPath } from 'node:url'
-import { Testnet } from '../../../scripts/testnet/network.js'
-import { join } from '../../../scripts/testnet/scenarios/join.js'
-import { partition, splitInTwo } from '../../../scripts/testnet/scenarios/partition.js'
-import { kill, restart, victimOf } from '../../../scripts/testnet/scenarios/restart.js'
-import { TxLoad } from '../../../scripts/testnet/scenarios/txLoad.js'
-import type { ScenarioContext } from '../../../scripts/testnet/scenarios/types.js'
-import { TxSender } from '../../../scripts/testnet/txSender.js'
+import { Testnet } from '../../../../scripts/testnet/network.js'
+import { join } from '../../../../scripts/testnet/scenarios/join.js'
+import { partition, splitInTwo } from '../../../../scripts/testnet/scenarios/partition.js'
+import { kill, restart, victimOf } from '../../../../scripts/testnet/scenarios/restart.js'
+import { TxLoad } from '../../../../scripts/testnet/scenarios/txLoad.js'
+import type { ScenarioContext } from '../../../../scripts/testnet/scenarios/types.js'
+import { TxSender } from '../../../../scripts/testnet/txSender.js'
 
 const FAKE = fileURLToPath(new URL('./fixtures/fakeNode.mjs', import.meta.url))
 

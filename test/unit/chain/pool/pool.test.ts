@@ -1,14 +1,14 @@
 // PROTOCOL §8 transaction pool: admission rules and their codes, limits and eviction, the mining
 // selection, and the tip-change paths (removeMined, readmit, revalidate).
 import { expect } from 'chai'
-import { ChainError } from '../../../chain/errors.js'
-import { type KeyPair, keyPairFromSeed } from '../../../chain/crypto.js'
-import { toHex } from '../../../chain/hex.js'
-import { type Transaction, createNote, createTransfer, txId } from '../../../chain/tx.js'
-import type { Account } from '../../../chain/state/account.js'
-import { TxPool } from '../../../chain/pool/pool.js'
-import type { PoolLimits } from '../../../chain/pool/entry.js'
-import { MapState, testKeys } from '../../helpers/simChain.js'
+import { ChainError } from '../../../../chain/errors.js'
+import { type KeyPair, keyPairFromSeed } from '../../../../chain/crypto.js'
+import { toHex } from '../../../../chain/hex.js'
+import { type Transaction, createNote, createTransfer, txId } from '../../../../chain/tx.js'
+import type { Account } from '../../../../chain/state/account.js'
+import { TxPool } from '../../../../chain/pool/pool.js'
+import type { PoolLimits } from '../../../../chain/pool/entry.js'
+import { MapState, testKeys } from '../../../helpers/simChain.js'
 
 const CHAIN_ID = new Uint8Array(16).fill(4)
 const NOW = 1_800_000_000

@@ -2,11 +2,11 @@
 // Ten idle minutes on a simulated clock, with the real Channels and Putter over a real DHT engine
 // on 127.0.0.1 (no peers: the puts go nowhere, they are counted as they are made).
 import { expect } from 'chai'
-import { generateKeyPair } from '../../../chain/crypto.js'
-import { Channels, DhtEngine, Getter, type MutablePut, type PutHandle, Putter, SeqClock } from '../../../dht/index.js'
-import { CONVERSATION_QUIET_MS, GOSSIP_ACTIVE_INTERVAL_MIN, GOSSIP_DEFAULT_INTERVAL_MIN } from '../../../node/messaging/constants.js'
-import { GossipPublisher } from '../../../node/messaging/gossipPublisher.js'
-import { decodeGossip } from '../../../node/messaging/gossip.js'
+import { generateKeyPair } from '../../../../chain/crypto.js'
+import { Channels, DhtEngine, Getter, type MutablePut, type PutHandle, Putter, SeqClock } from '../../../../dht/index.js'
+import { CONVERSATION_QUIET_MS, GOSSIP_ACTIVE_INTERVAL_MIN, GOSSIP_DEFAULT_INTERVAL_MIN } from '../../../../node/messaging/constants.js'
+import { GossipPublisher } from '../../../../node/messaging/gossipPublisher.js'
+import { decodeGossip } from '../../../../node/messaging/gossip.js'
 
 const GOSSIP = new TextEncoder().encode('gossip')
 

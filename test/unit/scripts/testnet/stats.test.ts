@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import type { MinedEvent } from '../../../scripts/testnet/logEvents.js'
-import { blockIntervalsS, mainChainFromLogs, mean, percentile } from '../../../scripts/testnet/stats.js'
+import type { MinedEvent } from '../../../../scripts/testnet/logEvents.js'
+import { blockIntervalsS, mainChainFromLogs, mean, percentile } from '../../../../scripts/testnet/stats.js'
 
 const ev = (id: string, height: number, timeS: number, parent?: string): MinedEvent => ({ id, height, timeMs: timeS * 1000, ...(parent !== undefined ? { parent } : {}) })
 
