@@ -22,6 +22,13 @@ export const PUBLIC_KEY_BYTES = 32
 export const SIGNATURE_BYTES = 64
 /** Compact IPv4 endpoint: 4 address bytes + 2-byte big-endian port. */
 export const COMPACT_ENDPOINT_BYTES = 6
+/** Transaction id bytes of every query this node sends (k-rpc-socket writes a 16-bit counter): a
+ *  reply with a tid of another length answers none of them. */
+export const QUERY_TID_BYTES = 2
+/** One contact in a reply's `nodes` string: id + compact endpoint. */
+export const COMPACT_NODE_BYTES = ID_BYTES + COMPACT_ENDPOINT_BYTES
+/** Peer entries in a `get_peers` reply's `values` list we look at, at most (a UDP packet holds fewer). */
+export const MAX_REPLY_VALUES = 256
 
 // ---- routing ---------------------------------------------------------------------------------
 

@@ -107,6 +107,9 @@ export class DhtEngine {
     this.stats.gauge('pushFailed', () => this.pushes.failed)
     this.stats.gauge('pushTokenGets', () => this.pushes.tokenGets)
     this.stats.gauge('mutablePutsStored', () => this.pushes.storedIn)
+    // Each running recursive lookup listens for the socket's 'update'; one that never ends (a reply
+    // that never called back) shows here as a count that only grows.
+    this.stats.gauge('lookupListeners', () => this.dht?._rpc.socket.listenerCount('update') ?? 0)
   }
 
   get running (): boolean {

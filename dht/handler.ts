@@ -11,6 +11,7 @@ import { sha256 } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_REPLY_NODES } from './constants.js'
 import { checkQuery } from './guard.js'
+import { checkReplyPacket, failPendingQuery } from './replyGuard.js'
 import type { RateLimiter } from './ratelimit.js'
 import type { Blocklist } from './blocklist.js'
 import type { DhtStats } from './stats.js'
@@ -156,7 +157,10 @@ function oneContactPerEndpoint (dht: DHT): void {
   }
 }
 
-/** Byte counters, and a last-resort catch around all packet handling (responses included). */
+/**
+ * Byte counters, the reply guard (replyGuard.ts: a malformed reply never reaches the library, and
+ * the query it answered fails at once), and a last-resort catch around all packet handling.
+ */
 function instrumentSocket (dht: DHT, stats: DhtStats, blocked: Blocklist): void {
   const udp = dht._rpc.socket.socket
   const listeners = udp.listeners('message') as Array<(buf: Buffer, rinfo: RemoteInfo) => void>
@@ -165,6 +169,18 @@ function instrumentSocket (dht: DHT, stats: DhtStats, blocked: Blocklist): void 
     if (blocked.has(rinfo.address, rinfo.port)) { stats.traffic.blockedIn++; return }
     stats.traffic.packetsIn++
     stats.traffic.bytesIn += buf.length
+    const check = checkReplyPacket(buf)
+    if (!check.pass) {
+      stats.drop(check.reason)
+      if (check.tid !== undefined) {
+        try {
+          if (failPendingQuery(dht._rpc.socket, check.tid, rinfo, check.reason)) forgetContact(dht, rinfo)
+        } catch {
+          stats.traffic.handlerErrors++
+        }
+      }
+      return
+    }
     for (const l of listeners) {
       try {
         l(buf, rinfo)
@@ -187,5 +203,12 @@ function instrumentSocket (dht: DHT, stats: DhtStats, blocked: Blocklist): void 
     stats.traffic.packetsOut++
     if (buf instanceof Uint8Array) stats.traffic.bytesOut += buf.length
     send(...args)
+  }
+}
+
+/** A node that answered one of our queries with a malformed reply leaves the routing table. */
+function forgetContact (dht: DHT, from: RemoteInfo): void {
+  for (const c of dht._rpc.nodes.toArray()) {
+    if (c.host === from.address && c.port === from.port) dht._rpc.nodes.remove(c.id)
   }
 }

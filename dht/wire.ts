@@ -28,7 +28,7 @@ export function isSafeUint (x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 }
 
-function isPlainDict (x: unknown): x is Record<string, unknown> {
+export function isPlainDict (x: unknown): x is Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return false
   const proto = Object.getPrototypeOf(x)
   return proto === Object.prototype || proto === null
@@ -41,7 +41,7 @@ const digits = (n: number): number => String(n).length
  * stopping as soon as the size passes `maxBytes` (so a 60 KB or 5000-deep value costs little).
  * TAU values are dicts, so the top level must be one.
  */
-export function measureValue (v: unknown, maxBytes = MAX_VALUE_BYTES): Measured {
+export function measureValue (v: unknown, maxBytes = MAX_VALUE_BYTES, bytes: (x: unknown) => boolean = isBytes): Measured {
   if (!isPlainDict(v)) return { ok: false, reason: 'not_dict' }
   let total = 0
   let problem: ValueProblem | null = null
@@ -51,8 +51,9 @@ export function measureValue (v: unknown, maxBytes = MAX_VALUE_BYTES): Measured 
     if (typeof x === 'number') {
       if (!isSafeUint(x)) { problem = 'bad_type'; return }
       total += digits(x) + 2
-    } else if (isBytes(x)) {
-      total += digits(x.length) + 1 + x.length
+    } else if (bytes(x)) {
+      const n = (x as Uint8Array).length
+      total += digits(n) + 1 + n
     } else if (Array.isArray(x)) {
       if (depth >= MAX_VALUE_DEPTH) { problem = 'too_deep'; return }
       total += 2

@@ -44,6 +44,17 @@ export const SYNC_PREVERIFY_MIN_BLOCKS = 64
 export const SYNC_MAX_BRANCH_BLOCKS = 100_000
 /** Candidate tips queued for sync at most; older ones are dropped for newer. */
 export const SYNC_MAX_CANDIDATES = 64
+/** Tips of refused branches remembered so that re-announcements cost no walk (oldest dropped first). */
+export const SYNC_REFUSED_TIPS_KEPT = 256
+/** Peers' tip blocks fetched at once before any sync (a claimed difficulty buys nothing until its
+ *  block is fetched and checked; node/pipelines/syncTips.ts). A fetch that misses costs up to a
+ *  direct-get timeout plus a recursive lookup, so a few at once keep one slow peer from delaying
+ *  the others. */
+export const SYNC_TIP_PROBE_CONCURRENCY = 4
+/** A peer whose tip block could not be fetched (or was bad) is not asked again for this long × 2^(misses − 1)... */
+export const SYNC_TIP_MISS_BACKOFF_MS = 2000
+/** ...up to this. */
+export const SYNC_TIP_MISS_BACKOFF_MAX_MS = 60_000
 
 /** Ids the node keeps asking for in its demand item at most, and how long each stays. */
 export const DEMAND_MAX_IDS_PER_KIND = 8
@@ -87,3 +98,9 @@ export const VOTE_REPORTS_KEPT = 16
 export const VOTE_STALE_CHECK_MS = 5000
 /** A trusted checkpoint not held yet is looked for again this often, ms. */
 export const TRUSTED_CHECKPOINT_RETRY_MS = 10_000
+/** A sync to a checked tip holds the miner back (its tip is about to move) at most this long past
+ *  the miner's planned time; then it mines anyway. Kept well under the 5 s that issue 14 allows a
+ *  block to be late, with room for the retry step and the import. */
+export const MINING_SYNC_HOLD_MAX_MS = 2500
+/** How often a held miner looks again whether the sync is over. */
+export const MINING_SYNC_RETRY_MS = 250

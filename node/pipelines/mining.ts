@@ -1,12 +1,14 @@
 // Mining: on the current tip, wait until this key's planned time (the earliest eligible time,
 // staggered past MAX_BT so keys do not collide; chain/miner.ts), build a block with the best pool
-// transactions, import it, and publish it. Any tip change restarts the wait. Mining pauses while
-// a sync runs (the tip is about to move) and until the start-up voting round is over.
+// transactions, import it, and publish it. Any tip change restarts the wait. Mining waits for the
+// start-up voting round, and while a sync to a checked tip runs (the tip is about to move) — but
+// never more than MINING_SYNC_HOLD_MAX_MS past the planned time: a sync is no reason to miss a
+// block (issue 14: tips claimed by peers, even checked ones, must not keep a miner idle).
 import { blockId } from '../../chain/block.js'
 import { mineBlock, plannedMiningFor } from '../../chain/miner.js'
 import { toHex } from '../../chain/hex.js'
 import { isChainError } from '../../chain/errors.js'
-import { MINING_SUBSECOND_SPREAD_MS } from '../constants.js'
+import { MINING_SUBSECOND_SPREAD_MS, MINING_SYNC_HOLD_MAX_MS, MINING_SYNC_RETRY_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 
 /** Retry delay when mining cannot proceed now (syncing, not ready, no context). */
@@ -19,6 +21,8 @@ export interface MiningHooks {
 export class MiningPipeline {
   private timer?: NodeJS.Timeout
   private busy = false
+  /** The first planned firing time (ms) on the current parent: what a late block is late against. */
+  private planned?: { parentHex: string, atMs: number }
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: MiningHooks) {}
 
@@ -50,8 +54,10 @@ export class MiningPipeline {
     ctx.state.nextEligibleTime = t
     // Inside its second, a key fires at its own offset (chain/miner.ts): keys due in the same second
     // then rarely mine siblings. A late plan (t > plan.t) fires at once.
-    const delayMs = Math.max(0, t * 1000 + (t === plan.t ? plan.offsetMs : 0) - Date.now())
-    this.timer = setTimeout(() => { void this.forge(tip.id, t) }, delayMs)
+    const atMs = t * 1000 + (t === plan.t ? plan.offsetMs : 0)
+    const parentHex = toHex(tip.id)
+    if (this.planned?.parentHex !== parentHex) this.planned = { parentHex, atMs }
+    this.timer = setTimeout(() => { void this.forge(tip.id, t) }, Math.max(0, atMs - Date.now()))
   }
 
   private retry (): void {
@@ -62,9 +68,15 @@ export class MiningPipeline {
     const { ctx } = this
     this.timer = undefined
     if (!ctx.state.miningEnabled || ctx.signal.aborted || this.busy) return
-    if (!ctx.state.ready || ctx.state.syncing) { this.retry(); return }
+    if (!ctx.state.ready) { this.planned = undefined; this.retry(); return } // a plan made before the node was ready is no promise
     const tip = ctx.chain.tip()
     if (toHex(tip.id) !== toHex(parentId)) { this.schedule(); return }
+    const plannedMs = this.planned?.parentHex === toHex(parentId) ? this.planned.atMs : Date.now()
+    if (ctx.state.syncing && Date.now() - plannedMs < MINING_SYNC_HOLD_MAX_MS) {
+      // Same parent, same planned time: look again shortly (a tip change reschedules anyway).
+      this.timer = setTimeout(() => { void this.forge(parentId, t) }, MINING_SYNC_RETRY_MS)
+      return
+    }
     this.busy = true
     try {
       const bctx = ctx.chain.blockContextFor(parentId, ctx.nowS())
@@ -73,7 +85,11 @@ export class MiningPipeline {
       const r = await ctx.chain.importBlock(built.block, built.txs)
       if (r.kind === 'extended') {
         ctx.state.minedBlocks++
-        ctx.log.info('mined block', { height: built.block.n, id: toHex(blockId(built.block)), parent: toHex(built.block.p), t: built.block.t, txs: built.txs.length })
+        // plannedMs / lateMs: when this key was first due on this parent, and how late the block is.
+        ctx.log.info('mined block', {
+          height: built.block.n, id: toHex(blockId(built.block)), parent: toHex(built.block.p), t: built.block.t, txs: built.txs.length,
+          plannedMs, lateMs: Math.max(0, Date.now() - plannedMs), heldBySync: ctx.state.syncing
+        })
         this.hooks.onMined({ block: built.block, txs: built.txs })
       } else {
         ctx.log.warn('own block not accepted', { kind: r.kind, height: built.block.n, code: r.kind === 'invalid' ? r.error.code : undefined })

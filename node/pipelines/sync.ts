@@ -1,19 +1,28 @@
 // Sync (PROTOCOL §7): from a better candidate tip, fetch blocks backwards until a block we hold
 // (syncWalk.ts: down the checkpoint ids, then the segments between them by `p`), fetch their
 // transactions (staged by the fetcher), then import the branch forward (the Chain validates and
-// switches atomically). One sync at a time; candidates are kept per peer, the best first.
+// switches atomically). A peer's claimed tip is first probed (syncTips.ts: its block fetched and
+// checked, a few at once, peers that miss backing off); only then does it join the queue, ordered
+// by the difficulty its block carries. One sync at a time; only a sync to a checked tip marks the
+// node as syncing, which holds the miner back for a bounded time (mining.ts).
 import { type Subscription } from 'rxjs'
 import type { Block } from '../../chain/block.js'
+import { isChainError } from '../../chain/errors.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
 import type { ImportResult } from '../../chain/chain.js'
+import { Lru } from '../../chain/lru.js'
 import {
-  PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES,
+  PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES, SYNC_REFUSED_TIPS_KEPT,
   SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import { VerifyPool } from '../verifyPool.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
+import { SyncError, type SyncErrorCode } from './syncErrors.js'
+import { TipProbes } from './syncTips.js'
+import { checkTipBlock } from './tipCheck.js'
+import { TxPrefetch } from './txPrefetch.js'
 import type { TipClaim } from '../signals.js'
 
 export interface SyncHooks {
@@ -21,88 +30,134 @@ export interface SyncHooks {
   onNeedsVote: (peer: Uint8Array) => void
 }
 
-interface Candidate { peer: Uint8Array, tip: TipClaim }
+/** How a branch fetch ended: the chain's result for the last part imported, or why nothing was. */
+export type BranchOutcome = { ok: true, result: ImportResult } | { ok: false, error: SyncError }
+
+const failure = (code: SyncErrorCode, message: string, detail?: string): BranchOutcome => ({ ok: false, error: new SyncError(code, message, detail) })
 
 export class SyncPipeline {
-  private readonly candidates = new Map<string, Candidate>()
+  readonly tips: TipProbes
   private running = false
-  /** One walk at a time: a walk reads what the chain holds, so another sync importing beside it would break its segments. */
-  private walking: Promise<void> = Promise.resolve()
+  /** The tip the queue is syncing to now (hex): a re-announcement of it is not probed again. */
+  private current?: string
+  /** Tips whose branch the chain refused (warning range, below the consensus point): not synced again. */
+  private readonly refused = new Lru<string, true>(SYNC_REFUSED_TIPS_KEPT)
+  /** One walk at a time: a walk reads what the chain holds, so a second one importing beside it cuts its segments wrong. */
+  private walking: Promise<unknown> = Promise.resolve()
   private sub?: Subscription
 
-  constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {}
+  constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {
+    this.tips = new TipProbes({
+      fetch: async (peer, id) => await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer),
+      check: (block, claim) => checkTipBlock(block, claim, ctx.chain, ctx.nowS()),
+      ourD: () => ctx.chain.tip().d,
+      known: id => ctx.chain.hasBlock(id) || ctx.chain.invalidReason(id) !== undefined || this.refused.has(toHex(id)),
+      missed: peer => ctx.peers.penalise(peer, PENALTY_MISSING_DATA),
+      bad: (peer, code) => {
+        ctx.log.warn('peer tip block refused', { peer: toHex(peer).slice(0, 16), code })
+        ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
+      },
+      ready: () => { void this.drain() },
+      now: Date.now,
+      signal: ctx.signal
+    })
+    ctx.signal.addEventListener('abort', () => this.tips.stop(), { once: true })
+  }
 
   start (): Subscription {
     this.sub = this.ctx.router.on('TIP_BLOCK_FROM_PEER_FOR_MINING').subscribe(s => this.offer(s.peer, s.tip))
     return this.sub
   }
 
-  /** A peer's claimed tip; kept if it would beat ours and we do not hold it. */
+  /** A peer's claimed tip; probed if it would beat ours and we do not hold it. */
   offer (peer: Uint8Array, tip: TipClaim): void {
     const { chain } = this.ctx
     if (tip.d <= chain.tip().d || chain.hasBlock(tip.id) || chain.invalidReason(tip.id) !== undefined) return
-    const key = toHex(peer)
-    if (!this.candidates.has(key) && this.candidates.size >= SYNC_MAX_CANDIDATES) return
-    this.candidates.set(key, { peer, tip })
-    void this.drain()
+    if (this.current === toHex(tip.id) || this.refused.has(toHex(tip.id))) return
+    this.tips.offer(peer, tip)
   }
 
-  /** Syncs candidates one at a time, best first, until none beats the tip. */
+  /**
+   * Fetches and imports the branch behind `tip` from `peer` whatever its claimed difficulty (a
+   * voting round needs voters' chains even when they claim less than our tip). Its walk waits for the
+   * queue's current one (walks run one at a time) and never holds mining back. Resolves with the
+   * chain's result for the last part imported, or a SyncError code; at once with SYNC_ABORTED when
+   * `signal` fires (fetches then stop at their next step).
+   */
+  async fetchBranchFor (peer: Uint8Array, tip: TipClaim, signal: AbortSignal): Promise<BranchOutcome> {
+    const { ctx } = this
+    if (ctx.chain.hasBlock(tip.id)) return { ok: true, result: { kind: 'known', id: tip.id } }
+    const both = AbortSignal.any([signal, ctx.signal])
+    const aborted = (): BranchOutcome => failure('SYNC_ABORTED', 'branch fetch aborted')
+    if (both.aborted) return aborted()
+    let onAbort: (() => void) | undefined
+    const stopped = new Promise<BranchOutcome>(resolve => {
+      onAbort = () => resolve(aborted())
+      both.addEventListener('abort', onAbort, { once: true })
+    })
+    const work = (async (): Promise<BranchOutcome> => {
+      const block = await ctx.fetcher.block(tip.id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
+      if (both.aborted) return aborted()
+      if (block === null) {
+        ctx.peers.penalise(peer, PENALTY_MISSING_DATA)
+        return failure('SYNC_TIP_MISSING', 'the tip block could not be fetched')
+      }
+      const v = checkTipBlock(block, tip, ctx.chain, ctx.nowS())
+      if (v.kind === 'bad') {
+        ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
+        return failure('SYNC_TIP_INVALID', `the tip block was refused (${v.code})`, v.code)
+      }
+      try {
+        return await this.syncBranch(peer, block, both)
+      } catch (e) {
+        if (!isChainError(e)) throw e
+        return failure('SYNC_IMPORT_FAILED', e.message, e.code)
+      }
+    })()
+    work.catch(() => {}) // awaited below unless the abort came first
+    try {
+      return await Promise.race([work, stopped])
+    } finally {
+      if (onAbort !== undefined) both.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Syncs probed tips one at a time, best verified difficulty first, until none beats the tip. */
   private async drain (): Promise<void> {
     if (this.running) return
     this.running = true
-    this.ctx.state.syncing = true
     try {
       for (let guard = 0; guard < SYNC_MAX_CANDIDATES * 2 && !this.ctx.signal.aborted; guard++) {
-        const best = this.takeBest()
+        const best = this.tips.takeBest()
         if (best === undefined) break
-        await this.exclusive(() => this.syncTo(best))
+        this.ctx.state.syncing = best.hold
+        this.current = toHex(best.tip.id)
+        const out = await this.syncBranch(best.peer, best.block, this.ctx.signal)
+        this.current = undefined
+        this.ctx.state.syncing = false
+        if (!out.ok) this.ctx.log.debug('sync ended', { peer: toHex(best.peer).slice(0, 16), code: out.error.code })
       }
     } catch (e) {
       this.ctx.log.error('sync failed', { err: (e as Error).stack ?? String(e) })
     } finally {
       this.running = false
+      this.current = undefined
       this.ctx.state.syncing = false
     }
   }
 
-  /**
-   * Fetches and imports the branch behind a peer's tip whatever its claimed difficulty: a voting
-   * round's chosen chain may be lighter than ours. Bounded by `signal`; imports stay serial in the chain.
-   */
-  async fetchBranch (peer: Uint8Array, tip: TipClaim, signal: AbortSignal): Promise<void> {
-    const bounded = AbortSignal.any([this.ctx.signal, signal])
-    try {
-      await this.exclusive(async () => {
-        if (!this.ctx.chain.hasBlock(tip.id) && !bounded.aborted) await this.syncTo({ peer, tip }, bounded)
-      })
-    } catch (e) {
-      this.ctx.log.warn('fetching a branch for a vote failed', { peer: toHex(peer).slice(0, 16), err: (e as Error).message })
-    }
-  }
-
-  /** Runs `fn` after every walk queued before it has ended. */
-  private exclusive (fn: () => Promise<void>): Promise<void> {
-    const run = this.walking.then(fn)
+  /** Walks down from the fetched tip block `top` to blocks we hold and imports the branch, after any walk under way. */
+  private syncBranch (peer: Uint8Array, top: Block, signal: AbortSignal): Promise<BranchOutcome> {
+    const run = this.walking.then(async () => await this.walkAndImport(peer, top, signal))
     this.walking = run.catch(() => {})
     return run
   }
 
-  private takeBest (): Candidate | undefined {
-    let best: Candidate | undefined
-    const ourD = this.ctx.chain.tip().d
-    for (const [k, c] of this.candidates) {
-      if (c.tip.d <= ourD || this.ctx.chain.hasBlock(c.tip.id)) { this.candidates.delete(k); continue }
-      if (best === undefined || c.tip.d > best.tip.d) best = c
-    }
-    if (best !== undefined) this.candidates.delete(toHex(best.peer))
-    return best
-  }
-
-  private async syncTo ({ peer, tip }: Candidate, signal: AbortSignal = this.ctx.signal): Promise<void> {
+  private async walkAndImport (peer: Uint8Array, top: Block, signal: AbortSignal): Promise<BranchOutcome> {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
-    const pool = tip.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
+    const pool = top.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
+    pool?.block(top)
     // Transactions are fetched as their blocks arrive, in the order they are asked for (import order).
     const fetchTx = async (id: Uint8Array): Promise<Transaction | null> => {
       const t = await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
@@ -122,12 +177,15 @@ export class SyncPipeline {
       mutableRange: ctx.chain.genesis.config.mutableRange,
       maxBlocks: SYNC_MAX_BRANCH_BLOCKS
     }
+    const walkFailed = (why: WalkFailure): BranchOutcome => {
+      if (signal.aborted) return failure('SYNC_ABORTED', 'sync aborted')
+      this.failed(peer, why)
+      return why === 'bad' ? failure('SYNC_BRANCH_INVALID', 'a block below the tip is not where it should be') : failure('SYNC_BRANCH_MISSING', 'a block below the tip could not be fetched')
+    }
     try {
       const t0 = performance.now()
-      const top = await walk.fetch(tip.id)
-      if (top === null) return this.failed(peer, 'missing')
       const s = await walkSpine(walk, top)
-      if (typeof s === 'string') return this.failed(peer, s)
+      if (typeof s === 'string') return walkFailed(s)
       ctx.log.debug('sync spine', { blocks: s.spine.length, from: top.n, ms: Math.round(performance.now() - t0) })
 
       // Segments arrive lowest first. A plain extension of our tip is imported in chunks, one
@@ -139,37 +197,47 @@ export class SyncPipeline {
       let importing: Promise<void> | undefined
       let stop = false
       let error: unknown
+      let last: ImportResult | null | undefined // null: a part's transactions could not be had
+      const goOn = (r: ImportResult | null): boolean => r !== null && r.kind === 'extended' && r.invalid === undefined
       // Starts the next chunk's import when none is running; each one starts the next as it ends.
       const pump = (): void => {
         if (importing !== undefined || stop || ready.length < SYNC_IMPORT_CHUNK_BLOCKS) return
-        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, pool).then(ok => {
+        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, pool).then(r => {
           importing = undefined
-          if (ok) pump(); else stop = true
+          last = r
+          if (goOn(r)) pump(); else stop = true
         }, e => { importing = undefined; stop = true; error = e })
       }
       const settle = async (): Promise<void> => {
         while (importing !== undefined) await importing
         if (error !== undefined) throw error
       }
+      const outcome = (): BranchOutcome => {
+        if (last === null) return failure('SYNC_TXS_MISSING', 'a transaction of the branch could not be fetched')
+        if (last === undefined) return failure('SYNC_ABORTED', 'sync aborted before any import')
+        return { ok: true, result: last }
+      }
       try {
         for await (const seg of segmentsUp(walk, s.spine, SYNC_BLOCK_FETCH_CONCURRENCY)) {
-          if (typeof seg === 'string') return this.failed(peer, seg)
+          if (typeof seg === 'string') { await settle(); return walkFailed(seg) }
           for (const b of seg) txs.want(b.x)
           extending ??= bytesEqual(seg[0].p, ctx.chain.tip().id)
           ready.push(...seg)
           if (!extending) continue
           pump()
           while (ready.length >= SYNC_WINDOW_BLOCKS && importing !== undefined) await importing
-          if (stop || signal.aborted) return
+          if (stop || signal.aborted) { await settle(); return outcome() }
         }
         await settle()
-        if (stop) return
+        if (stop) return outcome()
         const chunk = extending === true ? SYNC_IMPORT_CHUNK_BLOCKS : ready.length
         while (ready.length > 0 && !signal.aborted) {
-          if (!await this.importPart(peer, ready.splice(0, chunk), txs, pool)) return
+          last = await this.importPart(peer, ready.splice(0, chunk), txs, pool)
+          if (!goOn(last)) break
         }
         const st = ctx.engine.stats.snapshot()
         ctx.log.debug('sync done', { to: top.n, ms: Math.round(performance.now() - t0), gets: st.gets, getDirect: st.latencyMs.getDirect, getRecursive: st.latencyMs.getRecursive })
+        return outcome()
       } finally {
         await settle() // never leave an import running past the sync
       }
@@ -180,11 +248,11 @@ export class SyncPipeline {
     }
   }
 
-  /** Imports a run of blocks once their transactions are in (and pre-checked); false to stop the sync. */
-  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, pool?: VerifyPool): Promise<boolean> {
+  /** Imports a run of blocks once their transactions are in (and pre-checked); null when some could not be had. */
+  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, pool?: VerifyPool): Promise<ImportResult | null> {
     const t1 = performance.now()
     const got = await txs.take(part)
-    if (got === null) { this.failed(peer, 'missing'); return false }
+    if (got === null) { this.failed(peer, 'missing'); return null }
     const tTx = performance.now()
     if (pool !== undefined) await pool.ready([...part, ...got.values()])
     const t2 = performance.now()
@@ -193,7 +261,7 @@ export class SyncPipeline {
       from: part[0].n, blocks: part.length, txWaitMs: Math.round(tTx - t1), verifyWaitMs: Math.round(t2 - tTx), importMs: Math.round(performance.now() - t2)
     })
     this.report(peer, r, part)
-    return r.kind === 'extended' && r.invalid === undefined
+    return r
   }
 
   /** A walk that could not finish: missing data costs the peer a little, invalid data more. */
@@ -209,66 +277,9 @@ export class SyncPipeline {
       ctx.peers.penalise(peer, PENALTY_INVALID_DATA)
     }
     if (r.kind === 'needs-vote') this.hooks.onNeedsVote(peer)
+    // The chain warns once per fork (node.ts forwards it); here the branch's tip is only remembered, so a
+    // hostile peer re-announcing it does not cost a walk per read.
+    if (r.kind === 'refused-warning') this.refused.set(toHex(r.id), true)
     ctx.log.debug('sync import', { kind: r.kind, blocks: blocks.length, top: blocks[blocks.length - 1]?.n })
   }
 }
-
-/**
- * Transaction fetches for a branch being walked: `want` queues ids as blocks arrive (lowest blocks
- * first, the import order), at most `limit` fetches run at once, in the order wanted, and `take`
- * waits for a run of blocks' transactions. Ids already stored are never fetched.
- */
-class TxPrefetch {
-  private readonly results = new Map<string, Promise<Transaction | null>>()
-  private readonly queue: Array<{ id: Uint8Array, resolve: (t: Transaction | null) => void }> = []
-  private active = 0
-  private closed = false
-
-  constructor (
-    private readonly fetch: (id: Uint8Array) => Promise<Transaction | null>,
-    private readonly stored: (id: Uint8Array) => boolean,
-    private readonly limit: number
-  ) {}
-
-  want (ids: readonly Uint8Array[]): void {
-    for (const id of ids) {
-      const k = toHex(id)
-      if (this.results.has(k) || this.stored(id)) continue
-      this.results.set(k, new Promise(resolve => this.queue.push({ id, resolve })))
-    }
-    this.pump()
-  }
-
-  private pump (): void {
-    while (!this.closed && this.active < this.limit && this.queue.length > 0) {
-      const job = this.queue.shift()!
-      this.active++
-      this.fetch(job.id).then(job.resolve, () => job.resolve(null)).finally(() => { this.active--; this.pump() })
-    }
-  }
-
-  /** The blocks' transactions not yet stored, by hex id; null if one could not be had. */
-  async take (blocks: readonly Block[]): Promise<Map<string, Transaction> | null> {
-    const out = new Map<string, Transaction>()
-    for (const b of blocks) {
-      this.want(b.x)
-      for (const id of b.x) {
-        const k = toHex(id)
-        const p = this.results.get(k)
-        if (p === undefined) continue // stored
-        const tx = await p
-        if (tx === null) return null
-        out.set(k, tx)
-        this.results.delete(k)
-      }
-    }
-    return out
-  }
-
-  /** Stops starting fetches; queued ones resolve null. */
-  close (): void {
-    this.closed = true
-    for (const job of this.queue.splice(0)) job.resolve(null)
-  }
-}
-

@@ -34,7 +34,7 @@ export async function followTrustedCheckpoint (ctx: NodeContext, sync: BranchFet
     if (attempt === 0) ctx.log.warn('trusted checkpoint not held yet: waiting for its chain (see /status pendingPoints)', { id: hex })
     const block = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_VOTING')
     if (block !== null) {
-      await sync.fetchBranch(OPERATOR, { id, n: block.n, d: block.d }, AbortSignal.timeout(TRUSTED_CHECKPOINT_RETRY_MS * 6))
+      await sync.fetchBranchFor(OPERATOR, { id, n: block.n, d: block.d }, AbortSignal.timeout(TRUSTED_CHECKPOINT_RETRY_MS * 6))
       if (ctx.chain.hasBlock(id)) continue
     }
     try {

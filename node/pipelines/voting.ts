@@ -21,7 +21,7 @@ import { askVote } from './voteAsk.js'
 
 /** What voting needs of sync: a peer's branch fetched and imported whatever its claimed difficulty. */
 export interface BranchFetch {
-  fetchBranch: (peer: Uint8Array, tip: TipClaim, signal: AbortSignal) => Promise<void>
+  fetchBranchFor: (peer: Uint8Array, tip: TipClaim, signal: AbortSignal) => Promise<unknown>
 }
 
 type Outcome = VoteRoundReport['outcome']
@@ -123,7 +123,7 @@ export class VotingPipeline {
       for (const v of voters) {
         if (signal.aborted || ctx.chain.hasBlock(pointId) || ctx.chain.pendingPoints().length === 0) break
         const tip = tips.get(v.key)
-        if (tip !== undefined) await this.sync.fetchBranch(fromHex(v.key), tip, signal)
+        if (tip !== undefined) await this.sync.fetchBranchFor(fromHex(v.key), tip, signal)
       }
       r = ctx.chain.hasBlock(pointId) ? await ctx.chain.applyVote(pointId, mode) : r
     }

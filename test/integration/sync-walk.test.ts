@@ -108,8 +108,12 @@ describe('sync walk by checkpoints (real nodes)', function () {
     expect(toHex(client.ctx.chain.tip().id)).to.equal(toHex(main[HEIGHT - 1].id))
     for (const b of main) expect(client.ctx.chain.hasBlock(b.id)).to.equal(true)
     expect(client.ctx.chain.hasBlock(blockId(forged))).to.equal(false)
-    // Refused by the walk, before any import (an import would have recorded why it is invalid).
-    expect(client.ctx.chain.invalidReason(blockId(forged))).to.equal(undefined)
+    // Refused by the walk before any import (no reason recorded) when it was synced before the
+    // served chain; when the served chain came first (tips are ordered by their fetched blocks, and
+    // probed several at once), the walk has nothing to fetch under it and the import refuses it by
+    // its header (its b, g and d are copied from its parent, so a derived-field code).
+    const reason = client.ctx.chain.invalidReason(blockId(forged))
+    expect(reason === undefined || ['BLOCK_BAD_BASE_TARGET', 'BLOCK_BAD_GENERATION_SIGNATURE', 'BLOCK_BAD_DIFFICULTY'].includes(reason), String(reason)).to.equal(true)
   })
 
   it('a node on a fork that parts inside a segment switches to the served branch', async () => {
