@@ -1,7 +1,7 @@
 // Channel value codecs (PROTOCOL §9). Each channel's value is a dict with a fixed schema, decoded
 // strictly through chain/codec.ts (canonical form, no unknown keys, exact lengths, list bounds),
 // so a peer's channel item either becomes a typed value or is refused with a CodecError.
-import { big, bytes, decodeWith, dict, encodeWith, int, list, type Schema } from '../chain/codec.js'
+import { big, bytes, bytesMax, decodeWith, dict, encodeWith, int, list, type Schema } from '../chain/codec.js'
 import { HASH_BYTES, PK_ID_BYTES } from '../chain/constants.js'
 import { COMPACT_ENDPOINT_BYTES } from './constants.js'
 import type { ChannelName } from './salt.js'
@@ -10,6 +10,10 @@ import type { ChannelName } from './salt.js'
 export const MAX_TIP_IDS = 8
 /** Observations per gossip item. */
 export const MAX_GOSSIP_ENTRIES = 10
+/** Longest gossip interval `q` a publisher may announce (minutes; PROTOCOL §9 lists 1, 5, 10, 30, 60). */
+export const MAX_GOSSIP_INTERVAL_MIN = 60
+/** Longest nickname `u` (UTF-8 bytes). */
+export const MAX_NICKNAME_BYTES = 32
 
 export interface BlkTip {
   /** Tip block id. */ h: Uint8Array
@@ -27,7 +31,11 @@ export interface GossipEntry {
   /** Message hash. */ h: Uint8Array
   /** Time in minutes. */ t: number
 }
-export interface Gossip { g: GossipEntry[] }
+export interface Gossip {
+  g: GossipEntry[]
+  /** Version 2, optional: the publisher's gossip interval in minutes (1, 5, 10, 30 or 60). */ q?: number
+  /** Version 2, optional: the publisher's nickname, UTF-8. */ u?: Uint8Array
+}
 
 export interface ChannelValues {
   blkTip: BlkTip
@@ -47,7 +55,12 @@ export const CHANNEL_SCHEMAS: { readonly [N in ChannelName]: Schema } = {
   demand: { name: 'demand', fields: { b: ids, x: ids, m: ids } },
   gossip: {
     name: 'gossip',
-    fields: { g: list(dict({ s: bytes(PK_ID_BYTES), r: bytes(PK_ID_BYTES), y: int(), h: id, t: int() }), MAX_GOSSIP_ENTRIES) }
+    fields: {
+      g: list(dict({ s: bytes(PK_ID_BYTES), r: bytes(PK_ID_BYTES), y: int(), h: id, t: int() }), MAX_GOSSIP_ENTRIES),
+      q: int(1, MAX_GOSSIP_INTERVAL_MIN),
+      u: bytesMax(MAX_NICKNAME_BYTES)
+    },
+    optional: ['q', 'u']
   }
 }
 

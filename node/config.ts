@@ -7,6 +7,8 @@ import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
 import { isOrigin } from './api/cors.js'
 import { CORS_MAX_ORIGINS } from './ui/constants.js'
+import { MAX_NICKNAME_BYTES } from '../dht/items.js'
+import { MAX_FRIEND_NAME_BYTES, MAX_FRIENDS } from './messaging/constants.js'
 
 export type { Endpoint }
 
@@ -39,6 +41,10 @@ export interface NodeConfig {
   reindex: boolean
   /** A trusted checkpoint (block id, 64 hex chars): the operator override of PROTOCOL §6. */
   checkpoint?: string
+  /** Friends' keys (and names) from the config (docs/messaging.md); the admin API adds more. */
+  friends?: Array<{ key: string, name?: string }>
+  /** The nickname this node gossips (`u`, ≤ 32 UTF-8 bytes). */
+  nickname?: string
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -115,6 +121,22 @@ const devKeyIndex = (v: unknown, from: string): number => {
   return n
 }
 
+/** `friends`: a list of "KEY" / "KEY:name" strings or {key, name?} objects (a comma list from a flag or env). */
+const friendList = (v: unknown, from: string): Array<{ key: string, name?: string }> => {
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').filter(x => x.trim() !== '') : null
+  if (list === null || list.length > MAX_FRIENDS) throw bad('friends', from, `must be a list of at most ${MAX_FRIENDS} friends`)
+  return list.map(x => {
+    const o = typeof x === 'string' ? { key: x.split(':')[0].trim(), name: x.includes(':') ? x.slice(x.indexOf(':') + 1) : undefined } : x as { key?: unknown, name?: unknown }
+    if (typeof o !== 'object' || o === null || typeof o.key !== 'string' || !/^[0-9a-fA-F]{64}$/.test(o.key)) throw bad('friends', from, 'entries must be 64-hex public keys ("KEY", "KEY:name" or {"key", "name"})')
+    if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || Buffer.byteLength(o.name, 'utf8') > MAX_FRIEND_NAME_BYTES)) throw bad('friends', from, `a friend name is 1..${MAX_FRIEND_NAME_BYTES} UTF-8 bytes`)
+    return o.name === undefined ? { key: o.key.toLowerCase() } : { key: o.key.toLowerCase(), name: o.name as string }
+  })
+}
+const nickname = (v: unknown, from: string): string => {
+  if (typeof v !== 'string' || v.length === 0 || Buffer.byteLength(v, 'utf8') > MAX_NICKNAME_BYTES) throw bad('nickname', from, `must be 1..${MAX_NICKNAME_BYTES} UTF-8 bytes`)
+  return v
+}
+
 function bad (name: string, from: string, msg: string): ChainError {
   return new ChainError('CONFIG_BAD_VALUE', `${name} (from ${from}) ${msg}`)
 }
@@ -136,7 +158,9 @@ export const SETTINGS: Setting[] = [
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
   { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') },
-  { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') }
+  { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') },
+  { key: 'friends', flag: 'friends', env: 'TAU_FRIENDS', help: 'friends\' public keys, KEY[:name][,KEY[:name]…] (docs/messaging.md)', parse: friendList },
+  { key: 'nickname', flag: 'nickname', env: 'TAU_NICKNAME', help: 'nickname this node gossips (≤ 32 UTF-8 bytes)', parse: nickname }
 ]
 
 /**

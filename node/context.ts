@@ -42,6 +42,8 @@ export interface NodeEventMap {
   vote: [VoteRoundReport]
   warning: [{ message: string, data?: Record<string, unknown> }]
   message: [{ message: Message, id: Uint8Array }]
+  /** A trusted read receipt: `from` holds our message `message` (named by its message `by`). */
+  receipt: [{ from: Uint8Array, message: Uint8Array, by: Uint8Array }]
 }
 
 export class NodeEvents extends EventEmitter<NodeEventMap> {}

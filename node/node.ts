@@ -126,7 +126,7 @@ export class TauNode {
     this.messages = new MessagesPipeline(ctx)
     this.messages.start()
     this.closers.push(() => { this.messages.stop() })
-    const readers = this.readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'])
+    const readers = this.readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'], hex => this.messages.reader.announcedMs(hex))
     readers.start()
     publisher.start()
     this.voting.start()

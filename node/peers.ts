@@ -1,12 +1,13 @@
-// The known peers: public keys from genesis accounts, block miners, transaction parties and
-// configuration, with what we learned about each (endpoint, reported tip, penalties).
+// The known peers: public keys from genesis accounts, block miners, transaction parties,
+// configuration, message counterparts and friends, with what we learned about each (endpoint,
+// reported tip, penalties).
 // Bounded: at MAX_PEERS, the most penalised / longest unseen peer makes room.
 import { toHex } from '../chain/hex.js'
 import type { Endpoint } from '../dht/endpoint.js'
 import { MAX_PEERS, PEER_BAN_MS, PEER_BAN_PENALTY, PEER_EVICT_BATCH } from './constants.js'
 import type { TipClaim } from './signals.js'
 
-export type PeerSource = 'genesis' | 'miner' | 'tx' | 'config' | 'message'
+export type PeerSource = 'genesis' | 'miner' | 'tx' | 'config' | 'message' | 'friend'
 
 export interface PeerInfo {
   key: Uint8Array
@@ -45,6 +46,14 @@ export class PeerSet {
     }
     p.sources.add(source)
     return p
+  }
+
+  /** Drops one source of a peer (a friend removed); the peer goes when no source is left. */
+  dropSource (key: Uint8Array, source: PeerSource): void {
+    const p = this.peers.get(toHex(key))
+    if (p === undefined) return
+    p.sources.delete(source)
+    if (p.sources.size === 0) { this.peers.delete(p.hex); this.order = undefined }
   }
 
   get (key: Uint8Array | string): PeerInfo | undefined {
@@ -96,7 +105,7 @@ export class PeerSet {
    * per add (a scan of all peers each) was 2% of the sync's main thread.
    */
   private evict (): void {
-    const evictable = [...this.peers.values()].filter(p => !p.sources.has('genesis') && !p.sources.has('config'))
+    const evictable = [...this.peers.values()].filter(p => !p.sources.has('genesis') && !p.sources.has('config') && !p.sources.has('friend'))
     evictable.sort((a, b) => b.penalties - a.penalties || (a.lastSeenMs ?? 0) - (b.lastSeenMs ?? 0))
     for (const p of evictable.slice(0, PEER_EVICT_BATCH)) this.peers.delete(p.hex)
     this.order = undefined

@@ -40,7 +40,15 @@ export class ChannelReaders {
    *  other channel items taken as signals, and the ones left out, by reason. */
   readonly pushed = { tips: 0, items: 0, unknownKey: 0, otherChannel: 0, stale: 0, badValue: 0 }
 
-  constructor (private readonly ctx: NodeContext, private readonly channels: ChannelName[] = ['blkTip', 'txTip', 'demand']) {}
+  /** The msgTip id last taken per peer (hex → hex): a read that finds the same id brought nothing new. */
+  private readonly msgTips = new Map<string, string>()
+
+  /**
+   * `msgTipCapMs(peerHex)`: the longest a peer's unchanged msgTip may go unread — the gossip
+   * interval it announced (PROTOCOL §9 `q`), from the messaging pipeline; undefined when unknown.
+   */
+  constructor (private readonly ctx: NodeContext, private readonly channels: ChannelName[] = ['blkTip', 'txTip', 'demand'],
+    private readonly msgTipCapMs: (peerHex: string) => number | undefined = () => undefined) {}
 
   start (): void {
     this.timer = setInterval(() => this.tick(), READER_TICK_MS)
@@ -161,7 +169,10 @@ export class ChannelReaders {
     const m = this.misses.get(peer.hex) ?? 0
     const dead = m === 0 ? base : Math.max(base, backoffMs(BLKTIP_READ_INTERVAL_MS, m, READ_MISS_BACKOFF_MAX_MS))
     const e = ch === 'blkTip' ? 0 : this.empty.get(`${peer.hex}:${ch}`) ?? 0
-    return Math.max(dead, backoffMs(base, e, EMPTY_CHANNEL_BACKOFF_MAX_MS))
+    // A msgTip that keeps naming the same message backs off too, up to the interval its publisher
+    // announced: it promised to gossip at least that often, and pushes its friends what is new.
+    const cap = ch === 'msgTip' ? Math.max(EMPTY_CHANNEL_BACKOFF_MAX_MS, this.msgTipCapMs(peer.hex) ?? 0) : EMPTY_CHANNEL_BACKOFF_MAX_MS
+    return Math.max(dead, backoffMs(base, e, cap))
   }
 
   /** Reads now, outside the schedule (a voting round asks for specific peers' tips); true if an item was found. */
@@ -175,8 +186,10 @@ export class ChannelReaders {
       return false
     }
     if (item === null || ctx.signal.aborted) return false
+    // The same msgTip as last taken (its slot republish) is no news: it counts as an empty read.
+    const same = ch === 'msgTip' && this.msgTips.get(peer.hex) === toHex((item.value as { h: Uint8Array }).h)
     this.take(peer, ch, item.seq, item.value)
-    return true
+    return !same
   }
 
   /** A verified, decoded channel item of `peer` (read or pushed) → peer info and its signals. */
@@ -203,6 +216,8 @@ export class ChannelReaders {
       }
       case 'msgTip': {
         ctx.peers.seen(peer.key, {})
+        if (this.msgTips.size >= MAX_PEERS && !this.msgTips.has(peer.hex)) this.msgTips.clear() // bounded; only costs reads
+        this.msgTips.set(peer.hex, toHex((value as { h: Uint8Array }).h))
         ctx.router.emit({ type: 'TIP_MSG_FROM_PEER', peer: peer.key, id: (value as { h: Uint8Array }).h })
         break
       }

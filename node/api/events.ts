@@ -15,7 +15,7 @@ import { blockSummary, txJson } from './format.js'
 import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFER_BYTES, SSE_MAX_CLIENTS, SSE_REPLAY_EVENTS, SSE_REPLAY_MAX_BYTES, SSE_RETRY_MS } from './constants.js'
 
 export { SSE_HEARTBEAT_MS, SSE_MAX_BUFFER_BYTES, SSE_MAX_CLIENTS } from './constants.js'
-export const SSE_EVENT_TYPES = ['block', 'reorg', 'tx', 'vote', 'warning', 'message'] as const
+export const SSE_EVENT_TYPES = ['block', 'reorg', 'tx', 'vote', 'warning', 'message', 'receipt'] as const
 export type SseEventType = typeof SSE_EVENT_TYPES[number]
 
 interface Client { res: ServerResponse, types: ReadonlySet<SseEventType> }
@@ -45,8 +45,9 @@ export class EventHub {
     warning: ev => { this.publish('warning', ev) },
     message: ev => {
       const m = ev.message
-      this.publish('message', { id: toHex(ev.id), from: toHex(m.f), to: m.o !== undefined ? toHex(m.o) : null, time: m.t, type: m.y })
-    }
+      this.publish('message', { id: toHex(ev.id), from: toHex(m.f), to: m.o !== undefined ? toHex(m.o) : null, time: m.t, type: m.y, receipt: m.r !== undefined ? toHex(m.r) : null })
+    },
+    receipt: ev => { this.publish('receipt', { from: toHex(ev.from), message: toHex(ev.message), by: toHex(ev.by) }) }
   }
 
   constructor (private readonly events: NodeEvents) {}

@@ -120,7 +120,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
   DhtStats: obj({ endpoint: ref('Endpoint'), stats: { type: 'object', description: 'engine counters, gauges and latency summaries' } }),
   Mining: obj({ mining: { type: 'boolean' } }),
   DhtBlockList: obj({ blocked: { type: 'array', items: { type: 'string' } } }),
-  MessagePage: obj({ messages: { type: 'array', items: { type: 'object' } }, next: nullable(hex32('message id cursor')) }),
+  MessagePage: obj({
+    messages: { type: 'array', items: { type: 'object' } }, next: nullable(hex32('message id cursor')),
+    with: hex32('the other side of the conversation (?with=)'), friend: { type: 'boolean', description: 'admin listing only' },
+    dag: { type: 'object', description: 'the dual-chain DAG check of the conversation' }
+  }, ['with', 'friend', 'dag']),
   MessageSent: obj({ id: hex32('message id'), message: { type: 'object' } }),
   OpenApi: { type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { type: 'string' }, info: { type: 'object' }, paths: { type: 'object' } } },
   // Request bodies

@@ -5,6 +5,8 @@ import { start } from './start.js'
 import { status } from './status.js'
 import { testnet } from './testnet.js'
 import { sendMessage } from './sendMessage.js'
+import { friends } from './friends.js'
+import { messages } from './messages.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [start, status, keygen, genesis, testnet, sendMessage]
+export const COMMANDS: Command[] = [start, status, keygen, genesis, testnet, friends, messages, sendMessage]

@@ -17,7 +17,7 @@ Prints the message id and the message as JSON. Exit code 1 on any failure.`
 
 export const sendMessage: Command = {
   name: 'send-message',
-  summary: 'send a message from a running node',
+  summary: 'send a message from a running node (older form of messages send)',
   async run (args) {
     const { values } = parseArgs({
       args,

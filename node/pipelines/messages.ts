@@ -1,24 +1,29 @@
 // Messaging pipeline (PROTOCOL §3, §9, §10 TIP_MSG_FROM_PEER / GET_MSG_FROM_PEER): the node's own
-// message chain (send → store → put → msgTip + gossip at once), every known peer's chain (walked
-// back from its msgTip or from a gossip hint, bounded, missing ids through demand), and gossip
-// (published when something is new, else every GOSSIP_FREQUENCY_MIN; read round robin).
+// message chain (send → store → put → msgTip + gossip at once, each message to `o` carrying the
+// read receipt `r`), every known peer's chain (walked back from its msgTip, a gossip hint or a
+// receipt, bounded, missing ids through demand), friends and contact requests, and gossip (put
+// when it changed, the new-slot republish is Channels'; read by messaging/gossipReader.ts).
 import { join } from 'node:path'
 import { type Subscription } from 'rxjs'
 import { ChainError, isChainError } from '../../chain/errors.js'
-import { fromHex, toHex } from '../../chain/hex.js'
+import { bytesEqual, fromHex, toHex } from '../../chain/hex.js'
 import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../chain/constants.js'
 import { type Message, createMessage, encodeMessage, messageId } from '../../chain/message.js'
 import { encryptBody } from '../../chain/messageCrypto.js'
-import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS, PENALTY_INVALID_DATA, REPUT_AFTER_MS } from '../constants.js'
-import { backoffMs } from '../backoff.js'
+import { channelSalt, mutableTarget } from '../../dht/index.js'
+import { PENALTY_INVALID_DATA, REPUT_AFTER_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import { MessageChains } from '../messaging/chains.js'
 import {
-  GOSSIP_FREQUENCY_MS, GOSSIP_MAX_CONCURRENT_READS, GOSSIP_PUBLISH_DEBOUNCE_MS, GOSSIP_READER_TICK_MS, GOSSIP_READ_INTERVAL_MS,
-  GOSSIP_Y_DEMAND, LIST_MAX_SENDERS, SYNC_CONCURRENCY, SYNC_QUEUE_MAX
+  GOSSIP_PUBLISHER_TICK_MS, GOSSIP_PUBLISH_DEBOUNCE_MS, GOSSIP_READER_TICK_MS, GOSSIP_Y_DEMAND, LIST_MAX_SENDERS, SYNC_CONCURRENCY, SYNC_QUEUE_MAX
 } from '../messaging/constants.js'
-import { GossipBook, PK_ID_ANYONE, demandsOf, minutesOf, prioritise } from '../messaging/gossip.js'
+import { type ConversationItem, conversation, receiptTrusted } from '../messaging/conversation.js'
+import { type Friend, FriendBook } from '../messaging/friends.js'
+import { PK_ID_ANYONE, minutesOf } from '../messaging/gossip.js'
+import { GossipPublisher } from '../messaging/gossipPublisher.js'
+import { GossipReader } from '../messaging/gossipReader.js'
 import { HeadStore } from '../messaging/heads.js'
+import { RequestBook } from '../messaging/requests.js'
 import { pkIdOf, validateMessage } from '../messaging/validate.js'
 
 export interface SendRequest { text: string, to?: Uint8Array, encrypt?: boolean }
@@ -31,25 +36,28 @@ const MAX_RECENT_PUTS = 1024
 export class MessagesPipeline {
   readonly heads: HeadStore
   readonly chains: MessageChains
-  readonly book = new GossipBook()
+  readonly friends: FriendBook
+  readonly requests = new RequestBook()
+  readonly gossip: GossipPublisher
+  readonly reader: GossipReader
   private readonly queue = new Map<string, SyncJob>()
   private readonly running = new Set<string>()
-  private readonly lastGossipRead = new Map<string, number>()
-  /** Reads in a row that found a peer's gossip empty (most nodes have nothing to gossip most of the time). */
-  private readonly gossipMisses = new Map<string, number>()
   private readonly recentPuts = new Map<string, number>()
-  private gossipInFlight = 0
   private sendLock: Promise<unknown> = Promise.resolve()
   private readonly timers: NodeJS.Timeout[] = []
   private gossipTimer?: NodeJS.Timeout
+  private pushedSlot = -1
   private sub?: Subscription
+  private unsubscribePuts?: () => void
   private stopped = false
   /** Counters for status and tests. */
-  readonly stats = { sent: 0, received: 0, rejected: 0, gossipPublished: 0, gossipRead: 0 }
+  readonly stats = { sent: 0, received: 0, rejected: 0, receipts: 0 }
 
   constructor (private readonly ctx: NodeContext) {
     const self = toHex(ctx.key.publicKey)
-    this.heads = new HeadStore(join(ctx.cfg.dataDir, 'messaging'), self)
+    const dir = join(ctx.cfg.dataDir, 'messaging')
+    this.heads = new HeadStore(dir, self)
+    this.friends = new FriendBook(dir, self, ctx.cfg.friends ?? [])
     this.chains = new MessageChains({
       heads: this.heads,
       rules: () => ({ chainId: ctx.genesis.chainId, nowS: ctx.nowS() }),
@@ -58,26 +66,47 @@ export class MessagesPipeline {
       fetch: (id, peer) => ctx.fetcher.message(id, peer),
       onNew: (m, id) => this.onNew(m, id)
     })
+    this.gossip = new GossipPublisher({
+      put: v => { ctx.channels.publish('gossip', v) },
+      nowMs: () => ctx.nowS() * 1000,
+      nickname: ctx.cfg.nickname !== undefined ? utf8.encode(ctx.cfg.nickname) : undefined
+    })
+    this.reader = new GossipReader({
+      ctx,
+      friends: this.friends,
+      // Gossip-guided first: hinted chains go to the front of the walk queue, ours before others'.
+      onHints: hints => { for (const h of [...hints].reverse()) this.enqueue({ sender: h.sender, tip: h.h, peer: h.sender }, true) },
+      onDemands: ids => { for (const id of ids) this.answerDemand(id) },
+      onRequest: (key, h, via) => { this.requests.note(toHex(key), toHex(h), via) }
+    })
   }
 
   start (): void {
     const { ctx } = this
+    // Friends are peers; the config file's are also the 'config' peer source.
+    for (const f of this.friends.list()) {
+      ctx.peers.add(fromHex(f.key), 'friend')
+      if (f.fromConfig) ctx.peers.add(fromHex(f.key), 'config')
+    }
     this.sub = ctx.router.on('TIP_MSG_FROM_PEER', 'GET_MSG_FROM_PEER').subscribe(s => {
       if (s.type === 'TIP_MSG_FROM_PEER') this.enqueue({ sender: s.peer, tip: s.id, peer: s.peer })
       // A message fetched outside a chain walk is a tip of its sender's chain.
       else if (!this.running.has(toHex(s.message.f))) this.enqueue({ sender: s.message.f, tip: s.id, peer: s.peer })
     })
+    this.unsubscribePuts = ctx.engine.onStoredPut(item => { this.reader.onStoredPut(item) })
     const own = this.heads.get(toHex(ctx.key.publicKey))
     if (own !== undefined) this.publishTip(fromHex(own.id))
-    const tick = setInterval(() => this.gossipTick(), GOSSIP_READER_TICK_MS)
-    const freq = setInterval(() => this.publishGossip(), GOSSIP_FREQUENCY_MS)
-    tick.unref(); freq.unref()
-    this.timers.push(tick, freq)
+    this.gossip.flush() // readers learn our interval and nickname
+    const read = setInterval(() => { if (!this.stopped) this.reader.tick() }, GOSSIP_READER_TICK_MS)
+    const pub = setInterval(() => this.publisherTick(), GOSSIP_PUBLISHER_TICK_MS)
+    read.unref(); pub.unref()
+    this.timers.push(read, pub)
   }
 
   stop (): void {
     this.stopped = true
     this.sub?.unsubscribe()
+    this.unsubscribePuts?.()
     for (const t of this.timers) clearInterval(t)
     if (this.gossipTimer !== undefined) clearTimeout(this.gossipTimer)
     this.queue.clear()
@@ -98,29 +127,55 @@ export class MessagesPipeline {
     const plain = utf8.encode(req.text)
     const encrypt = req.encrypt === true
     if (encrypt && req.to === undefined) throw new ChainError('MSG_BAD_RECEIVER', 'an encrypted message needs a receiver (to)')
+    if (req.to !== undefined && bytesEqual(req.to, ctx.key.publicKey)) throw new ChainError('MSG_BAD_RECEIVER', 'a message to this node itself')
     const aad = { chainId: ctx.genesis.chainId, from: ctx.key.publicKey, to: req.to ?? new Uint8Array(32) }
     const body = encrypt ? encryptBody(plain, ctx.key.secretKey, aad) : plain
     const prev = this.chains.head(ctx.key.publicKey)
+    // The read receipt: the newest message from the receiver this node holds (its chain head).
+    const theirs = req.to !== undefined ? this.chains.head(req.to) : undefined
     const m = createMessage(ctx.key.secretKey, {
       chainId: ctx.genesis.chainId, from: ctx.key.publicKey, to: req.to, timestamp: Math.max(ctx.nowS(), prev?.t ?? 0),
-      prev: prev !== undefined ? messageId(prev) : undefined, type: encrypt ? MSG_TYPE_ENCRYPTED : MSG_TYPE_TEXT, body
+      prev: prev !== undefined ? messageId(prev) : undefined, receipt: theirs !== undefined ? messageId(theirs) : undefined,
+      type: encrypt ? MSG_TYPE_ENCRYPTED : MSG_TYPE_TEXT, body
     })
     validateMessage(m, { chainId: ctx.genesis.chainId, nowS: ctx.nowS() })
     const id = messageId(m)
     await ctx.chain.store.putMessage(m)
     this.chains.appendOwn(m, id)
     ctx.putter.putImmutable(encodeMessage(m))
-    this.publishTip(id)
-    if (req.to !== undefined) ctx.peers.add(req.to, 'message')
+    if (req.to !== undefined) { ctx.peers.add(req.to, 'message'); this.gossip.activity() }
     this.stats.sent++
     this.observe(m, id)
+    // Something to send: msgTip and gossip go out at once, and straight to the friends we can reach.
+    const tipTarget = this.publishTip(id)
+    this.publishGossipNow()
+    if (tipTarget !== undefined) this.pushToFriends(tipTarget)
     ctx.events.emit('message', { message: m, id })
-    ctx.log.info('message sent', { id: toHex(id), to: req.to && toHex(req.to).slice(0, 16), encrypted: encrypt })
+    ctx.log.info('message sent', { id: toHex(id), to: req.to && toHex(req.to).slice(0, 16), encrypted: encrypt, receipt: theirs !== undefined })
     return { id, message: m }
   }
 
-  private publishTip (id: Uint8Array): void {
-    try { this.ctx.channels.publish('msgTip', { h: id }) } catch (e) { this.ctx.log.warn('msgTip publish failed', { err: (e as Error).message }) }
+  private publishTip (id: Uint8Array): Uint8Array | undefined {
+    try { return this.ctx.channels.publish('msgTip', { h: id }).target } catch (e) { this.ctx.log.warn('msgTip publish failed', { err: (e as Error).message }); return undefined }
+  }
+
+  // ---- friends and requests ----------------------------------------------------------------------
+
+  addFriend (key: string, name?: string): { friend: Friend, added: boolean } {
+    const r = this.friends.add(key, name)
+    const k = fromHex(r.friend.key)
+    this.ctx.peers.add(k, 'friend')
+    // What the request named is where its chain walk starts; the msgTip reads find the rest.
+    const req = this.requests.get(r.friend.key)
+    this.requests.remove(r.friend.key)
+    if (req?.latest != null && !this.ctx.chain.store.hasMessage(fromHex(req.latest))) this.enqueue({ sender: k, tip: fromHex(req.latest), peer: k }, true)
+    return r
+  }
+
+  removeFriend (key: string): boolean {
+    const had = this.friends.remove(key)
+    if (had) this.ctx.peers.dropSource(fromHex(key.toLowerCase()), 'friend')
+    return had
   }
 
   // ---- peers' chains -----------------------------------------------------------------------------
@@ -159,7 +214,7 @@ export class MessagesPipeline {
     const { ctx } = this
     try {
       const r = await this.chains.sync(job.sender, job.tip, job.peer)
-      if (r.missing !== undefined && this.book.add({ s: pkIdOf(ctx.key.publicKey), r: pkIdOf(job.sender), y: GOSSIP_Y_DEMAND, h: r.missing, t: this.nowMin() })) this.scheduleGossip()
+      if (r.missing !== undefined && this.gossip.observe({ s: pkIdOf(ctx.key.publicKey), r: pkIdOf(job.sender), y: GOSSIP_Y_DEMAND, h: r.missing, t: this.nowMin() })) this.scheduleGossip()
     } catch (e) {
       if (!isChainError(e)) { ctx.log.error('message chain walk failed', { err: (e as Error).stack }); return }
       this.stats.rejected++
@@ -170,11 +225,26 @@ export class MessagesPipeline {
 
   private onNew (m: Message, id: Uint8Array): void {
     const { ctx } = this
+    const me = ctx.key.publicKey
     this.stats.received++
     ctx.peers.add(m.f, 'message')
-    this.book.satisfied(id)
+    this.gossip.book.satisfied(id)
     this.observe(m, id)
+    const toMe = m.o !== undefined && bytesEqual(m.o, me)
+    if (toMe) {
+      if (this.friends.has(m.f)) this.gossip.activity()
+      else this.requests.note(toHex(m.f), toHex(id), 'message')
+    }
     ctx.events.emit('message', { message: m, id })
+    if (m.r !== undefined) {
+      if (toMe && receiptTrusted(m, i => ctx.chain.store.getMessage(i))) {
+        this.stats.receipts++
+        ctx.events.emit('receipt', { from: m.f, message: m.r, by: id })
+      } else if (m.o !== undefined && !toMe && ctx.peers.get(m.o) !== undefined && !ctx.chain.store.hasMessage(m.r)) {
+        // The DAG walk follows `r` too: the other side's chain, from the message this one names.
+        this.enqueue({ sender: m.o, tip: m.r })
+      }
+    }
     ctx.log.info('message received', { id: toHex(id), from: toHex(m.f).slice(0, 16), encrypted: m.y === MSG_TYPE_ENCRYPTED })
   }
 
@@ -184,74 +254,54 @@ export class MessagesPipeline {
 
   /** A new tip of a sender: gossip it at once. */
   private observe (m: Message, id: Uint8Array): void {
-    if (this.book.add({ s: pkIdOf(m.f), r: m.o !== undefined ? pkIdOf(m.o) : PK_ID_ANYONE, y: m.y, h: id, t: minutesOf(m.t * 1000) })) this.scheduleGossip()
+    if (this.gossip.observe({ s: pkIdOf(m.f), r: m.o !== undefined ? pkIdOf(m.o) : PK_ID_ANYONE, y: m.y, h: id, t: minutesOf(m.t * 1000) })) this.scheduleGossip()
   }
 
   private scheduleGossip (): void {
     if (this.gossipTimer !== undefined || this.stopped) return
-    this.gossipTimer = setTimeout(() => { this.gossipTimer = undefined; this.publishGossip() }, GOSSIP_PUBLISH_DEBOUNCE_MS)
+    this.gossipTimer = setTimeout(() => { this.gossipTimer = undefined; this.flushGossip() }, GOSSIP_PUBLISH_DEBOUNCE_MS)
     this.gossipTimer.unref()
   }
 
-  private publishGossip (): void {
-    if (this.stopped || this.ctx.signal.aborted || this.book.size === 0) return
+  private flushGossip (): boolean {
+    if (this.stopped || this.ctx.signal.aborted) return false
     try {
-      this.ctx.channels.publish('gossip', this.book.value(this.nowMin()))
-      this.stats.gossipPublished++
+      return this.gossip.flush()
     } catch (e) {
       this.ctx.log.warn('gossip publish failed', { err: (e as Error).message })
+      return false
     }
   }
 
-  /** One step of the gossip reader: the next peer whose gossip is due, round robin. */
-  private gossipTick (): void {
-    const { ctx } = this
-    if (this.stopped || ctx.signal.aborted) return
-    const now = Date.now()
-    for (let i = 0; i < ctx.peers.size && this.gossipInFlight < GOSSIP_MAX_CONCURRENT_READS; i++) {
-      const peer = ctx.peers.next()
-      if (peer === undefined) return
-      if (now - (this.lastGossipRead.get(peer.hex) ?? 0) < this.gossipIntervalOf(peer.hex)) continue
-      this.lastGossipRead.set(peer.hex, now)
-      this.gossipInFlight++
-      void this.readGossip(peer.key).finally(() => { this.gossipInFlight-- })
-      return
-    }
+  /** A send: no debounce, and the item goes straight to the friends' endpoints too. */
+  private publishGossipNow (): void {
+    if (this.gossipTimer !== undefined) { clearTimeout(this.gossipTimer); this.gossipTimer = undefined }
+    if (this.flushGossip()) this.pushToFriends(this.gossipTarget())
+  }
+
+  private gossipTarget (): Uint8Array {
+    return mutableTarget(this.ctx.key.publicKey, channelSalt(this.ctx.genesis.chainId, 'gossip', this.ctx.channels.currentSlot()))
+  }
+
+  private pushToFriends (target: Uint8Array): void {
+    const eps = this.friends.keys().map(k => this.ctx.peers.get(k)?.endpoint).filter(e => e !== undefined)
+    if (eps.length > 0) void this.ctx.putter.push(target, eps, this.ctx.signal)
   }
 
   /**
-   * A peer whose gossip read empty m times in a row is read at GOSSIP_READ_INTERVAL_MS × 2^m, up to
-   * EMPTY_CHANNEL_BACKOFF_MAX_MS: each empty read was a direct and a recursive lookup on two slots,
-   * every few seconds per peer, and it was the largest share of an idle node's DHT work.
+   * Each second: the interval may fall back to the default after a quiet period (a change, so a
+   * put); and once per slot, after Channels has republished our gossip, it goes to the friends we
+   * can reach (a friend that does not know us hears of our messages this way).
    */
-  private gossipIntervalOf (hex: string): number {
-    return backoffMs(GOSSIP_READ_INTERVAL_MS, this.gossipMisses.get(hex) ?? 0, EMPTY_CHANNEL_BACKOFF_MAX_MS)
-  }
-
-  private async readGossip (peerKey: Uint8Array): Promise<void> {
-    const { ctx } = this
-    let item
-    try {
-      item = await ctx.channels.read(peerKey, 'gossip', { endpoint: ctx.peers.get(peerKey)?.endpoint, signal: ctx.signal })
-    } catch (e) {
-      ctx.log.debug('gossip read failed', { peer: toHex(peerKey).slice(0, 16), err: (e as Error).message })
-      return
-    }
-    if (this.stopped) return
-    const hex = toHex(peerKey)
-    if (item === null) {
-      if (this.gossipMisses.size >= MAX_PEERS && !this.gossipMisses.has(hex)) this.gossipMisses.clear() // bounded; only costs reads
-      this.gossipMisses.set(hex, (this.gossipMisses.get(hex) ?? 0) + 1)
-      return
-    }
-    this.gossipMisses.delete(hex)
-    this.stats.gossipRead++
-    const hints = prioritise(item.value, {
-      self: ctx.key.publicKey, peers: ctx.peers.all().map(p => p.key), known: h => ctx.chain.store.hasMessage(h), nowMin: this.nowMin()
-    })
-    // Gossip-guided first: hinted chains go to the front of the walk queue, ours before others'.
-    for (const h of hints.reverse()) this.enqueue({ sender: h.sender, tip: h.h, peer: h.sender }, true)
-    for (const id of demandsOf(item.value)) this.answerDemand(id)
+  private publisherTick (): void {
+    if (this.stopped || this.ctx.signal.aborted) return
+    this.flushGossip()
+    const slot = this.ctx.channels.currentSlot()
+    if (slot === this.pushedSlot || this.friends.size === 0) return
+    const target = this.gossipTarget()
+    if (this.ctx.engine.ownItem(target) === undefined) return // not republished in this slot yet
+    this.pushedSlot = slot
+    this.pushToFriends(target)
   }
 
   private answerDemand (id: Uint8Array): void {
@@ -266,6 +316,15 @@ export class MessagesPipeline {
   }
 
   // ---- listing -----------------------------------------------------------------------------------
+
+  /** The conversation with `other`, newest first, with delivered / read states. */
+  conversation (other: Uint8Array): ConversationItem[] {
+    return conversation({
+      self: this.ctx.key.publicKey,
+      getStored: id => this.ctx.chain.store.getMessage(id),
+      chainOf: (sender, limit) => this.chains.listSender(sender, limit)
+    }, other)
+  }
 
   /** Newest first: one sender's chain, or every known sender's merged by time. */
   list (o: { peer?: Uint8Array, before?: Uint8Array, limit: number }): Array<{ m: Message, id: Uint8Array }> {

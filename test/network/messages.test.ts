@@ -24,8 +24,11 @@ async function send (net: Testnet, n: TestnetNode, body: { text: string, to?: st
   return json.id
 }
 
-async function list (n: TestnetNode, peer: string): Promise<View[]> {
-  const res = await fetch(`${n.api.base}/messages?peer=${peer}&limit=100`, { signal: AbortSignal.timeout(5000) })
+/** `token`: read through the admin route, which decrypts what is addressed to the node. */
+async function list (n: TestnetNode, peer: string, token?: string): Promise<View[]> {
+  const res = await fetch(`${n.api.base}${token !== undefined ? '/admin' : ''}/messages?peer=${peer}&limit=100`, {
+    headers: token !== undefined ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(5000)
+  })
   if (res.status !== 200) throw new Error(`GET /messages on ${n.name}: HTTP ${res.status}`)
   return ((await res.json()) as { messages: View[] }).messages
 }
@@ -79,7 +82,9 @@ describe('messaging: three nodes on 127.0.0.1 (real processes)', function () {
     }, { timeoutMs: DELIVERY_TIMEOUT_MS, intervalMs: 500, what: "every node to hold A's and C's messages", describe: describeMessages })
 
     for (const n of net.nodes) {
-      const a = inOrder(await list(n, A.pubkey))
+      const a = inOrder(await list(n, A.pubkey, net.adminToken(n.index)))
+      const publicView = await list(n, A.pubkey)
+      expect(publicView[publicView.length - 3], `${n.name}: the public route shows the encrypted message as metadata only`).to.include({ encrypted: true, text: null })
       expect(a.map(m => m.id), `${n.name}: A's chain`).to.deep.equal(sentByA)
       const c = await list(n, C.pubkey)
       expect(c.map(m => m.id)).to.deep.equal([fromC])
@@ -105,7 +110,7 @@ describe('messaging: three nodes on 127.0.0.1 (real processes)', function () {
     await waitFor(async () => (await list(B, A.pubkey)).length >= 6, {
       timeoutMs: DELIVERY_TIMEOUT_MS, intervalMs: 500, what: 'the restarted B to receive the message sent while it was down', describe: describeMessages
     })
-    const a = inOrder(await list(B, A.pubkey))
+    const a = inOrder(await list(B, A.pubkey, net.adminToken(B.index)))
     expect(a.map(m => m.id)).to.deep.equal(sentByA)
     expect(a[5].text).to.equal('while you were out')
     expect(a[2].text, 'B still reads the encrypted message after the restart').to.equal('secret three')

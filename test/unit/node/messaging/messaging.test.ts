@@ -216,13 +216,14 @@ describe('messaging: gossip', () => {
 })
 
 describe('messaging: view', () => {
-  it('shows encrypted text only to the receiver', () => {
+  it('shows encrypted text only to the receiver, and only when the caller may see it decrypted', () => {
     const a = generateKeyPair(); const b = generateKeyPair(); const c = generateKeyPair()
     const body = encryptBody(enc.encode('secret'), a.secretKey, { chainId, from: a.publicKey, to: b.publicKey })
     const m = createMessage(a.secretKey, { chainId, from: a.publicKey, to: b.publicKey, timestamp: NOW, type: MSG_TYPE_ENCRYPTED, body })
     const id = messageId(m)
-    expect(viewOf(m, id, b).text).to.equal('secret')
-    expect(viewOf(m, id, c)).to.include({ text: null, encrypted: true })
-    expect(viewOf(msg(a, { text: 'public' }), id, c).text).to.equal('public')
+    expect(viewOf(m, id, { ...b, decrypt: true }).text).to.equal('secret')
+    expect(viewOf(m, id, { ...b, decrypt: false })).to.include({ text: null, encrypted: true })
+    expect(viewOf(m, id, { ...c, decrypt: true })).to.include({ text: null, encrypted: true })
+    expect(viewOf(msg(a, { text: 'public' }), id, { ...c, decrypt: false }).text).to.equal('public')
   })
 })
