@@ -39,3 +39,20 @@ export const MAX_UNDO_RECORD_BYTES = 8192
 
 /** Blocks listed for one transaction at most (it can sit in side blocks too). */
 export const MAX_TX_LOCATIONS = 64
+
+/** Lanes of the state digest (LtHash, digest.ts): 1024 lanes of 16 bits = a 2,048-byte value. */
+export const DIGEST_LANES = 1024
+/** Bytes of the digest record: 1 version byte, 8-byte account count, the lanes (little-endian u16). */
+export const DIGEST_RECORD_BYTES = 1 + 8 + 2 * DIGEST_LANES
+/**
+ * Accounts whose digest the open check recomputes in full (one scan; ~0.1 s per 10,000 accounts on a
+ * loaded 2-core VM). A store with more accounts gets the sampled check instead; `tau-node check`
+ * always recomputes it in full.
+ */
+export const OPEN_CHECK_DIGEST_MAX_ACCOUNTS = 50_000
+/** Main-chain index entries (height → id, block and info present) the open check walks in full from genesis. */
+export const OPEN_CHECK_INDEX_MAX_ENTRIES = 20_000
+/** Heights sampled at random (block decoded, linked to its parent) beyond those checked in full. */
+export const OPEN_CHECK_INDEX_SAMPLE_HEIGHTS = 256
+/** Accounts sampled at open (decoded) on a store too big for the full digest scan. */
+export const OPEN_CHECK_ACCOUNT_SAMPLE = 4096

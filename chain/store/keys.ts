@@ -22,6 +22,7 @@
 //  'tip'      main tip block id (32)
 //  'cp'       consensus point: block id (32) + height (8, big-endian)
 //  'reindex'  present only while a reindex runs; seen at open, it means the reindex was interrupted
+//  'digest'   state digest of the 'A' records: version (1) + account count (8, BE) + 1024 u16 lanes (digest.ts)
 //
 // Why 'L' keys carry both ids and no value: a transaction can sit in a main block and in side
 // blocks; one key per (tx, block) pair is written with the block and never rewritten, and a prefix
@@ -47,7 +48,7 @@ export const PREFIX_NAMES: Record<number, string> = {
   [P_ACCOUNT]: 'account', [P_UNDO]: 'undo', [P_INFO]: 'block info', [P_STAGED]: 'staged', [P_TXLOC]: 'tx location'
 }
 
-export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex'
+export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex' | 'digest'
 
 /** Kinds of staged items, as the one byte after 'S'. */
 export const STAGED_KINDS = { block: 1, tx: 2, message: 3 } as const

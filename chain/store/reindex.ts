@@ -2,7 +2,8 @@
 // from the immutable records (blocks and transactions), by replaying the stored main chain from
 // genesis with applyBlockTxs. Records that no longer decode are dropped first: they are DHT items
 // and can be fetched again. A 'reindex' meta flag is set for the duration, so an interrupted
-// reindex is seen at the next open instead of passing for a healthy store.
+// reindex is seen at the next open instead of passing for a healthy store. The state digest is
+// rewritten from the replayed state; readable blocks cut off from the rebuilt chain are staged.
 import { blockId, decodeBlock } from '../block.js'
 import { bytesEqual, toHex } from '../hex.js'
 import { decodeMessage, messageId } from '../message.js'
@@ -17,6 +18,8 @@ import {
   heightKey, infoKey, keyBody, metaKey, prefixRange, undoKey
 } from './keys.js'
 import { chooseMainChain } from './reindexChain.js'
+import { stageOrphans } from './reindexOrphans.js'
+import { digestOf } from './digest.js'
 import {
   BLOCK_STATUS_VALID, decodeBlockInfo, decodeConsensusPoint, encodeBlockInfo, encodeConsensusPoint, encodeUndo
 } from './records.js'
@@ -62,6 +65,7 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
     height = n
     if (ops.length >= REINDEX_BATCH_BLOCKS * 2) { await db.batch(ops); ops = [] }
   }
+  const digest = digestOf(state.accounts.values())
   for (const { key, account } of state.accounts.values()) {
     ops.push({ type: 'put', key: accountKey(key), value: encodeAccount(account) })
     if (ops.length >= REINDEX_BATCH_BLOCKS * 64) { await db.batch(ops); ops = [] }
@@ -69,9 +73,14 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
   const tipId = ids[height]
   ops.push({ type: 'put', key: metaKey('tip'), value: tipId })
   ops.push({ type: 'put', key: metaKey('cp'), value: encodeConsensusPoint(keptConsensusPoint(store, ids.slice(0, height + 1), notes)) })
-  ops.push({ type: 'del', key: metaKey('reindex') })
+  ops.push({ type: 'put', key: metaKey('digest'), value: digest.encode() })
   await db.batch(ops, { sync: true })
+  const staged = await stageOrphans(store, ids.slice(0, height + 1))
+  if (staged > 0) notes.push(`moved ${staged} readable blocks that no longer connect to the rebuilt chain to the staging area`)
+  await db.del(metaKey('reindex'), { sync: true })
   store.loadMeta()
+  store.setDigest(digest)
+  await store.staging.load()
   return { height, tipId: toHex(tipId), accounts: state.accounts.size, removedRecords, notes }
 }
 
