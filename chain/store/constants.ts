@@ -56,3 +56,10 @@ export const OPEN_CHECK_INDEX_MAX_ENTRIES = 20_000
 export const OPEN_CHECK_INDEX_SAMPLE_HEIGHTS = 256
 /** Accounts sampled at open (decoded) on a store too big for the full digest scan. */
 export const OPEN_CHECK_ACCOUNT_SAMPLE = 4096
+
+/** LevelDB's repair of a damaged store runs in a child process that is killed after this long. */
+export const LEVEL_REPAIR_TIMEOUT_MS = 10 * 60_000
+/** Salvage (when LevelDB's repair fails): skips over unreadable key ranges, at most this many per store. */
+export const SALVAGE_MAX_SKIPS = 4096
+/** Records copied per batch by the salvage. */
+export const SALVAGE_BATCH_RECORDS = 1000

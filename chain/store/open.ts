@@ -17,6 +17,7 @@ import { quickCheck } from './check.js'
 import { scanStateDigest, storedDigest } from './checkState.js'
 import { digestOf } from './digest.js'
 import { fromLevelCorruption, isLevelCorruption, levelCorrupt } from './levelErrors.js'
+import { repairLevelDir } from './levelRepair.js'
 import { type TipMark, readTipMark, writeTipMark } from './tipMark.js'
 import { reindexStore } from './reindex.js'
 import { isEmpty } from './scan.js'
@@ -31,18 +32,14 @@ export async function openStore (dir: string, genesis: Genesis, options: StoreOp
   } catch (e) {
     if (!fromLevelCorruption(e)) throw e
   }
-  // LevelDB itself found damaged files: its RepairDB rebuilds the table set from every readable
-  // entry (a damaged block of a table loses the records in that block, nothing else), then the
-  // reindex rebuilds the chain from the blocks that are still there. Lost blocks are fetched again.
-  const before = Date.now()
-  try {
-    await ClassicLevel.repair(dir)
-  } catch (e) {
-    throw new ChainError('STORE_REPAIR_FAILED', `LevelDB could not repair ${dir} (${(e as Error).message}); ` +
-      'delete the data directory to resync from the network')
-  }
+  // LevelDB itself found damaged files: repair them on a copy (levelRepair.ts), then the reindex
+  // rebuilds the chain from the blocks that are still readable; lost blocks are fetched again.
+  const r = await repairLevelDir(dir)
   const store = await openOnce(dir, genesis, options, mark)
-  store.openNotes.unshift(`LevelDB found damaged data files; its repair rebuilt the tables from the readable records in ${Date.now() - before} ms`)
+  store.openNotes.unshift(`LevelDB found damaged data files; ${r.method === 'leveldb-repair' ? "LevelDB's repair" : 'a salvage'} ` +
+    `rebuilt the tables from ${r.records} readable records in ${r.ms} ms` +
+    (r.skippedRanges > 0 ? ` (${r.skippedRanges} unreadable key ranges skipped)` : '') +
+    `; the damaged files are kept in ${r.damagedCopy} (delete it once the node has synced)`)
   return store
 }
 

@@ -1,0 +1,178 @@
+// Store integrity on real LevelDB data dirs damaged as a failing disk or an attacker would: bytes
+// flipped in a table, account and block records deleted or altered, the log torn. Each case ends
+// in a coded refusal naming the repair, and the repair (plus the blocks a peer would serve again)
+// gives a store equal to a healthy copy's.
+import { expect } from 'chai'
+import { statSync } from 'node:fs'
+import { Chain } from '../../../../chain/chain.js'
+import { ChainStore } from '../../../../chain/store/store.js'
+import { isChainError } from '../../../../chain/errors.js'
+import { toHex } from '../../../../chain/hex.js'
+import { txId } from '../../../../chain/tx.js'
+import { encodeAccount } from '../../../../chain/state/account.js'
+import { P_ACCOUNT, P_HEIGHT, accountKey, blockKey, metaKey } from '../../../../chain/store/keys.js'
+import { scanStateDigest } from '../../../../chain/store/checkState.js'
+import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../../helpers/chainBuilder.js'
+import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
+import {
+  compactAll, copyDir, countRecords, dumpRecords, filesOf, flipByte, peek, poke, tearLog
+} from '../../../helpers/storeDamage.js'
+
+const net = testNet()
+
+async function expectCode (p: Promise<unknown>, code: string): Promise<Error & { data?: Record<string, unknown> }> {
+  try { await p } catch (e) {
+    expect(isChainError(e, code), `expected ${code}, got ${(e as Error).message}`).to.equal(true)
+    return e as Error
+  }
+  throw new Error(`expected ${code}, but it succeeded`)
+}
+
+async function importAll (dir: string, blocks: Built[]): Promise<void> {
+  const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+  try {
+    for (const b of blocks) expect((await chain.importBlock(b.block, b.txs)).kind).to.be.oneOf(['extended', 'reorged', 'side'])
+  } finally { await chain.close() }
+}
+
+/** What a peer would serve again: every block of `blocks` the repaired store lacks, imported. */
+async function refetch (dir: string, blocks: Built[]): Promise<number> {
+  const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+  let n = 0
+  try {
+    for (const b of blocks) {
+      if (chain.hasBlock(b.id)) continue
+      n++
+      expect((await chain.importBlock(b.block, b.txs)).kind).to.be.oneOf(['extended', 'reorged'])
+    }
+  } finally { await chain.close() }
+  return n
+}
+
+/** The derived records (height index, state, digest) of two stores are the same. */
+async function expectSameChain (dir: string, healthy: string): Promise<void> {
+  expect(await dumpRecords(dir, [P_HEIGHT, P_ACCOUNT])).to.deep.equal(await dumpRecords(healthy, [P_HEIGHT, P_ACCOUNT]))
+  expect(toHex((await peek(dir, metaKey('digest')))!)).to.equal(toHex((await peek(healthy, metaKey('digest')))!))
+  expect(toHex((await peek(dir, metaKey('tip')))!)).to.equal(toHex((await peek(healthy, metaKey('tip')))!))
+}
+
+describe('store integrity (damaged data dirs)', function () {
+  this.timeout(120_000)
+  const builder = new ChainBuilder(net)
+  /** Above OPEN_CHECK_RECENT_BLOCKS (64), so low heights are outside the recent-block check. */
+  const HEIGHT = 90
+  const blocks = builder.extend(builder.root, HEIGHT, { txs: 3 })
+  let root: string
+  let dir: string
+  let healthy: string
+  beforeEach(async () => {
+    root = makeTmpDir('tau-integrity-')
+    dir = `${root}/chain`
+    healthy = `${root}/healthy`
+    await importAll(dir, blocks)
+    copyDir(dir, healthy)
+  })
+  afterEach(() => { removeDir(root) })
+
+  it('keeps the state digest equal to the stored accounts through extensions and reorgs', async () => {
+    const fork = builder.extend(blocks[HEIGHT - 3], 4, { txs: 2, speed: 'fast' })
+    const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+    const r = await chain.importBranch(fork.map(b => b.block), new Map(fork.flatMap(b => b.txs.map(t => [toHex(txId(t)), t]))))
+    expect(r.kind).to.equal('reorged')
+    const scan = await scanStateDigest(chain.store)
+    expect(scan.digest.equals(chain.store.digest)).to.equal(true)
+    expect(scan.accounts).to.equal(fork[3].state.accounts.size)
+    await chain.close()
+    await (await ChainStore.open(dir, net.genesis)).close() // the open check agrees
+  })
+
+  for (const [what, damage] of [
+    ['a deleted account record (the miner\'s)', async () => { await poke(dir, accountKey(net.keys[0].publicKey), undefined) }],
+    ['an account balance raised by 12,345', async () => {
+      const a = blocks[HEIGHT - 1].state.getAccount(net.keys[1].publicKey)!
+      await poke(dir, accountKey(net.keys[1].publicKey), encodeAccount({ ...a, balance: a.balance + 12_345 }))
+    }],
+    ['an added account record', async () => { await poke(dir, accountKey(new Uint8Array(32).fill(7)), encodeAccount({ balance: 1, nonce: 0, power: 0 })) }]
+  ] as const) {
+    it(`refuses ${what} at open (state digest), and --reindex restores the healthy state`, async () => {
+      await damage()
+      const e = await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+      expect(e.message).to.contain('state digest').and.contain('tau-node start --reindex')
+      await (await ChainStore.open(dir, net.genesis, { reindex: true })).close()
+      await expectSameChain(dir, healthy)
+    })
+  }
+
+  it('refuses a block deleted at height 3 (far below the 64 newest), and the repair keeps the readable blocks above it', async () => {
+    await poke(dir, blockKey(blocks[2].id), undefined)
+    const e = await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+    expect(e.message).to.contain('height 3').and.contain('--reindex')
+    // Read without the open check, as a running node would meet it: never an "unknown block".
+    const unchecked = await ChainStore.open(dir, net.genesis, { check: 'none' })
+    await expectCode(Promise.resolve().then(() => unchecked.getBlock(blocks[2].id)), 'STORE_CORRUPT')
+    await expectCode(Promise.resolve().then(() => unchecked.mainBlockAt(3)), 'STORE_CORRUPT')
+    await unchecked.close()
+    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    expect(repaired.tip.n).to.equal(2)
+    expect(repaired.stagedCount).to.equal(HEIGHT - 3) // heights 4..HEIGHT: staged, not deleted
+    expect(repaired.openNotes.join('\n')).to.contain(`moved ${HEIGHT - 3} readable blocks`)
+    expect((await repaired.verify()).problems).to.deep.equal([])
+    await repaired.close()
+    expect(await refetch(dir, blocks)).to.equal(HEIGHT - 2)
+    await expectSameChain(dir, healthy)
+  })
+
+  it('maps LevelDB\'s own corruption report (a flipped byte in a table) to STORE_CORRUPT, and --reindex repairs from the readable blocks', async () => {
+    await compactAll(dir)
+    copyDir(dir, `${root}/compacted`)
+    const before = await countRecords(dir)
+    const table = filesOf(dir, '.ldb')[0]
+    const size = statSync(table).size
+    // A byte in a compressed block: find one LevelDB itself reports (the layout shifts with receive times).
+    let levelErr: (Error & { data?: Record<string, unknown> }) | undefined
+    for (let i = 1; i < 60 && levelErr === undefined; i++) {
+      removeDir(dir); copyDir(`${root}/compacted`, dir)
+      flipByte(table, Math.floor((i / 60) * size))
+      const e = await ChainStore.open(dir, net.genesis).then(async s => { await s.close(); return undefined }, (x: unknown) => x as Error)
+      if (e !== undefined && isChainError(e, 'STORE_CORRUPT') && (e as { data?: Record<string, unknown> }).data?.level === 'LEVEL_CORRUPTION') levelErr = e
+    }
+    expect(levelErr, 'no flipped byte gave LEVEL_CORRUPTION').to.not.equal(undefined)
+    expect(levelErr!.message).to.contain('LevelDB found damaged data files').and.contain('tau-node start --reindex')
+    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    expect(repaired.openNotes[0]).to.contain('rebuilt the tables from')
+    expect((await repaired.verify()).problems).to.deep.equal([])
+    await repaired.close()
+    const after = await countRecords(dir)
+    expect(after).to.be.below(before + 60) // staged copies aside, nothing was invented
+    await refetch(dir, blocks)
+    await expectSameChain(dir, healthy)
+  })
+
+  it('says at open how many committed blocks a torn log lost', async () => {
+    // The newest blocks live only in the log until LevelDB compacts it.
+    const more = builder.extend(blocks[HEIGHT - 1], 20, { txs: 3 })
+    await importAll(dir, more)
+    const torn = tearLog(dir, 0.5)
+    expect(torn.to).to.be.below(torn.from)
+    const store = await ChainStore.open(dir, net.genesis)
+    expect(store.lostBlocks?.recordedHeight).to.equal(HEIGHT + 20)
+    expect(store.lostBlocks!.lost).to.equal(HEIGHT + 20 - store.tip.n).and.be.above(0)
+    expect(store.openNotes.join('\n')).to.contain(`lost ${store.lostBlocks!.lost} committed blocks`)
+    await store.close()
+    const again = await ChainStore.open(dir, net.genesis) // said once: the mark now names the stored tip
+    expect(again.lostBlocks).to.equal(undefined)
+    await again.close()
+    expect(await refetch(dir, [...blocks, ...more])).to.be.above(0)
+    const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
+    expect(toHex(chain.tip().id)).to.equal(toHex(more[19].id))
+    await chain.close()
+  })
+
+  it('computes a missing digest at open (a store written before digests) and says so', async () => {
+    await poke(dir, metaKey('digest'), undefined)
+    const store = await ChainStore.open(dir, net.genesis)
+    expect(store.openNotes.join('\n')).to.contain('had no state digest')
+    await store.close()
+    await expectSameChain(dir, healthy)
+  })
+})
