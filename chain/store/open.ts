@@ -82,7 +82,7 @@ async function loadOrMigrateDigest (store: ChainStore): Promise<void> {
   const stored = storedDigest(store)
   if (stored !== undefined) { store.setDigest(stored); return }
   const scan = await scanStateDigest(store)
-  await store.db.put(metaKey('digest'), scan.digest.encode(), { sync: true })
+  if (store.options.inspect !== true) await store.db.put(metaKey('digest'), scan.digest.encode(), { sync: true })
   store.setDigest(scan.digest)
   store.openNotes.push(`the store had no state digest: computed one over its ${scan.accounts} accounts (the accounts are trusted as ` +
     'found; `tau-node check --full` compares them with a replay of the chain)')
@@ -99,7 +99,7 @@ function compareTipMark (store: ChainStore, mark: TipMark | undefined): void {
     store.openNotes.push(`the last tip recorded before the stop (${mark.id}, height ${mark.height}) is not the stored tip: ` +
       'the newest commits were lost')
   }
-  writeTipMark(store.dir, tip.n, store.tipId)
+  if (store.options.inspect !== true) writeTipMark(store.dir, tip.n, store.tipId)
 }
 
 async function initOrCheckGenesis (store: ChainStore): Promise<void> {

@@ -37,6 +37,8 @@ export interface StoreOptions {
   check?: 'quick' | 'none'
   /** Rebuild the height index, state and undo records from the stored blocks before the check (`--reindex`). */
   reindex?: boolean
+  /** Inspect only (`tau-node check`): the open writes nothing (no digest migration record, no tip mark), so the next start still sees what it saw. */
+  inspect?: boolean
 }
 
 export class ChainStore implements StateView {

@@ -3,6 +3,7 @@
 // a 500 means a bug and is logged with its stack.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { Logger } from '../logger.js'
+import { isChainError } from '../../chain/errors.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_URL_CHARS = 2048
@@ -136,6 +137,12 @@ async function handle (router: Router, req: IncomingMessage, res: ServerResponse
       const close: Record<string, string> = e.status === 413 ? { connection: 'close' } : {}
       if (res.headersSent) { res.destroy(); return }
       send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store', ...close })
+    } else if (isChainError(e, 'STORE_CORRUPT')) {
+      // The store is inconsistent (a lost or garbled record): never a 404 for data the chain says
+      // exists. The log line names the repair (the error message carries it).
+      log.error('store corrupt', { err: e.message, url: req.url })
+      if (res.headersSent) { res.destroy(); return }
+      send(res, 500, { code: 'STORE_CORRUPT', message: 'the node\'s store is damaged; the operator must repair it (see the node log)' }, { 'cache-control': 'no-store' })
     } else {
       log.error('API handler failed', { err: (e as Error).stack ?? String(e), url: req.url })
       if (!res.headersSent) send(res, 500, { code: 'INTERNAL', message: 'internal error' })
