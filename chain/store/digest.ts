@@ -77,9 +77,13 @@ export class StateDigest {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
 /** SHAKE256(domain ‖ key ‖ canonical account) read as 1024 little-endian u16 lanes. */
 function expand (key: Uint8Array, account: Account): Uint16Array {
   const out = createHash('shake256', { outputLength: 2 * DIGEST_LANES }).update(DOMAIN).update(key).update(encodeAccount(account)).digest()
+  // On little-endian hosts (all Node targets in practice) the bytes are the lanes: no copy.
+  if (LITTLE_ENDIAN && out.byteOffset % 2 === 0) return new Uint16Array(out.buffer, out.byteOffset, DIGEST_LANES)
   const lanes = new Uint16Array(DIGEST_LANES)
   for (let i = 0; i < DIGEST_LANES; i++) lanes[i] = out[2 * i] | (out[2 * i + 1] << 8)
   return lanes
