@@ -11,7 +11,8 @@ import { keyPairFromSeed } from '../../chain/crypto.js'
 import { devKey } from '../../chain/devkeys.js'
 import { type Genesis, buildGenesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
-import { accountKey, blockKey } from '../../chain/store/keys.js'
+import { accountKey, blockKey, undoKey } from '../../chain/store/keys.js'
+import { encodeUndo } from '../../chain/store/records.js'
 import { encodeAccount } from '../../chain/state/account.js'
 import { DEFAULTS, type NodeConfig } from '../../node/config.js'
 import { createLogger } from '../../node/logger.js'
@@ -106,6 +107,18 @@ describe('store integrity (real node processes, API)', function () {
     const full = checkCmd(['--full'])
     expect((await full.exit).code, full.out.join('')).to.equal(0)
     expect(full.out.join('')).to.contain('"ok": true').and.contain(`"height": ${HEIGHT}`)
+  })
+
+  it('`tau-node check --full` finds what the fast check leaves to it (an old undo record altered)', async () => {
+    const undo = undoKey(blocks[2].id) // height 3: below the 64 blocks the open decodes
+    await poke(join(dataDir, 'chain'), undo, encodeUndo([{ key: KEYS[2].publicKey, prior: undefined }]))
+    const fast = checkCmd()
+    expect((await fast.exit).code, fast.out.join('')).to.equal(0)
+    const full = checkCmd(['--full'])
+    expect((await full.exit).code).to.equal(1)
+    const report = JSON.parse(full.stdout.join('')) as { ok: boolean, mode: string, code: string, repair: string, problems: string[] }
+    expect(report).to.include({ ok: false, mode: 'full', code: 'STORE_CORRUPT', repair: 'tau-node start --reindex' })
+    expect(report.problems).to.deep.equal(['height 3: undo record missing or wrong'])
   })
 
   it('answers 500 STORE_CORRUPT, not 404, for a block lost under a running node (height 3)', async () => {
