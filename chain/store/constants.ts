@@ -42,6 +42,8 @@ export const MAX_TX_LOCATIONS = 64
 
 /** Lanes of the state digest (LtHash, digest.ts): 1024 lanes of 16 bits = a 2,048-byte value. */
 export const DIGEST_LANES = 1024
+/** Expanded digest elements kept for the commit path (digest.ts ElementCache): 2 KiB each, ~2 MB full. */
+export const DIGEST_ELEMENT_CACHE_ENTRIES = 1024
 /** Bytes of the digest record: 1 version byte, 8-byte account count, the lanes (little-endian u16). */
 export const DIGEST_RECORD_BYTES = 1 + 8 + 2 * DIGEST_LANES
 /**

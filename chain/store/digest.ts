@@ -14,7 +14,9 @@
 import { createHash } from 'node:crypto'
 import type { Account } from '../state/account.js'
 import { encodeAccount } from '../state/account.js'
-import { DIGEST_LANES, DIGEST_RECORD_BYTES } from './constants.js'
+import { bytesEqual, toHex } from '../hex.js'
+import { DIGEST_ELEMENT_CACHE_ENTRIES, DIGEST_LANES, DIGEST_RECORD_BYTES } from './constants.js'
+import { Lru } from './lru.js'
 
 const DIGEST_VERSION = 1
 /** Domain separation: the same bytes hashed for another purpose give unrelated lanes. */
@@ -32,15 +34,15 @@ export class StateDigest {
   clone (): StateDigest { return new StateDigest(Uint16Array.from(this.lanes), this.count) }
 
   /** Adds one account record (its key and canonical encoding). */
-  add (key: Uint8Array, account: Account): void {
-    const v = expand(key, account)
+  add (key: Uint8Array, account: Account, cache?: ElementCache): void {
+    const v = cache?.expand(key, account) ?? expand(key, account)
     for (let i = 0; i < DIGEST_LANES; i++) this.lanes[i] += v[i]
     this.count++
   }
 
   /** Removes one account record that was added before. */
-  remove (key: Uint8Array, account: Account): void {
-    const v = expand(key, account)
+  remove (key: Uint8Array, account: Account, cache?: ElementCache): void {
+    const v = cache?.expand(key, account) ?? expand(key, account)
     for (let i = 0; i < DIGEST_LANES; i++) this.lanes[i] -= v[i]
     this.count--
   }
@@ -81,12 +83,37 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /** SHAKE256(domain ‖ key ‖ canonical account) read as 1024 little-endian u16 lanes. */
 function expand (key: Uint8Array, account: Account): Uint16Array {
-  const out = createHash('shake256', { outputLength: 2 * DIGEST_LANES }).update(DOMAIN).update(key).update(encodeAccount(account)).digest()
+  return expandEncoded(key, encodeAccount(account))
+}
+
+function expandEncoded (key: Uint8Array, encoded: Uint8Array): Uint16Array {
+  const out = createHash('shake256', { outputLength: 2 * DIGEST_LANES }).update(DOMAIN).update(key).update(encoded).digest()
   // On little-endian hosts (all Node targets in practice) the bytes are the lanes: no copy.
   if (LITTLE_ENDIAN && out.byteOffset % 2 === 0) return new Uint16Array(out.buffer, out.byteOffset, DIGEST_LANES)
   const lanes = new Uint16Array(DIGEST_LANES)
   for (let i = 0; i < DIGEST_LANES; i++) lanes[i] = out[2 * i] | (out[2 * i + 1] << 8)
   return lanes
+}
+
+/**
+ * The expansion of each account's newest record, for the commit path: a record a commit adds is
+ * the one a later commit removes, so an account that changes block after block (a miner, a busy
+ * sender) costs one expansion per change instead of two. Bounded LRU, 2 KiB per entry.
+ */
+export class ElementCache {
+  private readonly lru: Lru<string, { encoded: Uint8Array, lanes: Uint16Array }>
+
+  constructor (entries = DIGEST_ELEMENT_CACHE_ENTRIES) { this.lru = new Lru(entries) }
+
+  expand (key: Uint8Array, account: Account): Uint16Array {
+    const k = toHex(key)
+    const encoded = encodeAccount(account)
+    const hit = this.lru.get(k)
+    if (hit !== undefined && bytesEqual(hit.encoded, encoded)) return hit.lanes
+    const lanes = expandEncoded(key, encoded)
+    this.lru.set(k, { encoded, lanes })
+    return lanes
+  }
 }
 
 /** The digest of a whole state (genesis, a replay, a reindex). */

@@ -19,7 +19,7 @@ import {
 } from './records.js'
 import { type StoreWrite, opsOf } from './write.js'
 import { StagingArea } from './staging.js'
-import { StateDigest } from './digest.js'
+import { ElementCache, StateDigest } from './digest.js'
 import { mapLevel } from './levelErrors.js'
 import { writeTipMark } from './tipMark.js'
 import { MessageStore } from './messages.js'
@@ -51,6 +51,7 @@ export class ChainStore implements StateView {
   private cp!: ConsensusPoint
   /** The state digest of the stored accounts (digest.ts); undefined only before open loads it. */
   private stateDigest: StateDigest | undefined
+  private readonly digestElements = new ElementCache()
 
   /** What the open found and did that the operator should hear of (lost blocks, migration, repair). */
   readonly openNotes: string[] = []
@@ -248,8 +249,8 @@ export class ChainStore implements StateView {
     const d = this.digest.clone()
     for (const { key, account } of last.values()) {
       const old = this.getAccount(key)
-      if (old !== undefined) d.remove(key, old)
-      if (account !== undefined) d.add(key, account)
+      if (old !== undefined) d.remove(key, old, this.digestElements)
+      if (account !== undefined) d.add(key, account, this.digestElements)
     }
     return d
   }
