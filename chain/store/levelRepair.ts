@@ -36,7 +36,7 @@ export async function repairLevelDir (dir: string): Promise<LevelRepairReport> {
   if (records === undefined) {
     rmSync(work, { recursive: true, force: true })
     method = 'salvage'
-    const s = await salvage(dir, work)
+    const s = await salvageLevelDir(dir, work)
     records = s.records
     skippedRanges = s.skipped
   }
@@ -82,7 +82,7 @@ async function readableCount (dir: string): Promise<number | undefined> {
  * block ends its iterator; the copy goes on from a key past the last good one, stepping further
  * (1/2^32, 1/2^24, ... of the key space after it) while reads keep failing.
  */
-async function salvage (from: string, to: string): Promise<{ records: number, skipped: number }> {
+export async function salvageLevelDir (from: string, to: string): Promise<{ records: number, skipped: number }> {
   const src: Db = new ClassicLevel<Uint8Array, Uint8Array>(from, { keyEncoding: 'view', valueEncoding: 'view' })
   const dst: Db = new ClassicLevel<Uint8Array, Uint8Array>(to, { keyEncoding: 'view', valueEncoding: 'view' })
   try {
