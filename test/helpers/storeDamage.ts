@@ -1,7 +1,7 @@
 // Damaging real LevelDB data dirs the way a failing disk or an attacker would: raw record edits,
 // byte flips in table files, a truncated log. For the store integrity tests and `tau-node check`.
 import { ClassicLevel } from 'classic-level'
-import { cpSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { cpSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { toHex } from '../../chain/hex.js'
 
@@ -75,4 +75,25 @@ export function tearLog (dir: string, keep: number): { file: string, from: numbe
 
 export function copyDir (from: string, to: string): void {
   cpSync(from, to, { recursive: true })
+}
+
+/**
+ * Compacts the store in `dir` into tables and flips one byte of the largest at a place LevelDB
+ * itself reports (the layout shifts with receive times), as `opens` tells: it opens the store and
+ * answers whether LevelDB reported corruption. Compressible records (height, info, tx-location,
+ * undo keys) sort last, so the search runs from near the table's end (not its last 5%, where the
+ * index block lies: damage there makes the whole table unreadable). `scratch` keeps the compacted copy.
+ */
+export async function flipUntilLevelCorruption (dir: string, scratch: string, levelCorrupt: () => Promise<boolean>): Promise<number> {
+  await compactAll(dir)
+  copyDir(dir, scratch)
+  const size = statSync(filesOf(dir, '.ldb')[0]).size
+  for (let i = 56; i >= 1; i--) {
+    rmSync(dir, { recursive: true, force: true })
+    copyDir(scratch, dir)
+    const pos = Math.floor((i / 60) * size)
+    flipByte(filesOf(dir, '.ldb')[0], pos)
+    if (await levelCorrupt()) return pos
+  }
+  throw new Error('no flipped byte gave LEVEL_CORRUPTION')
 }

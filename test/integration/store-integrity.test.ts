@@ -11,6 +11,8 @@ import { keyPairFromSeed } from '../../chain/crypto.js'
 import { devKey } from '../../chain/devkeys.js'
 import { type Genesis, buildGenesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
+import { isChainError } from '../../chain/errors.js'
+import { ChainStore } from '../../chain/store/store.js'
 import { accountKey, blockKey, undoKey } from '../../chain/store/keys.js'
 import { encodeUndo } from '../../chain/store/records.js'
 import { encodeAccount } from '../../chain/state/account.js'
@@ -18,7 +20,7 @@ import { DEFAULTS, type NodeConfig } from '../../node/config.js'
 import { createLogger } from '../../node/logger.js'
 import { TauNode } from '../../node/node.js'
 import { type Built, ChainBuilder } from '../helpers/chainBuilder.js'
-import { poke } from '../helpers/storeDamage.js'
+import { flipUntilLevelCorruption, poke } from '../helpers/storeDamage.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -119,6 +121,31 @@ describe('store integrity (real node processes, API)', function () {
     const report = JSON.parse(full.stdout.join('')) as { ok: boolean, mode: string, code: string, repair: string, problems: string[] }
     expect(report).to.include({ ok: false, mode: 'full', code: 'STORE_CORRUPT', repair: 'tau-node start --reindex' })
     expect(report.problems).to.deep.equal(['height 3: undo record missing or wrong'])
+  })
+
+  it('a table byte LevelDB reports damaged: start and check refuse with the repair named, `start --reindex` repairs it and serves', async () => {
+    const chainDir = join(dataDir, 'chain')
+    await flipUntilLevelCorruption(chainDir, join(dir, 'compacted'), async () => {
+      try { await (await ChainStore.open(chainDir, genesis)).close(); return false } catch (e) {
+        return isChainError(e, 'STORE_CORRUPT') && e.data?.level === 'LEVEL_CORRUPTION'
+      }
+    })
+    const fast = checkCmd()
+    expect((await fast.exit).code).to.equal(1)
+    expect(JSON.parse(fast.stdout.join(''))).to.include({ code: 'STORE_CORRUPT', repair: 'tau-node start --reindex' })
+    const refused = start()
+    expect((await refused.exit).code).to.equal(1)
+    expect(refused.out.join('')).to.contain('LevelDB found damaged data files').and.contain('tau-node start --reindex')
+
+    const node = start(['--reindex'])
+    await waitFor(() => node.out.join('').includes('"message":"node ready"'), { timeoutMs: 60_000, what: 'node ready', describe: () => node.out.join('') })
+    expect(node.out.join('')).to.contain('rebuilt the tables from')
+    const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(node.out.join(''))![1]
+    expect((await fetch(`${url}/block-height/0`)).status).to.equal(200)
+    node.child.kill('SIGTERM')
+    expect((await node.exit).code).to.equal(0)
+    const full = checkCmd(['--full'])
+    expect((await full.exit).code, full.out.join('')).to.equal(0)
   })
 
   it('answers 500 STORE_CORRUPT, not 404, for a block lost under a running node (height 3)', async () => {

@@ -3,7 +3,6 @@
 // in a coded refusal naming the repair, and the repair (plus the blocks a peer would serve again)
 // gives a store equal to a healthy copy's.
 import { expect } from 'chai'
-import { statSync } from 'node:fs'
 import { Chain } from '../../../../chain/chain.js'
 import { ChainStore } from '../../../../chain/store/store.js'
 import { isChainError } from '../../../../chain/errors.js'
@@ -16,7 +15,7 @@ import { salvageLevelDir } from '../../../../chain/store/levelRepair.js'
 import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../../helpers/chainBuilder.js'
 import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
 import {
-  compactAll, copyDir, countRecords, dumpRecords, filesOf, flipByte, peek, poke, tearLog
+  copyDir, countRecords, dumpRecords, flipUntilLevelCorruption, peek, poke, tearLog
 } from '../../../helpers/storeDamage.js'
 
 const net = testNet()
@@ -123,28 +122,19 @@ describe('store integrity (damaged data dirs)', function () {
     await expectSameChain(dir, healthy)
   })
 
-  /**
-   * Compacts the store into tables and flips one byte of the largest at a place LevelDB itself
-   * reports (the layout shifts with receive times). Compressible records (height, info,
-   * tx-location, undo keys) sort last, so the search runs from near the table's end (not its last
-   * 5%, where the index block lies: damage there makes the whole table unreadable).
-   */
-  async function flipUntilLevelCorruption (): Promise<Error & { data?: Record<string, unknown> }> {
-    await compactAll(dir)
-    copyDir(dir, `${root}/compacted`)
-    const size = statSync(filesOf(dir, '.ldb')[0]).size
-    for (let i = 56; i >= 1; i--) {
-      removeDir(dir); copyDir(`${root}/compacted`, dir)
-      flipByte(filesOf(dir, '.ldb')[0], Math.floor((i / 60) * size))
-      const e = await ChainStore.open(dir, net.genesis).then(async s => { await s.close(); return undefined }, (x: unknown) => x as Error & { data?: Record<string, unknown> })
-      if (e !== undefined && isChainError(e, 'STORE_CORRUPT') && e.data?.level === 'LEVEL_CORRUPTION') return e
-    }
-    throw new Error('no flipped byte gave LEVEL_CORRUPTION')
+  /** Flips a table byte LevelDB reports; answers the open's error. */
+  async function flipLevel (): Promise<Error> {
+    let err: Error | undefined
+    await flipUntilLevelCorruption(dir, `${root}/compacted`, async () => {
+      err = await ChainStore.open(dir, net.genesis).then(async s => { await s.close(); return undefined }, (x: unknown) => x as Error)
+      return isChainError(err, 'STORE_CORRUPT') && err.data?.level === 'LEVEL_CORRUPTION'
+    })
+    return err!
   }
 
   it('maps LevelDB\'s own corruption report (a flipped byte in a table) to STORE_CORRUPT, and --reindex repairs from the readable blocks', async () => {
     const before = await countRecords(dir)
-    const levelErr = await flipUntilLevelCorruption()
+    const levelErr = await flipLevel()
     expect(levelErr.message).to.contain('LevelDB found damaged data files').and.contain('tau-node start --reindex')
     const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
     expect(repaired.openNotes[0]).to.contain('rebuilt the tables from')
@@ -157,7 +147,7 @@ describe('store integrity (damaged data dirs)', function () {
 
   it('the salvage (when LevelDB\'s repair fails) copies every readable record past the damaged range', async () => {
     const before = await countRecords(dir)
-    await flipUntilLevelCorruption()
+    await flipLevel()
     const out = `${root}/salvaged`
     const s = await salvageLevelDir(dir, out)
     expect(s.skipped).to.be.at.least(1)
