@@ -53,7 +53,10 @@ export const DIGEST_RECORD_BYTES = 1 + 8 + 2 * DIGEST_LANES
  * always recomputes the digest in full.
  */
 export const OPEN_CHECK_DIGEST_MAX_ACCOUNTS = 20_000
-/** Main-chain index entries (height → id, block and info present) the open check walks in full from genesis. */
+/**
+ * Main-chain index entries (height → id, block and info present) the open check walks in full from
+ * genesis: 20,000 heights took 1.0–1.8 s on the 2-core test VM at load average 10.
+ */
 export const OPEN_CHECK_INDEX_MAX_ENTRIES = 20_000
 /** Heights sampled at random (block decoded, linked to its parent) beyond those checked in full. */
 export const OPEN_CHECK_INDEX_SAMPLE_HEIGHTS = 256
