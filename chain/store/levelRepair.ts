@@ -111,9 +111,7 @@ export async function salvageLevelDir (from: string, to: string): Promise<{ reco
       } catch (e) {
         if (!isLevelCorruption(e)) throw e
         skipped++
-        const next = skipPast(last ?? new Uint8Array(0), depth)
-        if (next === undefined) return { records, skipped }
-        last = next
+        last = skipPast(last ?? new Uint8Array(0), depth)
         depth = Math.max(0, depth - 1)
       } finally {
         await it.close().catch(() => {})
@@ -126,8 +124,8 @@ export async function salvageLevelDir (from: string, to: string): Promise<{ reco
   }
 }
 
-/** The largest key that starts with `key`'s first depth+1 bytes (so iterating `gt` it skips them all); undefined past the end. */
-function skipPast (key: Uint8Array, depth: number): Uint8Array | undefined {
+/** A key above every key that starts with `key`'s first depth+1 bytes (iterating `gt` it skips them all). */
+function skipPast (key: Uint8Array, depth: number): Uint8Array {
   const len = Math.max(1, Math.min(key.length, depth + 1))
   const head = Uint8Array.from(key.subarray(0, len))
   if (key.length === 0) head[0] = 0
