@@ -23,7 +23,7 @@ import { digestOf } from './digest.js'
 import {
   BLOCK_STATUS_VALID, decodeBlockInfo, decodeConsensusPoint, encodeBlockInfo, encodeConsensusPoint, encodeUndo
 } from './records.js'
-import { scanPrefix } from './scan.js'
+import { readEverything, scanPrefix } from './scan.js'
 import type { ChainStore } from './store.js'
 import type { Op } from './write.js'
 
@@ -39,6 +39,7 @@ export interface ReindexReport {
 export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
   const { db, genesis } = store
   const notes: string[] = []
+  await readEverything(db) // LevelDB damage anywhere: STORE_CORRUPT, and the open repairs the files first
   await db.put(metaKey('reindex'), Uint8Array.of(1), { sync: true })
   const removedRecords = await dropGarbledRecords(store)
   if (removedRecords > 0) notes.push(`deleted ${removedRecords} undecodable or misfiled records`)
