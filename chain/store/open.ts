@@ -11,7 +11,7 @@ import type { Genesis } from '../genesis.js'
 import { bytesEqual, toHex } from '../hex.js'
 import { genesisState } from '../state/replay.js'
 import { STORE_SCHEMA_VERSION } from './constants.js'
-import { metaKey } from './keys.js'
+import { blockKey, metaKey } from './keys.js'
 import { SCHEMA_VERSION_BYTES, decodeU32, storeCorrupt } from './records.js'
 import { quickCheck } from './check.js'
 import { scanStateDigest, storedDigest } from './checkState.js'
@@ -103,20 +103,36 @@ function compareTipMark (store: ChainStore, mark: TipMark | undefined): void {
 }
 
 async function initOrCheckGenesis (store: ChainStore): Promise<void> {
-  const stored = store.raw(metaKey('genesis'))
+  let stored = store.raw(metaKey('genesis'))
   if (stored === undefined) {
-    if (!(await isEmpty(store.db))) throw storeCorrupt(`data directory ${store.dir} has records but no genesis record`)
-    await initialise(store)
-    return
+    if (await isEmpty(store.db)) { await initialise(store); return }
+    if (!(await restoreMeta(store))) throw storeCorrupt(`data directory ${store.dir} has records but no genesis record`)
+    stored = store.genesis.canonical
   }
   if (!bytesEqual(stored, store.genesis.canonical)) throw wrongGenesis(store, stored)
-  const version = store.readRecord(metaKey('schema'), decodeU32)
+  let version = store.readRecord(metaKey('schema'), decodeU32)
+  if (version === undefined && await restoreMeta(store)) version = STORE_SCHEMA_VERSION
   if (version === undefined) throw storeCorrupt('the schema version record is missing')
   if (version !== STORE_SCHEMA_VERSION) {
     throw new ChainError('STORE_SCHEMA_MISMATCH',
       `data directory ${store.dir} uses store layout ${version}, this node reads layout ${STORE_SCHEMA_VERSION}; ` +
       'use a matching node version or resync into a new data directory', { found: version, expected: STORE_SCHEMA_VERSION })
   }
+}
+
+/**
+ * A reindex of a store that lost its genesis or schema record (a damaged table takes whatever
+ * records shared its block): when the store holds this chain's genesis block, the dir is this
+ * chain's, so the two records are written again and the reindex goes on.
+ */
+async function restoreMeta (store: ChainStore): Promise<boolean> {
+  if (store.options.reindex !== true || store.raw(blockKey(store.genesis.blockId)) === undefined) return false
+  await store.db.batch([
+    { type: 'put', key: metaKey('schema'), value: SCHEMA_VERSION_BYTES },
+    { type: 'put', key: metaKey('genesis'), value: store.genesis.canonical }
+  ], { sync: true })
+  store.openNotes.push('the genesis and schema records were missing: written again (the store holds this chain\'s genesis block)')
+  return true
 }
 
 /** Genesis block, its height entry, the genesis state, tip and consensus point: one batch. */

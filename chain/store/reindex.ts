@@ -4,7 +4,7 @@
 // and can be fetched again. A 'reindex' meta flag is set for the duration, so an interrupted
 // reindex is seen at the next open instead of passing for a healthy store. The state digest is
 // rewritten from the replayed state; readable blocks cut off from the rebuilt chain are staged.
-import { blockId, decodeBlock } from '../block.js'
+import { blockId, decodeBlock, encodeBlock } from '../block.js'
 import { bytesEqual, toHex } from '../hex.js'
 import { decodeMessage, messageId } from '../message.js'
 import { decodeTx, txId } from '../tx.js'
@@ -42,6 +42,14 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
   await readEverything(db) // LevelDB damage anywhere: STORE_CORRUPT, and the open repairs the files first
   await db.put(metaKey('reindex'), Uint8Array.of(1), { sync: true })
   const removedRecords = await dropGarbledRecords(store)
+  if (store.raw(blockKey(genesis.blockId)) === undefined) {
+    // The genesis block is known without the store: write it back rather than lose the whole chain.
+    await db.batch([
+      { type: 'put', key: blockKey(genesis.blockId), value: encodeBlock(genesis.block) },
+      { type: 'put', key: infoKey(genesis.blockId), value: encodeBlockInfo({ status: BLOCK_STATUS_VALID, receivedAt: Math.floor(Date.now() / 1000) }) }
+    ])
+    notes.push('the genesis block record was missing: written again')
+  }
   if (removedRecords > 0) notes.push(`deleted ${removedRecords} undecodable or misfiled records`)
   const ids = await chooseMainChain(store, notes)
   for (const p of [P_HEIGHT, P_ACCOUNT, P_UNDO]) await db.clear(prefixRange(p))

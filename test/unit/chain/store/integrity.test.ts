@@ -8,6 +8,7 @@ import { ChainStore } from '../../../../chain/store/store.js'
 import { isChainError } from '../../../../chain/errors.js'
 import { toHex } from '../../../../chain/hex.js'
 import { txId } from '../../../../chain/tx.js'
+import { encodeBlock } from '../../../../chain/block.js'
 import { encodeAccount } from '../../../../chain/state/account.js'
 import { P_ACCOUNT, P_HEIGHT, accountKey, blockKey, metaKey } from '../../../../chain/store/keys.js'
 import { scanStateDigest } from '../../../../chain/store/checkState.js'
@@ -180,6 +181,23 @@ describe('store integrity (damaged data dirs)', function () {
     const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
     expect(toHex(chain.tip().id)).to.equal(toHex(more[19].id))
     await chain.close()
+  })
+
+  it('--reindex restores lost genesis and schema records and a lost genesis block (the chain is known by its genesis)', async () => {
+    await poke(dir, metaKey('genesis'), undefined)
+    await poke(dir, metaKey('schema'), undefined)
+    await poke(dir, blockKey(net.genesis.blockId), undefined)
+    await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+    await poke(dir, blockKey(net.genesis.blockId), encodeBlock(net.genesis.block)) // identity: the genesis block is there
+    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    expect(repaired.openNotes.join('\n')).to.contain('genesis and schema records were missing')
+    await repaired.close()
+    await expectSameChain(dir, healthy)
+    await poke(dir, blockKey(net.genesis.blockId), undefined)
+    const again = await ChainStore.open(dir, net.genesis, { reindex: true })
+    expect(again.openNotes.join('\n')).to.contain('genesis block record was missing')
+    await again.close()
+    await expectSameChain(dir, healthy)
   })
 
   it('computes a missing digest at open (a store written before digests) and says so', async () => {
