@@ -19,15 +19,6 @@ export function levelCorrupt (e: unknown, during: string): ChainError {
 }
 
 /** Runs `f`, turning LevelDB corruption into STORE_CORRUPT; every other error passes through. */
-export function mapLevel<T> (during: string, f: () => T): T {
-  try {
-    return f()
-  } catch (e) {
-    if (isLevelCorruption(e)) throw levelCorrupt(e, during)
-    throw e
-  }
-}
-
 export async function mapLevelAsync<T> (during: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f()

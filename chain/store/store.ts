@@ -20,7 +20,7 @@ import {
 import { type StoreWrite, opsOf } from './write.js'
 import { StagingArea } from './staging.js'
 import { ElementCache, StateDigest } from './digest.js'
-import { mapLevel } from './levelErrors.js'
+import { isLevelCorruption, levelCorrupt } from './levelErrors.js'
 import { writeTipMark } from './tipMark.js'
 import { MessageStore } from './messages.js'
 // Cycles below are safe: these modules use ChainStore only inside functions.
@@ -94,7 +94,13 @@ export class ChainStore implements StateView {
 
   /** A raw value, or undefined. LevelDB's corruption report becomes STORE_CORRUPT naming the repair. */
   raw (key: Uint8Array): Uint8Array | undefined {
-    return mapLevel(`reading ${describeKey(key)}`, () => this.db.getSync(key) ?? undefined)
+    try {
+      return this.db.getSync(key) ?? undefined
+    } catch (e) {
+      // (The key is described only on failure: this is the hot read path.)
+      if (isLevelCorruption(e)) throw levelCorrupt(e, `reading ${describeKey(key)}`)
+      throw e
+    }
   }
 
   /** The digest of the stored state as last committed. */
