@@ -71,6 +71,8 @@ export class TauNode {
     const key = loadNodeKey(cfg, log)
     const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex, onMigrate: (what, detail) => { log.info(what, detail) } } })
     this.closers.push(() => chain.close())
+    // What the store's open found or repaired (lost blocks, LevelDB repair, digest migration): docs/store.md.
+    for (const note of chain.store.openNotes) log.warn('store', { note })
     const nowS = (): number => Math.floor(Date.now() / 1000)
     const pool = new TxPool({ rules: { chainId: genesis.chainId, minFee: genesis.config.minFee }, getState: () => chain.state, now: nowS })
 

@@ -26,6 +26,7 @@
 //  'reindex'  present only while a reindex runs; seen at open, it means the reindex was interrupted
 //  'accountIndex'  1-byte account index format, written once the 'X' index is complete; a store
 //             without it is migrated at open (the index is built from the main chain)
+//  'digest'   state digest of the 'A' records: version (1) + account count (8, BE) + 1024 u16 lanes (digest.ts)
 //
 // Why 'L' keys carry both ids and no value: a transaction can sit in a main block and in side
 // blocks; one key per (tx, block) pair is written with the block and never rewritten, and a prefix
@@ -52,7 +53,7 @@ export const PREFIX_NAMES: Record<number, string> = {
   [P_ACCOUNT]: 'account', [P_UNDO]: 'undo', [P_INFO]: 'block info', [P_STAGED]: 'staged', [P_TXLOC]: 'tx location', [P_ACCOUNT_TX]: 'account tx'
 }
 
-export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex' | 'accountIndex'
+export type MetaName = 'schema' | 'genesis' | 'tip' | 'cp' | 'reindex' | 'accountIndex' | 'digest'
 
 /** Kinds of staged items, as the one byte after 'S'. */
 export const STAGED_KINDS = { block: 1, tx: 2, message: 3 } as const

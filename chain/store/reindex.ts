@@ -2,8 +2,9 @@
 // from the immutable records (blocks and transactions), by replaying the stored main chain from
 // genesis with applyBlockTxs. Records that no longer decode are dropped first: they are DHT items
 // and can be fetched again. A 'reindex' meta flag is set for the duration, so an interrupted
-// reindex is seen at the next open instead of passing for a healthy store.
-import { blockId, decodeBlock } from '../block.js'
+// reindex is seen at the next open instead of passing for a healthy store. The state digest is
+// rewritten from the replayed state; readable blocks cut off from the rebuilt chain are staged.
+import { blockId, decodeBlock, encodeBlock } from '../block.js'
 import { bytesEqual, toHex } from '../hex.js'
 import { decodeMessage, messageId } from '../message.js'
 import { decodeTx, txId } from '../tx.js'
@@ -18,10 +19,12 @@ import {
 } from './keys.js'
 import { chooseMainChain } from './reindexChain.js'
 import { buildAccountIndex } from './accountIndex.js'
+import { stageOrphans } from './reindexOrphans.js'
+import { digestOf } from './digest.js'
 import {
   BLOCK_STATUS_VALID, decodeBlockInfo, decodeConsensusPoint, encodeBlockInfo, encodeConsensusPoint, encodeUndo
 } from './records.js'
-import { scanPrefix } from './scan.js'
+import { readEverything, scanPrefix } from './scan.js'
 import type { ChainStore } from './store.js'
 import type { Op } from './write.js'
 
@@ -37,8 +40,17 @@ export interface ReindexReport {
 export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
   const { db, genesis } = store
   const notes: string[] = []
+  await readEverything(db) // LevelDB damage anywhere: STORE_CORRUPT, and the open repairs the files first
   await db.put(metaKey('reindex'), Uint8Array.of(1), { sync: true })
   const removedRecords = await dropGarbledRecords(store)
+  if (store.raw(blockKey(genesis.blockId)) === undefined) {
+    // The genesis block is known without the store: write it back rather than lose the whole chain.
+    await db.batch([
+      { type: 'put', key: blockKey(genesis.blockId), value: encodeBlock(genesis.block) },
+      { type: 'put', key: infoKey(genesis.blockId), value: encodeBlockInfo({ status: BLOCK_STATUS_VALID, receivedAt: Math.floor(Date.now() / 1000) }) }
+    ])
+    notes.push('the genesis block record was missing: written again')
+  }
   if (removedRecords > 0) notes.push(`deleted ${removedRecords} undecodable or misfiled records`)
   const ids = await chooseMainChain(store, notes)
   for (const p of [P_HEIGHT, P_ACCOUNT, P_UNDO]) await db.clear(prefixRange(p))
@@ -63,6 +75,7 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
     height = n
     if (ops.length >= REINDEX_BATCH_BLOCKS * 2) { await db.batch(ops); ops = [] }
   }
+  const digest = digestOf(state.accounts.values())
   for (const { key, account } of state.accounts.values()) {
     ops.push({ type: 'put', key: accountKey(key), value: encodeAccount(account) })
     if (ops.length >= REINDEX_BATCH_BLOCKS * 64) { await db.batch(ops); ops = [] }
@@ -70,10 +83,15 @@ export async function reindexStore (store: ChainStore): Promise<ReindexReport> {
   const tipId = ids[height]
   ops.push({ type: 'put', key: metaKey('tip'), value: tipId })
   ops.push({ type: 'put', key: metaKey('cp'), value: encodeConsensusPoint(keptConsensusPoint(store, ids.slice(0, height + 1), notes)) })
-  ops.push({ type: 'del', key: metaKey('reindex') })
+  ops.push({ type: 'put', key: metaKey('digest'), value: digest.encode() })
   await db.batch(ops, { sync: true })
+  const staged = await stageOrphans(store, ids.slice(0, height + 1))
+  if (staged > 0) notes.push(`moved ${staged} readable blocks that no longer connect to the rebuilt chain to the staging area`)
+  await db.del(metaKey('reindex'), { sync: true })
   store.loadMeta()
   await buildAccountIndex(db, store, height)
+  store.setDigest(digest)
+  await store.staging.load()
   return { height, tipId: toHex(tipId), accounts: state.accounts.size, removedRecords, notes }
 }
 

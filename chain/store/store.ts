@@ -19,6 +19,9 @@ import {
 } from './records.js'
 import { type StoreWrite, opsOf } from './write.js'
 import { StagingArea } from './staging.js'
+import { ElementCache, StateDigest } from './digest.js'
+import { isLevelCorruption, levelCorrupt } from './levelErrors.js'
+import { writeTipMark } from './tipMark.js'
 import { MessageStore } from './messages.js'
 // Cycles below are safe: these modules use ChainStore only inside functions.
 import { openStore } from './open.js'
@@ -36,6 +39,8 @@ export interface StoreOptions {
   reindex?: boolean
   /** Told when open() builds the account index of a store that predates it (a one-off migration). */
   onMigrate?: (what: string, detail: Record<string, unknown>) => void
+  /** Inspect only (`tau-node check`): the open writes nothing (no digest migration record, no tip mark), so the next start still sees what it saw. */
+  inspect?: boolean
 }
 
 export class ChainStore implements StateView {
@@ -46,6 +51,14 @@ export class ChainStore implements StateView {
   private readonly mainIds = new Lru<number, Uint8Array>(BLOCK_CACHE_ENTRIES)
   private tipBlock!: Block
   private cp!: ConsensusPoint
+  /** The state digest of the stored accounts (digest.ts); undefined only before open loads it. */
+  private stateDigest: StateDigest | undefined
+  private readonly digestElements = new ElementCache()
+
+  /** What the open found and did that the operator should hear of (lost blocks, migration, repair). */
+  readonly openNotes: string[] = []
+  /** Committed blocks the store lost against the tip mark (tipMark.ts), as found at open. */
+  lostBlocks: { recordedHeight: number, height: number, lost: number } | undefined
 
   readonly staging: StagingArea
   readonly messages: MessageStore
@@ -81,10 +94,25 @@ export class ChainStore implements StateView {
 
   // ---- reads -----------------------------------------------------------------------------------
 
-  /** A raw value, or undefined. */
+  /** A raw value, or undefined. LevelDB's corruption report becomes STORE_CORRUPT naming the repair. */
   raw (key: Uint8Array): Uint8Array | undefined {
-    return this.db.getSync(key) ?? undefined
+    try {
+      return this.db.getSync(key) ?? undefined
+    } catch (e) {
+      // (The key is described only on failure: this is the hot read path.)
+      if (isLevelCorruption(e)) throw levelCorrupt(e, `reading ${describeKey(key)}`)
+      throw e
+    }
   }
+
+  /** The digest of the stored state as last committed. */
+  get digest (): StateDigest {
+    if (this.stateDigest === undefined) throw storeCorrupt('the state digest is not loaded')
+    return this.stateDigest
+  }
+
+  /** Sets the digest kept in memory (open, migration and reindex; commits update it themselves). */
+  setDigest (d: StateDigest): void { this.stateDigest = d }
 
   /** Reads and decodes one record; a record that does not decode is corruption, reported by key. */
   readRecord<T> (key: Uint8Array, decode: (b: Uint8Array) => T): T | undefined {
@@ -102,7 +130,12 @@ export class ChainStore implements StateView {
     let b = this.blocks.get(h)
     if (b === undefined) {
       b = this.readRecord(blockKey(id), decodeBlock)
-      if (b === undefined) return undefined
+      if (b === undefined) {
+        // Every stored block has an info record written in the same batch: info without the block
+        // means the block record was lost, which must not be answered as "unknown block".
+        if (this.raw(infoKey(id)) !== undefined) throw storeCorrupt(`block ${h} is missing but its block info record is present`, { id: h })
+        return undefined
+      }
       if (!bytesEqual(blockId(b), id)) throw storeCorrupt(`block record ${h} holds another block`, { id: h })
       this.blocks.set(h, b)
     }
@@ -196,7 +229,10 @@ export class ChainStore implements StateView {
   async commit (w: StoreWrite): Promise<void> {
     if (this.staging.size > 0) w = { ...w, unstage: [...(w.unstage ?? []), ...this.stagedCopiesOf(w)] }
     const ops = opsOf(w, Math.floor(Date.now() / 1000), this)
+    const digest = w.accounts === undefined || w.accounts.length === 0 ? undefined : this.nextDigest(w.accounts)
+    if (digest !== undefined) ops.push({ type: 'put', key: metaKey('digest'), value: digest.encode() })
     await this.db.batch(ops, { sync: this.options.sync === true })
+    if (digest !== undefined) this.stateDigest = digest
     if (w.unstage !== undefined) this.staging.forget(w.unstage)
     for (const { block, txs } of w.blocks ?? []) {
       this.blocks.set(toHex(blockId(block)), block)
@@ -207,6 +243,24 @@ export class ChainStore implements StateView {
     for (const a of w.accounts ?? []) this.accounts.set(toHex(a.key), a.account === undefined ? null : { ...a.account })
     if (w.tip !== undefined) this.tipBlock = w.tip
     if (w.consensusPoint !== undefined) this.cp = w.consensusPoint
+    if (w.tip !== undefined) writeTipMark(this.dir, w.tip.n, blockId(w.tip))
+  }
+
+  /**
+   * The digest after a write: each changed account's stored (old) record removed and its new one
+   * added. Called before the batch, so the stored value is still the old one; a key listed twice
+   * counts once, with its last value (the one the batch leaves).
+   */
+  private nextDigest (changes: NonNullable<StoreWrite['accounts']>): StateDigest {
+    const last = new Map<string, { key: Uint8Array, account: Account | undefined }>()
+    for (const c of changes) last.set(toHex(c.key), c)
+    const d = this.digest.clone()
+    for (const { key, account } of last.values()) {
+      const old = this.getAccount(key)
+      if (old !== undefined) d.remove(key, old, this.digestElements)
+      if (account !== undefined) d.add(key, account, this.digestElements)
+    }
+    return d
   }
 
   // ---- messages and staged items (delegates, so callers need only the store) -------------------

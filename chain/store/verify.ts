@@ -2,7 +2,7 @@
 // problems instead of stopping at the first, and checks what the open check only samples: every
 // immutable record decodes under its own id, the height index is one linked chain from genesis to
 // the tip, undo records exist exactly for main-chain blocks and equal a recomputation, and the
-// stored state equals a replay of the main chain from genesis.
+// stored state equals a replay of the main chain from genesis and the state digest record.
 import { blockId, decodeBlock } from '../block.js'
 import { bytesEqual, toHex } from '../hex.js'
 import { decodeMessage, messageId } from '../message.js'
@@ -16,6 +16,7 @@ import {
 } from './keys.js'
 import { decodeBlockInfo, encodeUndo } from './records.js'
 import { scanPrefix } from './scan.js'
+import { StateDigest, digestOf } from './digest.js'
 import type { ChainStore } from './store.js'
 
 /** Problems listed before verify stops collecting. */
@@ -101,11 +102,13 @@ export async function verifyStore (store: ChainStore): Promise<VerifyReport> {
   }
   let accounts = 0
   const seen = new Set<string>()
+  const found = new StateDigest()
   for await (const [k, v] of scanPrefix(db, P_ACCOUNT)) {
     accounts++
     const h = toHex(keyBody(k))
     seen.add(h)
     const a = safe(() => decodeAccount(v))
+    if (a !== undefined) found.add(keyBody(k), a)
     const want = state.accounts.get(h)?.account
     if (a === undefined) problem(`${describeKey(k)} does not decode`)
     else if (want === undefined || a.balance !== want.balance || a.nonce !== want.nonce || a.power !== want.power) {
@@ -113,6 +116,13 @@ export async function verifyStore (store: ChainStore): Promise<VerifyReport> {
     }
   }
   for (const h of state.accounts.keys()) if (!seen.has(h)) problem(`account ${h} is missing from the stored state`)
+  // The digest record against the stored accounts and against the replay (state = replay = digest).
+  const recorded = safe(() => store.readRecord(metaKey('digest'), StateDigest.decode))
+  if (recorded === undefined) problem('the state digest record is missing or garbled')
+  else {
+    if (!recorded.equals(found)) problem(`the state digest (${recorded.count} accounts) does not match the stored accounts (${found.count})`)
+    if (!recorded.equals(digestOf(state.accounts.values()))) problem('the state digest does not match the replayed state')
+  }
   return { ok: problems.length === 0, problems, height: expect - 1, blocks, txs, messages, accounts }
 }
 

@@ -5,6 +5,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Logger } from '../logger.js'
 import type { ClientLimiter } from './publicMode.js'
 import { isLoopback } from './loopback.js'
+import { isChainError } from '../../chain/errors.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_URL_CHARS = 2048
@@ -201,6 +202,13 @@ async function handle (router: Router, req: IncomingMessage, res: ServerResponse
       if (e instanceof RateLimitError) extra['retry-after'] = String(e.retryAfterS)
       if (res.headersSent) { res.destroy(); return }
       send(res, e.status, { code: e.code, message: e.message }, { 'cache-control': 'no-store', ...extra })
+    } else if (isChainError(e, 'STORE_CORRUPT')) {
+      status = 500
+      // The store is inconsistent (a lost or garbled record): never a 404 for data the chain says
+      // exists. The log line names the repair (the error message carries it).
+      log.error('store corrupt', { err: e.message, url: req.url })
+      if (res.headersSent) { res.destroy(); return }
+      send(res, 500, { code: 'STORE_CORRUPT', message: 'the node\'s store is damaged; the operator must repair it (see the node log)' }, { 'cache-control': 'no-store' })
     } else {
       status = 500
       log.error('API handler failed', { err: (e as Error).stack ?? String(e), url: req.url })

@@ -7,6 +7,7 @@ import { testnet } from './testnet.js'
 import { sendMessage } from './sendMessage.js'
 import { friends } from './friends.js'
 import { messages } from './messages.js'
+import { check } from './check.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [start, status, keygen, genesis, testnet, friends, messages, sendMessage]
+export const COMMANDS: Command[] = [start, status, check, keygen, genesis, testnet, friends, messages, sendMessage]

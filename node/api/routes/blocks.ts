@@ -42,8 +42,10 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
 
   router.add('GET', '/block-height/:n', req => {
     const n = intParam(req.params.n, 'n', 0, Number.MAX_SAFE_INTEGER)
-    const id = chain().store.mainIdAt(n)
-    if (id === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', `no main-chain block at height ${n}`)
+    // mainBlockAt, not mainIdAt: an id whose block is gone is STORE_CORRUPT (500), not an id that 404s.
+    const b = chain().store.mainBlockAt(n)
+    if (b === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', `no main-chain block at height ${n}`)
+    const id = chain().store.mainIdAt(n)!
     const body: HeightIdJson = { height: n, id: toHex(id) }
     return { body, headers: isFinal(node, n) ? IMMUTABLE : NO_STORE }
   })
