@@ -73,3 +73,7 @@ export const MAX_ABORT_LISTENERS = 4096
  * Kept under a second with room for the block to be built and sent within that second.
  */
 export const MINING_SUBSECOND_SPREAD_MS = 800
+
+/** Pool drops remembered for GET /tx/:id/status (node/droppedTxs.ts): at most this many, this long. */
+export const DROPPED_TXS_MAX = 4096
+export const DROPPED_TX_TTL_MS = 60 * 60_000

@@ -16,6 +16,7 @@ import { addMetricsRoutes } from './routes/metrics.js'
 import { addOpenApiRoutes } from './routes/openapi.js'
 import { addAdminDhtRoutes } from './adminDht.js'
 import { addMessageRoutes } from './routes/messages.js'
+import { addWalletRoutes } from './routes/wallet.js'
 
 /** The router behind each running API server (tests compare it with /openapi.json). */
 export const apiRouters = new WeakMap<Server, Router>()
@@ -27,6 +28,7 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
   addBlockRoutes(router, deps)
   addTxRoutes(router, deps)
   addAccountRoutes(router, deps)
+  addWalletRoutes(router, deps)
   addNetworkRoutes(router, deps)
   addEventRoutes(router, deps)
   addMetricsRoutes(router, deps)
