@@ -53,11 +53,12 @@ async function checkOnline (w: WalletContext, sender: string, d: Omit<Draft, 'no
   const nonce = nonceArg ?? acct.nextNonce
   if (nonce <= acct.nonce) throw refuse('WALLET_NONCE_USED', `nonce ${nonce} is already used (the account is at ${acct.nonce}; next free ${acct.nextNonce})`, { nonce, accountNonce: acct.nonce })
   if (nonce > acct.nextNonce) throw refuse('WALLET_NONCE_GAP', `nonce ${nonce} leaves a gap: the next nonce is ${acct.nextNonce}, so it could not be mined until ${acct.nextNonce}…${nonce - 1} are`, { nonce, nextNonce: acct.nextNonce })
-  if (nonce > acct.nonce + pool.limits.nonceWindow) throw refuse('WALLET_NONCE_GAP', `nonce ${nonce} is beyond the pool's window (${acct.nonce} + ${pool.limits.nonceWindow}); wait for pending transactions to be mined`, { nonce })
+  // A full share is the likelier cause of a nonce past the window (both are 16), so it is named first.
   const spend = await pooledSpend(w, sender, nonce)
   if (spend.replaced === undefined && spend.count >= pool.limits.maxPerSender) {
     throw refuse('WALLET_POOL_SENDER_FULL', `${spend.count} of your transactions are pending, the pool's limit per sender; wait for some to be mined or bump one`, { pending: spend.count, limit: pool.limits.maxPerSender })
   }
+  if (nonce > acct.nonce + pool.limits.nonceWindow) throw refuse('WALLET_NONCE_GAP', `nonce ${nonce} is beyond the pool's window (${acct.nonce} + ${pool.limits.nonceWindow}); wait for pending transactions to be mined`, { nonce })
   const cost = BigInt(d.amount) + BigInt(fee)
   const committed = spend.total - (spend.replaced ?? 0n)
   if (committed + cost > BigInt(acct.balance)) {
