@@ -3,7 +3,6 @@
 // handling (no echo, backspace, Ctrl-C restoring the terminal) is easy to get subtly wrong by hand,
 // and that package is small and widely kept. Without a terminal and without the variable, a clear
 // coded error instead of a hang on a stdin nobody writes to.
-import password from '@inquirer/password'
 import { ChainError } from '../chain/errors.js'
 import { PASSPHRASE_MAX_CHARS, PASSPHRASE_MIN_CHARS } from '../chain/keystoreConstants.js'
 
@@ -32,6 +31,8 @@ export async function getPassphrase (o: PassphraseOptions): Promise<string> {
     throw new ChainError('KEYFILE_NO_PASSPHRASE', `${o.label} is encrypted: set ${PASSPHRASE_ENV} or run in a terminal to be asked`)
   }
   // The prompt writes to stderr so that stdout stays the command's answer (a key, a tx id, JSON).
+  // Loaded only when a prompt is really needed, so other commands do not pay for it at start-up.
+  const { default: password } = await import('@inquirer/password')
   const ctx = { output: process.stderr }
   const first = check(await password({ message: `Passphrase for ${o.label}:`, mask: false }, ctx), o.confirm === true)
   if (o.confirm === true) {
