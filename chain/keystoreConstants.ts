@@ -1,6 +1,6 @@
 // Limits of encrypted key files (chain/keystore.ts), each with its unit in the name.
 
-/** scrypt cost of new files: N = 2^17 (128 MiB with r = 8, about 0.3–1 s on one core), r, p. */
+/** scrypt cost of new files: N = 2^17 (128 MiB with r = 8; about 1 s per unlock measured on a loaded 2-core machine), r, p. */
 export const KEYSTORE_SCRYPT_LOG2_N = 17
 export const KEYSTORE_SCRYPT_R = 8
 export const KEYSTORE_SCRYPT_P = 1
