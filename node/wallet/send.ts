@@ -2,7 +2,7 @@
 // is checked before anything is submitted (fee ≥ minFee, balance covers this and the pooled txs,
 // nonce without a gap, room in the sender's pool share), each with its own code; then the
 // transaction is signed here (the secret never leaves this process) and only its bytes go to POST /tx.
-import { MAX_MEMO_BYTES, MAX_SAFE_INT } from '../../chain/constants.js'
+import { MAX_MEMO_BYTES, MAX_SAFE_INT, TX_KIND_TRANSFER } from '../../chain/constants.js'
 import { fromHex, toHex } from '../../chain/hex.js'
 import { type Transaction, createNote, createTransfer, decodeTx, encodeTx, txCost, txId } from '../../chain/tx.js'
 import { isChainError } from '../../chain/errors.js'
@@ -83,11 +83,11 @@ async function submitAndReport (w: WalletContext, tx: Transaction, what: Record<
 }
 
 const described = (tx: Transaction): Record<string, unknown> => ({
-  kind: tx.k === 1 ? 'transfer' : 'note', from: toHex(tx.f), to: tx.o !== undefined ? toHex(tx.o) : null,
+  kind: tx.k === TX_KIND_TRANSFER ? 'transfer' : 'note', from: toHex(tx.f), to: tx.o !== undefined ? toHex(tx.o) : null,
   amount: String(tx.a ?? 0), fee: String(tx.e), nonce: tx.n
 })
 const prettyOf = (tx: Transaction): string =>
-  `${tx.k === 1 ? `send ${formatAmount(tx.a ?? 0)} to ${toHex(tx.o as Uint8Array)}` : 'note'}, fee ${formatAmount(tx.e)}, nonce ${tx.n}`
+  `${tx.k === TX_KIND_TRANSFER ? `send ${formatAmount(tx.a ?? 0)} to ${toHex(tx.o as Uint8Array)}` : 'note'}, fee ${formatAmount(tx.e)}, nonce ${tx.n}`
 
 /** `send` (kind 1) and `note` (kind 2); `--offline --nonce N --fee F` prints the signed hex instead. */
 export async function send (w: WalletContext, kind: 'transfer' | 'note'): Promise<number> {

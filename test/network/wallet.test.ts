@@ -154,19 +154,27 @@ describe('wallet: a miner and two users on 127.0.0.1 (real processes)', function
   it('bump replaces a pending transaction; the replaced one reports "replaced"; a full sender share is refused', async () => {
     await admin('/mining/stop')
     try {
-      const first = await wallet(['send', '--to', hex(B), '--amount', '100', '--fee', '2', '--json'])
-      expect(first.code, first.stderr).to.equal(0)
-      const oldId = JSON.parse(first.stdout).id as string
+      // The first send waits; the bump replaces what it waits for, so it must exit 8 with the reason.
+      const waiting = wallet(['send', '--to', hex(B), '--amount', '100', '--fee', '2', '--wait', '--timeout', '120'], { timeoutMs: 180_000 })
+      const first = await waitFor(async () => {
+        const r = await (await fetch(`${api}/pool/txs?sender=${hex(A)}`)).json() as { txs: Array<{ id: string, nonce: number, amount: string }> }
+        return r.txs[0]
+      }, { timeoutMs: 60_000, what: 'the waiting send to be pooled', describe: describeNode })
+      expect(first.amount).to.equal('100')
+      const oldId = first.id
       const same = await wallet(['bump', oldId, '--fee', '2'])
       expect(same.code).to.equal(5)
       expect(same.stderr).to.contain('WALLET_FEE_NOT_HIGHER')
       const bumped = await wallet(['bump', oldId, '--fee', '9', '--json'])
       expect(bumped.code, bumped.stderr).to.equal(0)
       const b = JSON.parse(bumped.stdout)
-      expect(b).to.include({ replaces: oldId, fee: '9', amount: '100', nonce: JSON.parse(first.stdout).nonce })
+      expect(b).to.include({ replaces: oldId, fee: '9', amount: '100', nonce: first.nonce })
       const oldStatus = await wallet(['tx', oldId, '--json'])
       expect(oldStatus.code).to.equal(8)
       expect(JSON.parse(oldStatus.stdout)).to.include({ status: 'dropped', reason: 'replaced', by: b.id })
+      const waited = await waiting
+      expect(waited.code, waited.stderr).to.equal(8)
+      expect(waited.stderr).to.contain('WALLET_TX_DROPPED').and.to.contain('replaced')
       // Fill A's pool share (16) through the API, then the wallet refuses the 17th itself.
       const acct = await account(A)
       const chainId = genesis.chainId
