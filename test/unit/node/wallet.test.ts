@@ -9,6 +9,11 @@ import { DroppedTxs } from '../../../node/droppedTxs.js'
 import { explainStartError } from '../../../node/startErrors.js'
 import { formatAmount, parseAmount } from '../../../node/wallet/amount.js'
 import { EXIT, WalletError, exitCodeOf } from '../../../node/wallet/errors.js'
+import { WalletContext } from '../../../node/wallet/options.js'
+import { devKey } from '../../../chain/devkeys.js'
+import { toHex } from '../../../chain/hex.js'
+import { writeFileSync } from 'node:fs'
+import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
 
 describe('node/wallet pieces', () => {
   it('parses integer amounts only and groups thousands in output', () => {
@@ -70,6 +75,23 @@ describe('node/wallet pieces', () => {
       expect(loadConfig({ genesis: 'other.json' }, {}).genesis).to.equal('/tmp/other.json')
     } finally {
       process.chdir(cwd)
+    }
+  })
+
+  it("finds the node's API and key as start does: flag, then TAU_* variable, then --config file, then defaults", () => {
+    const dir = makeTmpDir('tau-wallet-cfg-')
+    try {
+      const file = join(dir, 'c.json')
+      writeFileSync(file, JSON.stringify({ 'api-port': 8181, 'data-dir': dir }))
+      expect(new WalletContext({}, {}).apiBase).to.equal('http://127.0.0.1:8080')
+      expect(new WalletContext({ config: file }, {}).apiBase).to.equal('http://127.0.0.1:8181')
+      expect(new WalletContext({ config: file }, { TAU_API_PORT: '8282' }).apiBase).to.equal('http://127.0.0.1:8282')
+      expect(new WalletContext({ config: file, 'api-port': '8383' }, { TAU_API_PORT: '8282' }).apiBase).to.equal('http://127.0.0.1:8383')
+      expect(new WalletContext({ api: 'http://10.0.0.1:1' }, { TAU_API: 'http://127.0.0.1:2' }).apiBase).to.equal('http://10.0.0.1:1')
+      expect(new WalletContext({ config: file }, {}).keyPath).to.equal(join(dir, 'key.json'))
+      expect(toHex(new WalletContext({ 'dev-key': '2' }, {}).publicKey())).to.equal(toHex(devKey(2).publicKey))
+    } finally {
+      removeDir(dir)
     }
   })
 })
