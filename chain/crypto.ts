@@ -80,6 +80,11 @@ export interface KeyFile {
 /** Writes a new key file with mode 0600. Refuses to overwrite an existing file. */
 export function writeKeyFile (path: string, kp: KeyPair): void {
   const body: KeyFile = { version: 1, publicKey: toHex(kp.publicKey), secretKey: toHex(kp.secretKey) }
+  writeSecretJsonFile(path, body)
+}
+
+/** Writes a key file body (plain or encrypted) with mode 0600; never overwrites. */
+export function writeSecretJsonFile (path: string, body: object): void {
   try {
     writeFileSync(path, JSON.stringify(body, null, 2) + '\n', { mode: 0o600, flag: 'wx' })
   } catch (e) {

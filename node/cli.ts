@@ -9,6 +9,10 @@ Usage: tau-node <command> [options]
 Commands:
 ${COMMANDS.map(c => `  ${c.name.padEnd(16)}${c.summary}`).join('\n')}
 
+Options:
+  --version, -v   print the version
+  --help, -h      this text
+
 Run "tau-node <command> --help" for a command's options.`
 
 const USAGE_CODES: ReadonlySet<string> = new Set(['CONFIG_BAD_VALUE', 'CONFIG_CONFLICT', 'CONFIG_UNKNOWN_KEY'])

@@ -2,6 +2,7 @@
 // JSON config file, which overrides the defaults. Every value is checked here, once, with a message
 // that names the setting and where it came from.
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ChainError } from '../chain/errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
@@ -47,9 +48,15 @@ export interface NodeConfig {
   nickname?: string
 }
 
+/**
+ * The devnet genesis shipped with the package (README: "embedded"), found from the package's own
+ * location so `tau-node start` works from any working directory; --genesis still wins.
+ */
+export const EMBEDDED_GENESIS = fileURLToPath(new URL('../genesis.json', import.meta.url))
+
 export const DEFAULTS: NodeConfig = {
   dataDir: './data/node',
-  genesis: './genesis.json',
+  genesis: EMBEDDED_GENESIS,
   dhtHost: '127.0.0.1',
   dhtPort: 7881,
   bootstrap: [],
@@ -143,7 +150,7 @@ function bad (name: string, from: string, msg: string): ChainError {
 
 export const SETTINGS: Setting[] = [
   { key: 'dataDir', flag: 'data-dir', env: 'TAU_DATA_DIR', help: 'data directory (chain store, DHT state, lock)', parse: str('data-dir') },
-  { key: 'genesis', flag: 'genesis', env: 'TAU_GENESIS', help: 'genesis file', parse: str('genesis') },
+  { key: 'genesis', flag: 'genesis', env: 'TAU_GENESIS', help: 'genesis file (default: the devnet genesis.json shipped with tau-node)', parse: str('genesis') },
   { key: 'keyFile', flag: 'key-file', env: 'TAU_KEY_FILE', help: 'key file (default: <data-dir>/key.json, created if missing)', parse: str('key-file') },
   { key: 'devKey', flag: 'dev-key', env: 'TAU_DEV_KEY', help: 'use devnet key N (0–3), TEST-ONLY', parse: devKeyIndex },
   { key: 'dhtHost', flag: 'dht-host', env: 'TAU_DHT_HOST', help: 'UDP address the DHT binds to', parse: str('dht-host') },

@@ -127,3 +127,6 @@ export const API_PUBLIC_HEADERS_TIMEOUT_MS = 5_000
 export const API_PUBLIC_TIMEOUT_CHECK_MS = 1_000
 /** TCP connections the server accepts at once (public mode). */
 export const API_PUBLIC_MAX_CONNECTIONS = 1024
+/** Pool drops remembered for GET /tx/:id/status (node/droppedTxs.ts): at most this many, this long. */
+export const DROPPED_TXS_MAX = 4096
+export const DROPPED_TX_TTL_MS = 60 * 60_000

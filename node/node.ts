@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server } from 'node:http'
+import type { KeyPair } from '../chain/crypto.js'
 import { type Block, blockId } from '../chain/block.js'
 import { Chain, type ReorgEvent, type TipInfo, type VoteResult } from '../chain/chain.js'
 import { loadGenesisFile } from '../chain/genesis.js'
@@ -52,23 +53,25 @@ export class TauNode {
 
   private constructor (readonly cfg: NodeConfig, readonly log: Logger) {}
 
-  static async start (cfg: NodeConfig, log: Logger): Promise<TauNode> {
+  /** `opts.key`: an already unlocked key (an encrypted key file, node/key.ts unlockNodeKey). */
+  static async start (cfg: NodeConfig, log: Logger, opts: { key?: KeyPair } = {}): Promise<TauNode> {
     const node = new TauNode(cfg, log)
     try {
-      await node.build()
+      await node.build(opts.key)
     } catch (e) {
-      await node.stop()
+      // A start that failed releases what it opened but logs no "node stopped": it never ran.
+      await node.stop(false)
       throw e
     }
     return node
   }
 
-  private async build (): Promise<void> {
+  private async build (unlockedKey?: KeyPair): Promise<void> {
     const { cfg, log } = this
     mkdirSync(cfg.dataDir, { recursive: true })
     this.closers.push(acquireLock(cfg.dataDir))
     const genesis = loadGenesisFile(cfg.genesis)
-    const key = loadNodeKey(cfg, log)
+    const key = loadNodeKey(cfg, log, unlockedKey)
     const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex, onMigrate: (what, detail) => { log.info(what, detail) } } })
     this.closers.push(() => chain.close())
     // What the store's open found or repaired (lost blocks, LevelDB repair, digest migration): docs/store.md.
@@ -223,7 +226,7 @@ export class TauNode {
   }
 
   /** Stops mining, finishes the current commit, closes the DHT and the store. Idempotent. */
-  stop (): Promise<void> {
+  stop (logStopped = true): Promise<void> {
     this.stopping ??= (async () => {
       this.abort.abort()
       for (const close of this.closers.reverse()) {
@@ -233,7 +236,7 @@ export class TauNode {
           this.log.error('error while stopping', { err: (e as Error).message })
         }
       }
-      this.log.info('node stopped')
+      if (logStopped) this.log.info('node stopped')
     })()
     return this.stopping
   }

@@ -22,6 +22,7 @@ import { ApiMetrics } from './metrics.js'
 import { ClientLimiter } from './publicMode.js'
 import { loopbackOnlyRoutes } from './openapi.js'
 import { API_PUBLIC_HANDLER_TIMEOUT_MS, API_PUBLIC_HEADERS_TIMEOUT_MS, API_PUBLIC_MAX_CONNECTIONS, API_PUBLIC_REQUEST_TIMEOUT_MS, API_PUBLIC_TIMEOUT_CHECK_MS } from '../constants.js'
+import { addWalletRoutes } from './routes/wallet.js'
 
 /** The router behind each running API server (tests compare it with /openapi.json). */
 export const apiRouters = new WeakMap<Server, Router>()
@@ -43,6 +44,7 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
   addBlockRoutes(router, deps)
   addTxRoutes(router, deps)
   addAccountRoutes(router, deps)
+  addWalletRoutes(router, deps)
   addNetworkRoutes(router, deps)
   addEventRoutes(router, deps)
   addMetricsRoutes(router, deps)

@@ -8,6 +8,7 @@ import { sendMessage } from './sendMessage.js'
 import { friends } from './friends.js'
 import { messages } from './messages.js'
 import { check } from './check.js'
+import { wallet } from './wallet.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [start, status, check, keygen, genesis, testnet, friends, messages, sendMessage]
+export const COMMANDS: Command[] = [start, status, check, wallet, keygen, genesis, testnet, friends, messages, sendMessage]

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util'
 import { SETTINGS, configHelp, loadConfig } from '../config.js'
 import { createLogger } from '../logger.js'
 import { TauNode } from '../node.js'
+import { unlockNodeKey } from '../key.js'
+import { explainStartError } from '../startErrors.js'
 import { SHUTDOWN_GRACE_MS } from '../constants.js'
 import type { Command } from './types.js'
 
@@ -31,7 +33,13 @@ export const start: Command = {
     if (flags['no-ui'] === true) flags.ui = false
     const cfg = loadConfig(flags, process.env)
     const log = createLogger(cfg.logLevel, cfg.logFormat)
-    const node = await TauNode.start(cfg, log)
+    const key = await unlockNodeKey(cfg)
+    let node: TauNode
+    try {
+      node = await TauNode.start(cfg, log, { key })
+    } catch (e) {
+      throw explainStartError(e, cfg) ?? e
+    }
     return await new Promise<number>(resolve => {
       let signals = 0
       const onSignal = (sig: NodeJS.Signals): void => {

@@ -6,8 +6,12 @@ import { toHex } from '../../chain/hex.js'
 import { type Transaction, txId } from '../../chain/tx.js'
 import { POOL_FETCH_CONCURRENCY } from '../constants.js'
 import type { NodeContext } from '../context.js'
+import { type DropReason, DroppedTxs } from '../droppedTxs.js'
 
 export class PoolPipeline {
+  /** Transactions that left the pool unmined, and why (GET /tx/:id/status). */
+  readonly dropped = new DroppedTxs()
+
   constructor (private readonly ctx: NodeContext, private readonly announce: () => void) {}
 
   start (): Subscription {
@@ -28,7 +32,11 @@ export class PoolPipeline {
       return id
     }
     try {
-      ctx.pool.add(tx)
+      const r = ctx.pool.add(tx)
+      const idHex = toHex(id)
+      this.dropped.forget(idHex)
+      if (r.replaced !== undefined) this.dropped.add(toHex(txId(r.replaced)), 'replaced', idHex)
+      for (const ev of r.evicted) this.dropped.add(toHex(txId(ev)), 'evicted', idHex)
     } catch (e) {
       if (from === 'api' || !isChainError(e)) throw e
       ctx.log.debug('peer tx refused', { id: toHex(id), code: e.code })
@@ -42,14 +50,31 @@ export class PoolPipeline {
 
   /** After every tip change: mined transactions leave, invalid ones are dropped. */
   onTip (minedTxs: Transaction[]): void {
-    this.ctx.pool.removeMined(minedTxs)
-    this.ctx.pool.revalidate()
+    const { pool } = this.ctx
+    // A pooled tx whose sender and nonce a different mined tx used is dropped by removeMined.
+    for (const m of minedTxs) {
+      const same = pool.senderTxs(m.f).find(t => t.n === m.n)
+      if (same !== undefined && !pool.has(txId(m))) this.dropped.add(toHex(txId(same)), 'nonce-used', toHex(txId(m)))
+    }
+    pool.removeMined(minedTxs)
+    for (const tx of pool.revalidate()) this.dropped.add(toHex(txId(tx)), this.dropReason(tx))
     this.announce()
+  }
+
+  /** Why revalidate dropped `tx`, read back from the new tip state (it checks in this order). */
+  private dropReason (tx: Transaction): DropReason {
+    const { pool, chain } = this.ctx
+    const nonce = chain.state.getAccount(tx.f)?.nonce ?? 0
+    if (tx.n <= nonce) return 'nonce-used'
+    if (tx.n > nonce + pool.limits.nonceWindow) return 'nonce-out-of-window'
+    if (tx.t < this.ctx.nowS() - pool.limits.maxAgeS) return 'expired'
+    return 'insufficient-balance'
   }
 
   /** After a reorg: transactions of rolled-back blocks come back when still valid. */
   onReorg (returned: Transaction[]): void {
     const back = this.ctx.pool.readmit(returned)
+    for (const tx of back) this.dropped.forget(toHex(txId(tx)))
     if (back.length > 0) this.ctx.log.info('transactions returned to the pool', { count: back.length })
     this.announce()
   }
