@@ -120,12 +120,19 @@ export class VotingPipeline {
     if (r.kind === 'unknown') {
       const { mutableRange, blockTime } = ctx.genesis.config
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(3 * mutableRange * blockTime * 1000)])
+      const pending = (): boolean => ctx.chain.pendingPoints().some(p => bytesEqual(p.id, pointId))
       for (const v of voters) {
-        if (signal.aborted || ctx.chain.hasBlock(pointId) || ctx.chain.pendingPoints().length === 0) break
+        if (signal.aborted || ctx.chain.hasBlock(pointId) || !pending()) break
         const tip = tips.get(v.key)
         if (tip !== undefined) await this.sync.fetchBranchFor(fromHex(v.key), tip, signal)
       }
-      r = ctx.chain.hasBlock(pointId) ? await ctx.chain.applyVote(pointId, mode) : r
+      if (ctx.chain.hasBlock(pointId)) r = await ctx.chain.applyVote(pointId, mode)
+      else {
+        // The branch arrived but a range rule refused it (the chain forgot the point and warned): its
+        // voters told the truth about their chain, so this is a refusal, not a void decision.
+        const warning = ctx.chain.status().warnings.find(w => w.reason.startsWith('vote-') && bytesEqual(w.candidateId, pointId))
+        if (warning !== undefined && !pending()) r = { kind: 'refused', warning }
+      }
     }
     const at = `checkpoint ${toHex(pointId)}`
     switch (r.kind) {
