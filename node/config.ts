@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { ChainError } from '../chain/errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
+import { LINK_MAX_LATENCY_MS, LINK_MAX_LOSS_PCT } from '../dht/constants.js'
 
 export type { Endpoint }
 
@@ -31,7 +32,16 @@ export interface NodeConfig {
   reindex: boolean
   /** A trusted checkpoint (block id, 64 hex chars): the operator override of PROTOCOL §6. */
   checkpoint?: string
+  /** The endpoint published in blkTip.e, instead of the one peers report (docs/operations.md). */
+  publicEndpoint?: Endpoint
+  /** Emulated link (delay, jitter, loss) on outgoing DHT datagrams; testnet only (dht/link.ts). */
+  linkLatencyMs?: number
+  linkJitterMs?: number
+  linkLossPct?: number
 }
+
+/** Set by the testnet tool in each node's environment; link emulation is refused without it. */
+export const TESTNET_ENV = 'TAU_UNDER_TESTNET'
 
 export const DEFAULTS: NodeConfig = {
   dataDir: './data/node',
@@ -86,6 +96,17 @@ const endpoints = (name: string) => (v: unknown, from: string): Endpoint[] => {
     return endpointOf(x, `${name} entry`)
   })
 }
+const publicEp = (v: unknown, from: string): Endpoint => {
+  if (typeof v !== 'string') throw bad('public-endpoint', from, 'must be a host:port string')
+  const ep = endpointOf(v, 'public-endpoint')
+  if (ep.host === '0.0.0.0') throw bad('public-endpoint', from, 'must be an address peers can reach, not 0.0.0.0')
+  return ep
+}
+const intIn = (name: string, min: number, max: number) => (v: unknown, from: string): number => {
+  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) throw bad(name, from, `must be a number in [${min}, ${max}]`)
+  return n
+}
 const blockIdHex = (name: string) => (v: unknown, from: string): string => {
   if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw bad(name, from, 'must be a block id: 64 hex characters')
   return v.toLowerCase()
@@ -114,7 +135,11 @@ export const SETTINGS: Setting[] = [
   { key: 'logLevel', flag: 'log-level', env: 'TAU_LOG_LEVEL', help: 'error | warn | info | debug', parse: oneOf('log-level', ['error', 'warn', 'info', 'debug'] as const) },
   { key: 'logFormat', flag: 'log-format', env: 'TAU_LOG_FORMAT', help: 'json | pretty', parse: oneOf('log-format', ['json', 'pretty'] as const) },
   { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') },
-  { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') }
+  { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') },
+  { key: 'publicEndpoint', flag: 'public-endpoint', env: 'TAU_PUBLIC_ENDPOINT', help: 'ipv4:port published to peers in blkTip.e (default: what 3 peers agree they see)', parse: publicEp },
+  { key: 'linkLatencyMs', flag: 'link-latency', env: 'TAU_LINK_LATENCY', help: `TESTNET-ONLY (needs ${TESTNET_ENV}=1): delay every outgoing DHT datagram by MS`, parse: intIn('link-latency', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkJitterMs', flag: 'link-jitter', env: 'TAU_LINK_JITTER', help: 'TESTNET-ONLY: ± MS of uniform jitter on that delay', parse: intIn('link-jitter', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkLossPct', flag: 'link-loss', env: 'TAU_LINK_LOSS', help: 'TESTNET-ONLY: drop PCT % of outgoing DHT datagrams', parse: intIn('link-loss', 0, LINK_MAX_LOSS_PCT) }
 ]
 
 /**
@@ -146,6 +171,14 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
   if (out.keyFile !== undefined) out.keyFile = resolve(out.keyFile)
   if (out.keyFile !== undefined && out.devKey !== undefined) {
     throw new ChainError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
+  }
+  const link = out.linkLatencyMs !== undefined || out.linkJitterMs !== undefined || out.linkLossPct !== undefined
+  // An emulated link makes every figure of a run describe a fake network: never on a real node.
+  if (link && env[TESTNET_ENV] !== '1') {
+    throw new ChainError('CONFIG_LINK_NOT_TESTNET', `--link-latency, --link-jitter and --link-loss only work under the testnet tool (${TESTNET_ENV}=1)`)
+  }
+  if ((out.linkJitterMs ?? 0) > (out.linkLatencyMs ?? 0)) {
+    throw new ChainError('CONFIG_BAD_VALUE', `--link-jitter (${out.linkJitterMs ?? 0}) must not exceed --link-latency (${out.linkLatencyMs ?? 0})`)
   }
   return out
 }

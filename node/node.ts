@@ -76,7 +76,11 @@ export class TauNode {
 
     const dhtDir = join(cfg.dataDir, 'dht')
     mkdirSync(dhtDir, { recursive: true })
-    const engine = new DhtEngine({ keyPair: key, host: cfg.dhtHost, port: cfg.dhtPort, bootstrap: cfg.bootstrap, dataDir: dhtDir })
+    const link = cfg.linkLatencyMs !== undefined || cfg.linkJitterMs !== undefined || cfg.linkLossPct !== undefined
+      ? { latencyMs: cfg.linkLatencyMs ?? 0, jitterMs: cfg.linkJitterMs ?? 0, lossPct: cfg.linkLossPct ?? 0 }
+      : undefined
+    // The DHT speaks IPv4 only (BEP5 compact nodes): '::' means every address, bound as 0.0.0.0.
+    const engine = new DhtEngine({ keyPair: key, host: cfg.dhtHost === '::' ? '0.0.0.0' : cfg.dhtHost, port: cfg.dhtPort, bootstrap: cfg.bootstrap, dataDir: dhtDir, link })
     const endpoint = await engine.start()
     this.closers.push(() => engine.stop())
     const getter = new Getter(engine)

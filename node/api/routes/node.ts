@@ -2,6 +2,7 @@
 import { fromHex, toHex } from '../../../chain/hex.js'
 import { describeTrusted } from '../../pipelines/trustedCheckpoint.js'
 import { VERSION } from '../../version.js'
+import { endpointsStatus } from '../../publicEndpoint.js'
 import type { TauNode } from '../../node.js'
 import type { Router } from '../http.js'
 import { requireAdmin } from '../admin.js'
@@ -42,7 +43,11 @@ export function statusOf (node: TauNode): Record<string, unknown> {
     version: VERSION,
     uptimeS: Math.floor((Date.now() - ctx.state.startedAtMs) / 1000),
     publicKey: toHex(ctx.key.publicKey),
-    dht: ctx.engine.endpoint
+    dht: ctx.engine.endpoint,
+    // Bound and public endpoints and how the public one was learnt (docs/operations.md).
+    endpoints: endpointsStatus(ctx.cfg, ctx.engine),
+    // An emulated link (testnet only): shown so a run's figures are never taken for a real network.
+    link: ctx.engine.link?.view() ?? null
   }
 }
 
