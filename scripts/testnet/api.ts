@@ -21,6 +21,12 @@ export interface NodeStatus {
   version: string
   publicKey: string
   dht: { host: string, port: number }
+  /** Not in the contract: bound and public DHT endpoints and how the public one was learnt. */
+  endpoints?: { bound: string | null, public: string | null, source: string }
+  /** Not in the contract: direct gets to peers' published endpoints, tried and answered. */
+  directGets?: { attempts: number, answered: number }
+  /** Not in the contract: an emulated link (testnet only), null on a real one. */
+  link?: { emulated: true, latencyMs: number, jitterMs: number, lossPct: number } | null
 }
 
 /**

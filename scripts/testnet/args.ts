@@ -1,6 +1,7 @@
 // Command-line options of `npm run testnet` / `tau-node testnet`. Pure: argv in, options or a usage error out.
 import { parseArgs } from 'node:util'
 import { MIN_BLOCK_TIME_S } from '../../chain/constants.js'
+import { LINK_MAX_LATENCY_MS, LINK_MAX_LOSS_PCT } from '../../dht/constants.js'
 import {
   DEFAULT_BLOCKS, DEFAULT_BLOCK_TIME_S, DEFAULT_MUTABLE_RANGE, DEFAULT_NODES, DEFAULT_TX_RATE_PER_S,
   MAX_NODES, MAX_TX_RATE_PER_S, PORTS_PER_NODE
@@ -24,8 +25,12 @@ export interface TestnetArgs {
   scenarios: ScenarioName[]
   seed?: string
   txRate: number
+  /** Emulated delay, jitter and loss on every node's outgoing DHT datagrams (docs/testnet.md). */
+  link?: LinkSpec
   help: boolean
 }
+
+export interface LinkSpec { latencyMs: number, jitterMs: number, lossPct: number }
 
 export class ArgsError extends Error {}
 
@@ -50,6 +55,10 @@ Options:
   --scenario NAME      run a scenario; repeatable, in order: ${SCENARIOS.join(', ')}
   --seed X             deterministic keys: secret key i = SHA-256(utf8(X) ‖ uint32be(i))
   --tx-rate R          transfers per second for the tx-load scenario [default: ${DEFAULT_TX_RATE_PER_S}]
+  --link-latency MS    emulate a link: delay every outgoing DHT datagram of every node by MS
+                       (in the node's own UDP layer; shown in each node's /status as emulated)
+  --link-jitter MS     ± MS of uniform jitter on that delay (≤ --link-latency; reorders datagrams)
+  --link-loss PCT      drop PCT % of every node's outgoing DHT datagrams [at most ${LINK_MAX_LOSS_PCT}]
   --help               this text
 
 Scenarios:
@@ -91,6 +100,9 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
         scenario: { type: 'string', multiple: true },
         seed: { type: 'string' },
         'tx-rate': { type: 'string' },
+        'link-latency': { type: 'string' },
+        'link-jitter': { type: 'string' },
+        'link-loss': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -127,8 +139,28 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
       throw new ArgsError(`--tx-rate must be a number in (0, ${MAX_TX_RATE_PER_S}], got "${v['tx-rate']}"`)
     }
   }
+  const link = parseLink(v['link-latency'], v['link-jitter'], v['link-loss'])
   return {
     nodes, blockTime, mutableRange, blocks, durationS, basePort, dir: v.dir,
-    keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, help: v.help === true
+    keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, link, help: v.help === true
   }
+}
+
+function parseLink (latency?: string, jitter?: string, loss?: string): LinkSpec | undefined {
+  if (latency === undefined && jitter === undefined && loss === undefined) return undefined
+  const latencyMs = int('link-latency', latency, 0, LINK_MAX_LATENCY_MS) ?? 0
+  const jitterMs = int('link-jitter', jitter, 0, LINK_MAX_LATENCY_MS) ?? 0
+  if (jitterMs > latencyMs) throw new ArgsError(`--link-jitter (${jitterMs}) must not exceed --link-latency (${latencyMs})`)
+  let lossPct = 0
+  if (loss !== undefined) {
+    lossPct = Number(loss)
+    if (!/^\d+(\.\d+)?$/.test(loss) || lossPct > LINK_MAX_LOSS_PCT) throw new ArgsError(`--link-loss must be a number in [0, ${LINK_MAX_LOSS_PCT}], got "${loss}"`)
+  }
+  return { latencyMs, jitterMs, lossPct }
+}
+
+/** The node flags of an emulated link (none without one). */
+export function linkArgs (link: LinkSpec | undefined): string[] {
+  if (link === undefined) return []
+  return ['--link-latency', String(link.latencyMs), '--link-jitter', String(link.jitterMs), '--link-loss', String(link.lossPct)]
 }

@@ -64,3 +64,7 @@ export const blocksTimeoutMs = (blocks: number, blockTimeS: number): number => 1
 
 /** glibc malloc arenas per testnet node process (MALLOC_ARENA_MAX; fewer arenas, less idle RSS). */
 export const TESTNET_MALLOC_ARENA_MAX = 2
+
+/** tx-load sends for at least this many block times, even when the run's height target was
+ *  already passed when it began (it comes after the other scenarios on the command line). */
+export const TX_LOAD_MIN_BLOCK_TIMES = 3

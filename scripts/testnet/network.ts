@@ -9,7 +9,9 @@ import type { KeyPair } from '../../chain/crypto.js'
 import { writeKeyFile } from '../../chain/crypto.js'
 import { type Genesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
+import { TESTNET_ENV } from '../../node/config.js'
 import { NodeApi } from './api.js'
+import { type LinkSpec, linkArgs } from './args.js'
 import {
   CONVERGE_POLL_INTERVAL_MS, KILL_WAIT_MS, LOAD_ACCOUNTS, LOG_RING_LINES, LOG_TAIL_LINES, LOOPBACK, STOP_GRACE_MS,
   TESTNET_MALLOC_ARENA_MAX, convergeTimeoutMs, healthyTimeoutMs
@@ -45,6 +47,8 @@ export interface TestnetConfig {
   extraAccounts?: Array<{ pubkey: Uint8Array, balance: number, power: number }>
   /** More DHT bootstrap entries (host:port) for every node (tests: DHT nodes the test runs itself). */
   extraBootstrap?: string[]
+  /** Emulated link on every node's outgoing DHT datagrams. */
+  link?: LinkSpec
 }
 
 export interface TestnetNode {
@@ -163,7 +167,8 @@ export class Testnet {
       '--dht-host', LOOPBACK, '--dht-port', String(n.ports.dht),
       ...(peers.length > 0 ? ['--bootstrap', peers.join(',')] : []),
       '--api-host', LOOPBACK, '--api-port', String(n.ports.api),
-      n.mine ? '--mine' : '--no-mine', '--log-format', 'json', '--log-level', this.cfg.logLevel ?? 'info'
+      n.mine ? '--mine' : '--no-mine', '--log-format', 'json', '--log-level', this.cfg.logLevel ?? 'info',
+      ...linkArgs(this.cfg.link)
     ]
   }
 
@@ -174,6 +179,8 @@ export class Testnet {
     // glibc's per-thread malloc arenas hold 5–10 MB per idle node (docs/operations.md, Memory); it
     // must be in the environment at exec, so the launcher cannot set it. The user's value wins.
     env.MALLOC_ARENA_MAX ??= String(TESTNET_MALLOC_ARENA_MAX)
+    // Lets a node accept --link-* (an emulated link is refused anywhere else: node/config.ts).
+    env[TESTNET_ENV] = '1'
     return env
   }
 
@@ -381,3 +388,4 @@ export class Testnet {
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true })
   }
 }
+

@@ -1,5 +1,6 @@
 // Live output of a run: a table of every node redrawn in place on a terminal (printed every few
 // ticks otherwise), or one JSON line per tick and event with --json.
+import type { NodeStatus } from './api.js'
 import { type NodeView, shortHash } from './convergence.js'
 import { type Summary, formatSummary, formatTable } from './summary.js'
 
@@ -10,25 +11,39 @@ export interface Reporter {
   failure (text: string): void
 }
 
-export interface TickRow { node: string, state: string, height: number | null, tip: string | null, peers: number | null, mined: number, pool: number | null }
+export interface TickRow {
+  node: string, state: string, height: number | null, tip: string | null, peers: number | null, mined: number, pool: number | null
+  /** The DHT endpoint the node publishes (else the bound one), its NAT group (null: none), and its
+   *  direct-get success rate (direct answers / direct attempts; null before any attempt). */
+  address: string | null, nat: number | null, direct: number | null
+}
 
-export function tickRows (views: NodeView[], mined: number[]): TickRow[] {
+/** Direct answers / direct attempts, rounded to 0.01; null before the first attempt. */
+export function directRate (s: NodeStatus | undefined): number | null {
+  const d = s?.directGets
+  if (d === undefined || d.attempts === 0) return null
+  return Math.round(d.answered / d.attempts * 100) / 100
+}
+
+export function tickRows (views: NodeView[], mined: number[], nat: Array<number | null> = []): TickRow[] {
   return views.map((v, i) => {
     const s = v.status
     const state = !v.up ? 'down' : s === undefined ? 'no answer' : s.ready === false ? 'starting' : s.syncing ? 'syncing' : 'synced'
     return {
       node: v.name, state, height: s?.height ?? null, tip: s === undefined ? null : shortHash(s.tipId),
-      peers: s?.peers ?? null, mined: mined[i] ?? 0, pool: s?.poolSize ?? null
+      peers: s?.peers ?? null, mined: mined[i] ?? 0, pool: s?.poolSize ?? null,
+      address: s?.endpoints?.public ?? (s?.dht !== undefined ? `${s.dht.host}:${s.dht.port}` : null),
+      nat: nat[i] ?? null, direct: directRate(s)
     }
   })
 }
 
-export function renderTable (views: NodeView[], elapsedMs: number, mined: number[]): string {
-  const rows = tickRows(views, mined)
+export function renderTable (views: NodeView[], elapsedMs: number, mined: number[], nat: Array<number | null> = []): string {
+  const rows = tickRows(views, mined, nat)
   const tips = new Set(rows.filter(r => r.tip !== null).map(r => r.tip))
   const d = (v: number | null): string => v === null ? '-' : String(v)
-  const table = formatTable(['node', 'height', 'tip', 'peers', 'mined', 'pool', 'state'],
-    rows.map(r => [r.node, d(r.height), r.tip ?? '-', d(r.peers), String(r.mined), d(r.pool), r.state]))
+  const table = formatTable(['node', 'height', 'tip', 'peers', 'mined', 'pool', 'address', 'nat', 'direct', 'state'],
+    rows.map(r => [r.node, d(r.height), r.tip ?? '-', d(r.peers), String(r.mined), d(r.pool), r.address ?? '-', d(r.nat), d(r.direct), r.state]))
   const agree = rows.every(r => r.tip !== null) && tips.size === 1 ? 'all on one tip' : `${tips.size} tips`
   return `[${Math.round(elapsedMs / 1000)} s] ${agree}\n${table}`
 }

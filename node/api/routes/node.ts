@@ -46,6 +46,8 @@ export function statusOf (node: TauNode): Record<string, unknown> {
     dht: ctx.engine.endpoint,
     // Bound and public endpoints and how the public one was learnt (docs/operations.md).
     endpoints: endpointsStatus(ctx.cfg, ctx.engine),
+    // Direct gets to a peer's published endpoint that got the answer (a NAT or a wrong blkTip.e shows here).
+    directGets: { attempts: ctx.engine.stats.requests.direct, answered: ctx.engine.stats.gets.direct },
     // An emulated link (testnet only): shown so a run's figures are never taken for a real network.
     link: ctx.engine.link?.view() ?? null
   }

@@ -18,6 +18,16 @@ describe('testnet args', () => {
     expect(a.scenarios).to.deep.equal(['kill', 'partition', 'tx-load'])
   })
 
+  it('parses an emulated link and refuses jitter above latency or too much loss', () => {
+    expect(parseTestnetArgs([]).link).to.equal(undefined)
+    expect(parseTestnetArgs(['--link-latency', '80', '--link-jitter', '20', '--link-loss', '2']).link).to.deep.equal({ latencyMs: 80, jitterMs: 20, lossPct: 2 })
+    expect(parseTestnetArgs(['--link-loss', '0.5']).link).to.deep.equal({ latencyMs: 0, jitterMs: 0, lossPct: 0.5 })
+    expect(() => parseTestnetArgs(['--link-latency', '10', '--link-jitter', '20'])).to.throw(ArgsError, /--link-jitter/)
+    expect(() => parseTestnetArgs(['--link-loss', '80'])).to.throw(ArgsError, /--link-loss/)
+    expect(() => parseTestnetArgs(['--link-latency', '-5'])).to.throw(ArgsError)
+    for (const o of ['--link-latency', '--link-jitter', '--link-loss']) expect(HELP).to.contain(o)
+  })
+
   it('keeps scenario order and repeats', () => {
     expect(parseTestnetArgs(['--scenario', 'restart', '--scenario', 'kill', '--scenario', 'restart']).scenarios).to.deep.equal(['restart', 'kill', 'restart'])
   })
