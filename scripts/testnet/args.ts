@@ -27,6 +27,9 @@ export interface TestnetArgs {
   txRate: number
   /** Emulated delay, jitter and loss on every node's outgoing DHT datagrams (docs/testnet.md). */
   link?: LinkSpec
+  /** Each node in its own network namespace (root); `nat` of them behind a home router each. */
+  netns?: boolean
+  nat?: number
   help: boolean
 }
 
@@ -59,6 +62,10 @@ Options:
                        (in the node's own UDP layer; shown in each node's /status as emulated)
   --link-jitter MS     ± MS of uniform jitter on that delay (≤ --link-latency; reorders datagrams)
   --link-loss PCT      drop PCT % of every node's outgoing DHT datagrams [at most ${LINK_MAX_LOSS_PCT}]
+  --netns              each node in its own Linux network namespace with its own address on a bridge
+                       (10.213.0.0/24; needs root, ip and nft; removed on exit, Ctrl-C and failure)
+  --nat G              with --netns: the last G nodes each behind its own home router (masquerading,
+                       10.214.g.0/24); partitions become nftables drop rules [default: 0]
   --help               this text
 
 Scenarios:
@@ -103,6 +110,8 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
         'link-latency': { type: 'string' },
         'link-jitter': { type: 'string' },
         'link-loss': { type: 'string' },
+        netns: { type: 'boolean' },
+        nat: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -140,9 +149,13 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
     }
   }
   const link = parseLink(v['link-latency'], v['link-jitter'], v['link-loss'])
+  const netns = v.netns === true
+  const nat = int('nat', v.nat, 0, MAX_NODES) ?? 0
+  if (nat > 0 && !netns) throw new ArgsError('--nat needs --netns (NAT routers are network namespaces)')
+  if (nat >= nodes) throw new ArgsError(`--nat ${nat} must leave at least one node outside NAT (of --nodes ${nodes}): the others bootstrap through it`)
   return {
     nodes, blockTime, mutableRange, blocks, durationS, basePort, dir: v.dir,
-    keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, link, help: v.help === true
+    keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, link, netns, nat, help: v.help === true
   }
 }
 

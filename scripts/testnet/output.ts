@@ -5,7 +5,7 @@ import { type NodeView, shortHash } from './convergence.js'
 import { type Summary, formatSummary, formatTable } from './summary.js'
 
 export interface Reporter {
-  tick (views: NodeView[], elapsedMs: number, mined: number[]): void
+  tick (views: NodeView[], elapsedMs: number, mined: number[], nat?: Array<number | null>): void
   event (e: Record<string, unknown>, elapsedMs: number): void
   summary (s: Summary): void
   failure (text: string): void
@@ -67,9 +67,9 @@ export class TableReporter implements Reporter {
     this.drawn = 0
   }
 
-  tick (views: NodeView[], elapsedMs: number, mined: number[]): void {
+  tick (views: NodeView[], elapsedMs: number, mined: number[], nat: Array<number | null> = []): void {
     this.ticks++
-    const text = renderTable(views, elapsedMs, mined)
+    const text = renderTable(views, elapsedMs, mined, nat)
     if (this.out.isTTY) {
       this.clear()
       this.out.write(text + '\n')
@@ -98,8 +98,8 @@ export class TableReporter implements Reporter {
 export class JsonReporter implements Reporter {
   constructor (private readonly out: NodeJS.WritableStream = process.stdout) {}
   private line (o: Record<string, unknown>): void { this.out.write(JSON.stringify(o) + '\n') }
-  tick (views: NodeView[], elapsedMs: number, mined: number[]): void {
-    this.line({ type: 'tick', elapsedS: Math.round(elapsedMs / 1000), nodes: tickRows(views, mined) })
+  tick (views: NodeView[], elapsedMs: number, mined: number[], nat: Array<number | null> = []): void {
+    this.line({ type: 'tick', elapsedS: Math.round(elapsedMs / 1000), nodes: tickRows(views, mined, nat) })
   }
 
   event (e: Record<string, unknown>, elapsedMs: number): void { this.line({ type: 'event', elapsedS: Math.round(elapsedMs / 1000), ...e }) }

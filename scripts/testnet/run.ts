@@ -30,7 +30,8 @@ export function runBudgetMs (o: RunOptions): number {
 export async function runTestnet (o: RunOptions, reporter: Reporter, signal: AbortSignal): Promise<RunOutcome> {
   const net = await Testnet.create({
     nodes: o.nodes, blockTime: o.blockTime, mutableRange: o.mutableRange, basePort: o.basePort, dir: o.dir, seed: o.seed,
-    spareNodes: o.scenarios.filter(s => s === 'join').length, signal, nodeScript: o.nodeScript, link: o.link
+    spareNodes: o.scenarios.filter(s => s === 'join').length, signal, nodeScript: o.nodeScript, link: o.link,
+    netns: o.netns === true ? { nat: o.nat ?? 0 } : undefined
   })
   const t0 = Date.now()
   const report = (e: Record<string, unknown>): void => reporter.event(e, Date.now() - t0)
@@ -53,7 +54,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
     ticker = (async () => {
       for (let k = 0; ticking && k < maxTicks; k++) {
         const views = await net.poll()
-        if (ticking) reporter.tick(views, Date.now() - t0, net.nodes.map(n => n.events.mined.length))
+        if (ticking) reporter.tick(views, Date.now() - t0, net.nodes.map(n => n.events.mined.length), net.natGroups())
         try { await sleep(POLL_INTERVAL_MS, signal) } catch { return }
       }
     })()
