@@ -5,11 +5,12 @@
 // endpoint (learnt from its peers' BEP 42 reports) is the one the others know it by.
 // Needs root, `ip` and `nft` (CI runs as root; .ci/run installs iproute2 and nftables).
 import { expect } from 'chai'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { blocksTimeoutMs, convergeTimeoutMs, healthyTimeoutMs, maxBlockTimeS } from '../../scripts/testnet/constants.js'
 import { NETNS_PREFIX } from '../../scripts/testnet/constants.js'
-import { netnsMissing } from '../../scripts/testnet/netns.js'
-import { Testnet } from '../../scripts/testnet/network.js'
+import { cleanupStale, netnsMissing } from '../../scripts/testnet/netns.js'
+import { REPO_ROOT, Testnet } from '../../scripts/testnet/network.js'
 import { TxSender } from '../../scripts/testnet/txSender.js'
 import { waitFor } from '../../scripts/testnet/wait.js'
 
@@ -121,5 +122,63 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
     await net!.heal()
     const end = await net!.waitConverged({ timeoutMs: convergeTimeoutMs(BLOCK_TIME_S) })
     log({ healed: end })
+  })
+})
+
+describe('testnet --netns: clean-up and refusal', function () {
+  this.timeout(2 * 60_000)
+  const listNs = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map(l => l.split(' ')[0]).filter(l => l !== '')
+
+  before(function () {
+    const missing = netnsMissing()
+    if (missing !== undefined) {
+      console.log(`      skipped: ${missing.message}`)
+      this.skip()
+    }
+  })
+
+  it('removes the namespaces and root link of a run whose process is gone, and nothing else', () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid ?? 0 // a pid that has exited
+    const stale = `${NETNS_PREFIX}${dead}-n0`
+    const live = `${NETNS_PREFIX}${process.pid}-probe`
+    execFileSync('ip', ['netns', 'add', stale])
+    execFileSync('ip', ['netns', 'add', live])
+    try {
+      const removed = cleanupStale()
+      expect(removed).to.include(stale)
+      expect(listNs()).to.not.include(stale)
+      expect(listNs()).to.include(live) // ours: this process is alive
+    } finally {
+      for (const ns of [stale, live]) spawnSync('ip', ['netns', 'del', ns])
+    }
+  })
+
+  it('Ctrl-C stops every node and removes every namespace, veth and table of the run', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'testnet.ts'), '--netns', '--nat', '1', '--nodes', '3', '--duration', '300', '--json'], {
+      cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
+    const ours = (): string[] => listNs().filter(n => n.startsWith(`${NETNS_PREFIX}${child.pid}-`))
+    try {
+      await waitFor(() => out.includes('"phase":"healthy"'), { timeoutMs: healthyTimeoutMs(BLOCK_TIME_S), what: 'the netns run to be healthy', describe: () => out.slice(-2000) })
+      expect(ours().length).to.equal(1 + 3 + 1)
+      child.kill('SIGINT')
+      await waitFor(() => child.exitCode !== null, { timeoutMs: 30_000, what: 'the tool to exit' })
+      expect(await exited).to.equal(130)
+      expect(ours()).to.deep.equal([])
+      expect(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })).to.not.contain(`tnh${child.pid}`)
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+  })
+
+  it('without root: a clear NETNS_NOT_ROOT error and exit 1, nothing created', function () {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', process.execPath, '--import', 'tsx',
+      join(REPO_ROOT, 'scripts', 'testnet.ts'), '--netns', '--nodes', '2', '--blocks', '1'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 })
+    if (r.error !== undefined) { console.log(`      skipped: no setpriv (${r.error.message})`); this.skip() }
+    expect(r.status).to.equal(1)
+    expect(r.stderr).to.match(/NETNS_NOT_ROOT: .*must run as root/)
   })
 })
