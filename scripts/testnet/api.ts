@@ -43,6 +43,13 @@ export function minedBlockOf (t: TxStatus | undefined): string | null {
 }
 export interface AccountView { balance: string, nonce: number, power: number }
 
+/** Direct answers / direct attempts, rounded to 0.01; null before the first attempt. */
+export function directRate (s: NodeStatus | undefined): number | null {
+  const d = s?.directGets
+  if (d === undefined || d.attempts === 0) return null
+  return Math.round(d.answered / d.attempts * 100) / 100
+}
+
 export class ApiError extends Error {
   constructor (readonly status: number, readonly code: string | undefined, message: string) { super(message) }
 }

@@ -1,6 +1,6 @@
 // Live output of a run: a table of every node redrawn in place on a terminal (printed every few
 // ticks otherwise), or one JSON line per tick and event with --json.
-import type { NodeStatus } from './api.js'
+import { directRate } from './api.js'
 import { type NodeView, shortHash } from './convergence.js'
 import { type Summary, formatSummary, formatTable } from './summary.js'
 
@@ -16,13 +16,6 @@ export interface TickRow {
   /** The DHT endpoint the node publishes (else the bound one), its NAT group (null: none), and its
    *  direct-get success rate (direct answers / direct attempts; null before any attempt). */
   address: string | null, nat: number | null, direct: number | null
-}
-
-/** Direct answers / direct attempts, rounded to 0.01; null before the first attempt. */
-export function directRate (s: NodeStatus | undefined): number | null {
-  const d = s?.directGets
-  if (d === undefined || d.attempts === 0) return null
-  return Math.round(d.answered / d.attempts * 100) / 100
 }
 
 export function tickRows (views: NodeView[], mined: number[], nat: Array<number | null> = []): TickRow[] {
