@@ -38,6 +38,11 @@ export interface NodeConfig {
   linkLatencyMs?: number
   linkJitterMs?: number
   linkLossPct?: number
+  /** A different emulated link to these peers' DHT endpoints (a "two continents" testnet). */
+  linkFarPeers?: Endpoint[]
+  linkFarLatencyMs?: number
+  linkFarJitterMs?: number
+  linkFarLossPct?: number
 }
 
 /** Set by the testnet tool in each node's environment; link emulation is refused without it. */
@@ -139,7 +144,11 @@ export const SETTINGS: Setting[] = [
   { key: 'publicEndpoint', flag: 'public-endpoint', env: 'TAU_PUBLIC_ENDPOINT', help: 'ipv4:port published to peers in blkTip.e (default: what 3 peers agree they see)', parse: publicEp },
   { key: 'linkLatencyMs', flag: 'link-latency', env: 'TAU_LINK_LATENCY', help: `TESTNET-ONLY (needs ${TESTNET_ENV}=1): delay every outgoing DHT datagram by MS`, parse: intIn('link-latency', 0, LINK_MAX_LATENCY_MS) },
   { key: 'linkJitterMs', flag: 'link-jitter', env: 'TAU_LINK_JITTER', help: 'TESTNET-ONLY: ± MS of uniform jitter on that delay', parse: intIn('link-jitter', 0, LINK_MAX_LATENCY_MS) },
-  { key: 'linkLossPct', flag: 'link-loss', env: 'TAU_LINK_LOSS', help: 'TESTNET-ONLY: drop PCT % of outgoing DHT datagrams', parse: intIn('link-loss', 0, LINK_MAX_LOSS_PCT) }
+  { key: 'linkLossPct', flag: 'link-loss', env: 'TAU_LINK_LOSS', help: 'TESTNET-ONLY: drop PCT % of outgoing DHT datagrams', parse: intIn('link-loss', 0, LINK_MAX_LOSS_PCT) },
+  { key: 'linkFarPeers', flag: 'link-far-peers', env: 'TAU_LINK_FAR_PEERS', help: 'TESTNET-ONLY: DHT endpoints host:port[,…] reached over the far link below instead', parse: endpoints('link-far-peers') },
+  { key: 'linkFarLatencyMs', flag: 'link-far-latency', env: 'TAU_LINK_FAR_LATENCY', help: 'TESTNET-ONLY: delay (MS) of datagrams to --link-far-peers', parse: intIn('link-far-latency', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkFarJitterMs', flag: 'link-far-jitter', env: 'TAU_LINK_FAR_JITTER', help: 'TESTNET-ONLY: ± MS of jitter on that delay', parse: intIn('link-far-jitter', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkFarLossPct', flag: 'link-far-loss', env: 'TAU_LINK_FAR_LOSS', help: 'TESTNET-ONLY: PCT % of datagrams to --link-far-peers dropped', parse: intIn('link-far-loss', 0, LINK_MAX_LOSS_PCT) }
 ]
 
 /**
@@ -172,10 +181,17 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
   if (out.keyFile !== undefined && out.devKey !== undefined) {
     throw new ChainError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
   }
-  const link = out.linkLatencyMs !== undefined || out.linkJitterMs !== undefined || out.linkLossPct !== undefined
+  const far = out.linkFarLatencyMs !== undefined || out.linkFarJitterMs !== undefined || out.linkFarLossPct !== undefined
+  const link = far || out.linkFarPeers !== undefined || out.linkLatencyMs !== undefined || out.linkJitterMs !== undefined || out.linkLossPct !== undefined
   // An emulated link makes every figure of a run describe a fake network: never on a real node.
   if (link && env[TESTNET_ENV] !== '1') {
     throw new ChainError('CONFIG_LINK_NOT_TESTNET', `--link-latency, --link-jitter and --link-loss only work under the testnet tool (${TESTNET_ENV}=1)`)
+  }
+  if (far !== (out.linkFarPeers !== undefined)) {
+    throw new ChainError('CONFIG_CONFLICT', '--link-far-peers and --link-far-latency/-jitter/-loss go together')
+  }
+  if ((out.linkFarJitterMs ?? 0) > (out.linkFarLatencyMs ?? 0)) {
+    throw new ChainError('CONFIG_BAD_VALUE', `--link-far-jitter (${out.linkFarJitterMs ?? 0}) must not exceed --link-far-latency (${out.linkFarLatencyMs ?? 0})`)
   }
   if ((out.linkJitterMs ?? 0) > (out.linkLatencyMs ?? 0)) {
     throw new ChainError('CONFIG_BAD_VALUE', `--link-jitter (${out.linkJitterMs ?? 0}) must not exceed --link-latency (${out.linkLatencyMs ?? 0})`)

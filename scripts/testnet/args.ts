@@ -1,7 +1,9 @@
 // Command-line options of `npm run testnet` / `tau-node testnet`. Pure: argv in, options or a usage error out.
 import { parseArgs } from 'node:util'
 import { MIN_BLOCK_TIME_S } from '../../chain/constants.js'
-import { LINK_MAX_LATENCY_MS, LINK_MAX_LOSS_PCT } from '../../dht/constants.js'
+import { LINK_MAX_LOSS_PCT } from '../../dht/constants.js'
+import { ArgsError } from './argsError.js'
+import { type LinkSpec, parseLinkSpec } from './linkSpec.js'
 import {
   DEFAULT_BLOCKS, DEFAULT_BLOCK_TIME_S, DEFAULT_MUTABLE_RANGE, DEFAULT_NODES, DEFAULT_TX_RATE_PER_S,
   MAX_NODES, MAX_TX_RATE_PER_S, PORTS_PER_NODE
@@ -33,9 +35,9 @@ export interface TestnetArgs {
   help: boolean
 }
 
-export interface LinkSpec { latencyMs: number, jitterMs: number, lossPct: number }
+export type { LinkSpec } from './linkSpec.js'
 
-export class ArgsError extends Error {}
+export { ArgsError }
 
 export const HELP = `Usage: npm run testnet -- [options]      (or: tau-node testnet [options])
 
@@ -62,6 +64,10 @@ Options:
                        (in the node's own UDP layer; shown in each node's /status as emulated)
   --link-jitter MS     ± MS of uniform jitter on that delay (≤ --link-latency; reorders datagrams)
   --link-loss PCT      drop PCT % of every node's outgoing DHT datagrams [at most ${LINK_MAX_LOSS_PCT}]
+  --link-groups G      split the nodes in G groups ("continents": node i in group ⌊i·G/N⌋) whose
+                       datagrams to each other use the --link-between-* link instead
+  --link-between-latency MS, --link-between-jitter MS, --link-between-loss PCT
+                       the link between groups (with --link-groups)
   --netns              each node in its own Linux network namespace with its own address on a bridge
                        (10.213.0.0/24; needs root, ip and nft; removed on exit, Ctrl-C and failure)
   --nat G              with --netns: the last G nodes each behind its own home router (masquerading,
@@ -110,6 +116,10 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
         'link-latency': { type: 'string' },
         'link-jitter': { type: 'string' },
         'link-loss': { type: 'string' },
+        'link-groups': { type: 'string' },
+        'link-between-latency': { type: 'string' },
+        'link-between-jitter': { type: 'string' },
+        'link-between-loss': { type: 'string' },
         netns: { type: 'boolean' },
         nat: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
@@ -148,7 +158,7 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
       throw new ArgsError(`--tx-rate must be a number in (0, ${MAX_TX_RATE_PER_S}], got "${v['tx-rate']}"`)
     }
   }
-  const link = parseLink(v['link-latency'], v['link-jitter'], v['link-loss'])
+  const link = parseLinkSpec(v)
   const netns = v.netns === true
   const nat = int('nat', v.nat, 0, MAX_NODES) ?? 0
   if (nat > 0 && !netns) throw new ArgsError('--nat needs --netns (NAT routers are network namespaces)')
@@ -157,23 +167,4 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
     nodes, blockTime, mutableRange, blocks, durationS, basePort, dir: v.dir,
     keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, link, netns, nat, help: v.help === true
   }
-}
-
-function parseLink (latency?: string, jitter?: string, loss?: string): LinkSpec | undefined {
-  if (latency === undefined && jitter === undefined && loss === undefined) return undefined
-  const latencyMs = int('link-latency', latency, 0, LINK_MAX_LATENCY_MS) ?? 0
-  const jitterMs = int('link-jitter', jitter, 0, LINK_MAX_LATENCY_MS) ?? 0
-  if (jitterMs > latencyMs) throw new ArgsError(`--link-jitter (${jitterMs}) must not exceed --link-latency (${latencyMs})`)
-  let lossPct = 0
-  if (loss !== undefined) {
-    lossPct = Number(loss)
-    if (!/^\d+(\.\d+)?$/.test(loss) || lossPct > LINK_MAX_LOSS_PCT) throw new ArgsError(`--link-loss must be a number in [0, ${LINK_MAX_LOSS_PCT}], got "${loss}"`)
-  }
-  return { latencyMs, jitterMs, lossPct }
-}
-
-/** The node flags of an emulated link (none without one). */
-export function linkArgs (link: LinkSpec | undefined): string[] {
-  if (link === undefined) return []
-  return ['--link-latency', String(link.latencyMs), '--link-jitter', String(link.jitterMs), '--link-loss', String(link.lossPct)]
 }

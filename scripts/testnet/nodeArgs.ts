@@ -1,7 +1,8 @@
 // The command line and environment of one node process started by the testnet tool.
 import { TESTNET_ENV } from '../../node/config.js'
-import { linkArgs } from './args.js'
+import { linkArgs, linkGroupOf } from './linkSpec.js'
 import { LOOPBACK, TESTNET_MALLOC_ARENA_MAX } from './constants.js'
+import { portsOf } from './ports.js'
 import type { Testnet, TestnetNode } from './network.js'
 
 export function nodeArgs (net: Testnet, n: TestnetNode): string[] {
@@ -17,8 +18,18 @@ export function nodeArgs (net: Testnet, n: TestnetNode): string[] {
     ...(peers.length > 0 ? ['--bootstrap', peers.join(',')] : []),
     '--api-host', h?.address ?? LOOPBACK, '--api-port', String(n.ports.api),
     n.mine ? '--mine' : '--no-mine', '--log-format', 'json', '--log-level', net.cfg.logLevel ?? 'info',
-    ...linkArgs(net.cfg.link)
+    ...linkArgs(net.cfg.link, farPeers(net, n))
   ]
+}
+
+/** The DHT endpoints of the nodes in other link groups ("continents"), as this node sends to them. */
+function farPeers (net: Testnet, n: TestnetNode): string[] {
+  const groups = net.cfg.link?.groups
+  if (groups === undefined) return []
+  const g = (i: number): number => linkGroupOf(i, groups, net.cfg.nodes)
+  return Array.from({ length: net.capacity }, (_, j) => j)
+    .filter(j => g(j) !== g(n.index))
+    .map(j => `${net.layout?.host(j).publicHost ?? LOOPBACK}:${portsOf(net.basePort, j).dht}`)
 }
 
 /** The environment of a node: ours without TAU_* settings, so only the flags configure it. */

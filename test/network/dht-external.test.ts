@@ -59,6 +59,18 @@ describe('dht external endpoint (BEP 42) and link emulation', function () {
     for (const r of rtts) expect(r).to.be.within(145, 1500)
     expect(slow.link?.view()).to.include({ emulated: true, latencyMs: 150, dropped: 0 })
 
+    // A far link to one peer only ("two continents"): that peer answers late, another one does not.
+    const split = new DhtEngine({ bootstrap: net.seeds(), link: { latencyMs: 0, jitterMs: 0, lossPct: 0, far: { endpoints: [`${target.host}:${target.port}`], latencyMs: 300, jitterMs: 0, lossPct: 0 } } })
+    extra.push(split)
+    await split.start()
+    const near = net.engines[4].endpoint
+    let t0 = Date.now()
+    expect(await split.directGet(target, net.engines[3].nodeId, 2000)).to.not.equal(null)
+    expect(Date.now() - t0).to.be.at.least(290)
+    t0 = Date.now()
+    expect(await split.directGet(near, net.engines[4].nodeId, 2000)).to.not.equal(null)
+    expect(Date.now() - t0).to.be.below(290)
+
     const lossy = new DhtEngine({ bootstrap: net.seeds(), link: { latencyMs: 0, jitterMs: 0, lossPct: 50 } })
     extra.push(lossy)
     await lossy.start()

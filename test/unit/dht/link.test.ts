@@ -40,6 +40,16 @@ describe('dht link emulation', () => {
     for (let i = 0; i < 1000; i++) expect(link.decide()).to.equal(50)
   })
 
+  it('uses the far link for the listed peers only ("two continents")', () => {
+    const link = new LinkEmulator({ latencyMs: 10, jitterMs: 0, lossPct: 0, far: { endpoints: ['10.0.0.2:7000'], latencyMs: 150, jitterMs: 0, lossPct: 0 } })
+    expect(link.decide('10.0.0.2:7000')).to.equal(150)
+    expect(link.decide('10.0.0.2:7001')).to.equal(10)
+    expect(link.decide('10.0.0.3:7000')).to.equal(10)
+    expect(link.view().far).to.deep.equal({ latencyMs: 150, jitterMs: 0, lossPct: 0, peers: 1 })
+    expect(() => new LinkEmulator({ latencyMs: 10, jitterMs: 0, lossPct: 0, far: { endpoints: [], latencyMs: 5, jitterMs: 9, lossPct: 0 } }))
+      .to.throw().that.satisfies((e: unknown) => isDhtError(e, 'DHT_BAD_LINK'))
+  })
+
   it('refuses jitter above latency, negative or huge values, with DHT_BAD_LINK', () => {
     for (const o of [{ latencyMs: 10, jitterMs: 20, lossPct: 0 }, { latencyMs: -1, jitterMs: 0, lossPct: 0 },
       { latencyMs: 10, jitterMs: 0, lossPct: 90 }, { latencyMs: Number.NaN, jitterMs: 0, lossPct: 0 }, { latencyMs: 1e9, jitterMs: 0, lossPct: 0 }]) {

@@ -62,6 +62,10 @@ describe('node/config', () => {
     expect([c.linkLatencyMs, c.linkJitterMs, c.linkLossPct]).to.deep.equal([80, 20, 2])
     expect(() => loadConfig({ 'link-latency': '10', 'link-jitter': '20' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
     expect(() => loadConfig({ 'link-loss': '75' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
+    const far = loadConfig({ 'link-far-peers': '127.0.0.1:7004,127.0.0.1:7006', 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })
+    expect(far.linkFarPeers).to.have.length(2)
+    expect(() => loadConfig({ 'link-far-peers': '127.0.0.1:7004' }, {})).to.throw(ChainError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
+    expect(() => loadConfig({ 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_CONFLICT')
   })
 
   it('documents every setting with its environment variable in the help', () => {
