@@ -26,7 +26,7 @@ export interface NodeStatus {
   /** Not in the contract: direct gets to peers' published endpoints, tried and answered. */
   directGets?: { attempts: number, answered: number }
   /** Not in the contract: an emulated link (testnet only), null on a real one. */
-  link?: { emulated: true, latencyMs: number, jitterMs: number, lossPct: number } | null
+  link?: { emulated: true, latencyMs: number, jitterMs: number, lossPct: number, far?: { latencyMs: number, jitterMs: number, lossPct: number, peers: number } | null } | null
 }
 
 /**

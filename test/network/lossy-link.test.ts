@@ -12,6 +12,9 @@ import { waitFor } from '../../scripts/testnet/wait.js'
 
 const BLOCK_TIME_S = 10
 const LINK = { latencyMs: 80, jitterMs: 20, lossPct: 2 }
+// Two link groups with the same link between them: every link stays 80 ± 20 ms, 2 %, and the
+// per-group-pair path (--link-far-*) is exercised end to end.
+const SPEC = { ...LINK, groups: 2, between: LINK }
 const log = (e: Record<string, unknown>): void => { console.log(`      lossy: ${JSON.stringify(e)}`) }
 
 describe('testnet over an emulated link: 80 ms ± 20 ms, 2 % loss', function () {
@@ -20,7 +23,7 @@ describe('testnet over an emulated link: 80 ms ± 20 ms, 2 % loss', function () 
   let ctx: ScenarioContext
 
   before(async () => {
-    net = await Testnet.create({ nodes: 4, blockTime: BLOCK_TIME_S, mutableRange: 6, seed: 'tau-ci-lossy', spareNodes: 1, link: LINK })
+    net = await Testnet.create({ nodes: 4, blockTime: BLOCK_TIME_S, mutableRange: 6, seed: 'tau-ci-lossy', spareNodes: 1, link: SPEC })
     ctx = { net, tx: new TxSender(net), report: log, txRate: 1 }
     net.start()
     await net.waitHealthy({ timeoutMs: healthyTimeoutMs(BLOCK_TIME_S) })
@@ -35,6 +38,10 @@ describe('testnet over an emulated link: 80 ms ± 20 ms, 2 % loss', function () 
   it('every node shows the emulated link in /status', async () => {
     const views = await net!.poll()
     for (const v of views) expect(v.status?.link, v.name).to.deep.include({ emulated: true, ...LINK })
+    // Nodes 0–1 and 2–3 (+ the joiner, slot 4) are the two groups: each node knows the other group's nodes.
+    expect(views.map(v => v.status?.link?.far)).to.deep.equal([
+      { ...LINK, peers: 3 }, { ...LINK, peers: 3 }, { ...LINK, peers: 2 }, { ...LINK, peers: 2 }
+    ])
   })
 
   it('4 miners converge, transfers are mined on every node and none is lost', async () => {
