@@ -109,3 +109,23 @@ export const MAX_SILENT_KEYS = 4096
 
 /** Latency samples kept per histogram (a ring; percentiles cover the most recent ones). */
 export const HISTOGRAM_SAMPLES = 1024
+
+// ---- external endpoint (BEP 42 `ip` key, external.ts) -----------------------------------------
+
+/** Reporters (distinct IPs, or ip:ports on a one-IP network) that must name the same endpoint before
+ *  it is adopted as this node's public endpoint. */
+export const EXTERNAL_MIN_AGREEING = 3
+/** A reporter's latest report counts for this long; after that it must report again. */
+export const EXTERNAL_REPORT_TTL_MS = 10 * 60_000
+/** Reporters remembered (oldest report dropped first). */
+export const EXTERNAL_MAX_REPORTERS = 256
+
+// ---- link emulation (testnet only, link.ts) ---------------------------------------------------
+
+/** Highest emulated one-way delay (and jitter) per outgoing datagram. */
+export const LINK_MAX_LATENCY_MS = 5000
+/** Highest emulated loss, percent of outgoing datagrams. */
+export const LINK_MAX_LOSS_PCT = 50
+/** Datagrams held back at once; beyond this a datagram is dropped (counted as overflow), so a
+ *  burst on a slow emulated link cannot grow memory without bound. */
+export const LINK_MAX_HELD_DATAGRAMS = 8192

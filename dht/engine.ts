@@ -10,6 +10,9 @@ import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
 import { installHandler, type Lookup } from './handler.js'
+import { ExternalEndpoint } from './external.js'
+import { installExternalIp } from './externalHook.js'
+import { LinkEmulator, type LinkOptions } from './link.js'
 import { Blocklist } from './blocklist.js'
 import { RateLimiter } from './ratelimit.js'
 import { Pending } from './pending.js'
@@ -42,6 +45,8 @@ export interface EngineOptions {
   putRatePerS?: number
   putBurst?: number
   stats?: DhtStats
+  /** Emulated delay, jitter and loss on outgoing datagrams (testnets only: link.ts). */
+  link?: LinkOptions
 }
 
 export interface PutOutcome {
@@ -90,6 +95,10 @@ export class DhtEngine {
   /** Write tokens from the replies of endpoints we queried directly ("host:port" → token). */
   private readonly tokens = new WriteTokens()
   private readonly putListeners = new Set<StoredPutListener>()
+  /** What peers report as our address (BEP 42 `ip`), and the endpoint they agree on. */
+  readonly external = new ExternalEndpoint()
+  /** The emulated link, when one was asked for. */
+  readonly link?: LinkEmulator
   /** Set by the handler around the library's handling of a put it has already verified. */
   private trusted?: CheckedSignature
 
@@ -97,6 +106,7 @@ export class DhtEngine {
     this.opts = opts
     this.keyPair = opts.keyPair
     this.stats = opts.stats ?? new DhtStats()
+    if (opts.link !== undefined) this.link = new LinkEmulator(opts.link)
     this.stats.gauge('routingNodes', () => this.dht?.nodes.count() ?? 0)
     this.stats.gauge('storedValues', () => this.dht?._values.length ?? 0)
     this.stats.gauge('ownItems', () => this.own.size)
@@ -183,6 +193,8 @@ export class DhtEngine {
       trust: c => { this.trusted = c },
       stored: item => this.emitStored(item)
     })
+    installExternalIp(dht, this.external)
+    this.link?.install(dht._rpc.socket.socket) // outermost: a datagram waits, then is counted and sent
     this.stats.gauge('storedBytes', limitStoredBytes(dht._values, o.maxStoredBytes ?? C.MAX_STORED_BYTES))
     const addr = dht.address()
     const bound = { host: addr.address, port: addr.port }

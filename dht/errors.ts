@@ -14,6 +14,7 @@ export type DhtErrorCode =
   | 'DHT_BAD_ENDPOINT'
   | 'DHT_BAD_CHANNEL'
   | 'DHT_NO_KEY'
+  | 'DHT_BAD_LINK'
 
 export class DhtError extends Error {
   readonly code: DhtErrorCode

@@ -10,6 +10,7 @@ import { isOrigin } from './api/cors.js'
 import { CORS_MAX_ORIGINS } from './ui/constants.js'
 import { MAX_NICKNAME_BYTES } from '../dht/items.js'
 import { MAX_FRIEND_NAME_BYTES, MAX_FRIENDS } from './messaging/constants.js'
+import { LINK_MAX_LATENCY_MS, LINK_MAX_LOSS_PCT } from '../dht/constants.js'
 
 export type { Endpoint }
 
@@ -46,6 +47,17 @@ export interface NodeConfig {
   friends?: Array<{ key: string, name?: string }>
   /** The nickname this node gossips (`u`, ≤ 32 UTF-8 bytes). */
   nickname?: string
+  /** The endpoint published in blkTip.e, instead of the one peers report (docs/operations.md). */
+  publicEndpoint?: Endpoint
+  /** Emulated link (delay, jitter, loss) on outgoing DHT datagrams; testnet only (dht/link.ts). */
+  linkLatencyMs?: number
+  linkJitterMs?: number
+  linkLossPct?: number
+  /** A different emulated link to these peers' DHT endpoints (a "two continents" testnet). */
+  linkFarPeers?: Endpoint[]
+  linkFarLatencyMs?: number
+  linkFarJitterMs?: number
+  linkFarLossPct?: number
 }
 
 /**
@@ -53,6 +65,9 @@ export interface NodeConfig {
  * location so `tau-node start` works from any working directory; --genesis still wins.
  */
 export const EMBEDDED_GENESIS = fileURLToPath(new URL('../genesis.json', import.meta.url))
+
+/** Set by the testnet tool in each node's environment; link emulation is refused without it. */
+export const TESTNET_ENV = 'TAU_UNDER_TESTNET'
 
 export const DEFAULTS: NodeConfig = {
   dataDir: './data/node',
@@ -118,6 +133,17 @@ const origins = (name: string) => (v: unknown, from: string): string[] => {
     return x
   })
 }
+const publicEp = (v: unknown, from: string): Endpoint => {
+  if (typeof v !== 'string') throw bad('public-endpoint', from, 'must be a host:port string')
+  const ep = endpointOf(v, 'public-endpoint')
+  if (ep.host === '0.0.0.0') throw bad('public-endpoint', from, 'must be an address peers can reach, not 0.0.0.0')
+  return ep
+}
+const intIn = (name: string, min: number, max: number) => (v: unknown, from: string): number => {
+  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) throw bad(name, from, `must be a number in [${min}, ${max}]`)
+  return n
+}
 const blockIdHex = (name: string) => (v: unknown, from: string): string => {
   if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw bad(name, from, 'must be a block id: 64 hex characters')
   return v.toLowerCase()
@@ -167,7 +193,15 @@ export const SETTINGS: Setting[] = [
   { key: 'reindex', flag: 'reindex', env: 'TAU_REINDEX', help: 'rebuild the index and state from stored blocks, then start', parse: bool('reindex') },
   { key: 'checkpoint', flag: 'checkpoint', env: 'TAU_CHECKPOINT', help: 'trusted checkpoint (block id): becomes the consensus point once its chain is held, whatever the votes say', parse: blockIdHex('checkpoint') },
   { key: 'friends', flag: 'friends', env: 'TAU_FRIENDS', help: 'friends\' public keys, KEY[:name][,KEY[:name]…] (docs/messaging.md)', parse: friendList },
-  { key: 'nickname', flag: 'nickname', env: 'TAU_NICKNAME', help: 'nickname this node gossips (≤ 32 UTF-8 bytes)', parse: nickname }
+  { key: 'nickname', flag: 'nickname', env: 'TAU_NICKNAME', help: 'nickname this node gossips (≤ 32 UTF-8 bytes)', parse: nickname },
+  { key: 'publicEndpoint', flag: 'public-endpoint', env: 'TAU_PUBLIC_ENDPOINT', help: 'ipv4:port published to peers in blkTip.e (default: what 3 peers agree they see)', parse: publicEp },
+  { key: 'linkLatencyMs', flag: 'link-latency', env: 'TAU_LINK_LATENCY', help: `TESTNET-ONLY (needs ${TESTNET_ENV}=1): delay every outgoing DHT datagram by MS`, parse: intIn('link-latency', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkJitterMs', flag: 'link-jitter', env: 'TAU_LINK_JITTER', help: 'TESTNET-ONLY: ± MS of uniform jitter on that delay', parse: intIn('link-jitter', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkLossPct', flag: 'link-loss', env: 'TAU_LINK_LOSS', help: 'TESTNET-ONLY: drop PCT % of outgoing DHT datagrams', parse: intIn('link-loss', 0, LINK_MAX_LOSS_PCT) },
+  { key: 'linkFarPeers', flag: 'link-far-peers', env: 'TAU_LINK_FAR_PEERS', help: 'TESTNET-ONLY: DHT endpoints host:port[,…] reached over the far link below instead', parse: endpoints('link-far-peers') },
+  { key: 'linkFarLatencyMs', flag: 'link-far-latency', env: 'TAU_LINK_FAR_LATENCY', help: 'TESTNET-ONLY: delay (MS) of datagrams to --link-far-peers', parse: intIn('link-far-latency', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkFarJitterMs', flag: 'link-far-jitter', env: 'TAU_LINK_FAR_JITTER', help: 'TESTNET-ONLY: ± MS of jitter on that delay', parse: intIn('link-far-jitter', 0, LINK_MAX_LATENCY_MS) },
+  { key: 'linkFarLossPct', flag: 'link-far-loss', env: 'TAU_LINK_FAR_LOSS', help: 'TESTNET-ONLY: PCT % of datagrams to --link-far-peers dropped', parse: intIn('link-far-loss', 0, LINK_MAX_LOSS_PCT) }
 ]
 
 /**
@@ -199,6 +233,21 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
   if (out.keyFile !== undefined) out.keyFile = resolve(out.keyFile)
   if (out.keyFile !== undefined && out.devKey !== undefined) {
     throw new ChainError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
+  }
+  const far = out.linkFarLatencyMs !== undefined || out.linkFarJitterMs !== undefined || out.linkFarLossPct !== undefined
+  const link = far || out.linkFarPeers !== undefined || out.linkLatencyMs !== undefined || out.linkJitterMs !== undefined || out.linkLossPct !== undefined
+  // An emulated link makes every figure of a run describe a fake network: never on a real node.
+  if (link && env[TESTNET_ENV] !== '1') {
+    throw new ChainError('CONFIG_LINK_NOT_TESTNET', `--link-latency, --link-jitter and --link-loss only work under the testnet tool (${TESTNET_ENV}=1)`)
+  }
+  if (far !== (out.linkFarPeers !== undefined)) {
+    throw new ChainError('CONFIG_CONFLICT', '--link-far-peers and --link-far-latency/-jitter/-loss go together')
+  }
+  if ((out.linkFarJitterMs ?? 0) > (out.linkFarLatencyMs ?? 0)) {
+    throw new ChainError('CONFIG_BAD_VALUE', `--link-far-jitter (${out.linkFarJitterMs ?? 0}) must not exceed --link-far-latency (${out.linkFarLatencyMs ?? 0})`)
+  }
+  if ((out.linkJitterMs ?? 0) > (out.linkLatencyMs ?? 0)) {
+    throw new ChainError('CONFIG_BAD_VALUE', `--link-jitter (${out.linkJitterMs ?? 0}) must not exceed --link-latency (${out.linkLatencyMs ?? 0})`)
   }
   return out
 }

@@ -13,6 +13,7 @@ import { TxPool } from '../chain/pool/pool.js'
 import { isTipStale } from '../chain/voting/vote.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { encodeMessage } from '../chain/message.js'
+import { linkOptionsOf } from './linkOptions.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../dht/index.js'
 import type { NodeConfig } from './config.js'
 import { MAX_ABORT_LISTENERS } from './constants.js'
@@ -81,7 +82,9 @@ export class TauNode {
 
     const dhtDir = join(cfg.dataDir, 'dht')
     mkdirSync(dhtDir, { recursive: true })
-    const engine = new DhtEngine({ keyPair: key, host: cfg.dhtHost, port: cfg.dhtPort, bootstrap: cfg.bootstrap, dataDir: dhtDir })
+    const link = linkOptionsOf(cfg)
+    // The DHT speaks IPv4 only (BEP5 compact nodes): '::' means every address, bound as 0.0.0.0.
+    const engine = new DhtEngine({ keyPair: key, host: cfg.dhtHost === '::' ? '0.0.0.0' : cfg.dhtHost, port: cfg.dhtPort, bootstrap: cfg.bootstrap, dataDir: dhtDir, link })
     const endpoint = await engine.start()
     this.closers.push(() => engine.stop())
     const getter = new Getter(engine)

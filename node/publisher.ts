@@ -9,6 +9,7 @@ import { encodeTx, type Transaction } from '../chain/tx.js'
 import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
 import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
+import { publicEndpointOf } from './publicEndpoint.js'
 
 /** How often the publisher checks for a new slot and a changed demand. */
 const PUBLISH_TICK_MS = 500
@@ -18,6 +19,8 @@ export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
 export class Publisher {
   private timer?: NodeJS.Timeout
   private txTipTimer?: NodeJS.Timeout
+  /** The blkTip `e` last published ("host:port" or ''), to republish when it changes. */
+  private publishedE = ''
 
   constructor (private readonly ctx: NodeContext) {}
 
@@ -36,7 +39,9 @@ export class Publisher {
     const { ctx } = this
     const tip = ctx.chain.tip()
     let e: Uint8Array | undefined
-    try { e = encodeEndpoint(ctx.engine.endpoint) } catch { e = undefined }
+    const pub = publicEndpointOf(ctx.cfg, ctx.engine).endpoint
+    this.publishedE = pub === undefined ? '' : `${pub.host}:${pub.port}`
+    try { e = pub === undefined ? undefined : encodeEndpoint(pub) } catch { e = undefined }
     this.push(ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target)
   }
 
@@ -73,6 +78,9 @@ export class Publisher {
 
   private tick (): void {
     if (this.ctx.signal.aborted) return
+    // The public endpoint was learnt or changed (peers' reports): readers must see it at once.
+    const pub = publicEndpointOf(this.ctx.cfg, this.ctx.engine).endpoint
+    if ((pub === undefined ? '' : `${pub.host}:${pub.port}`) !== this.publishedE) this.publishTip()
     const { value, changed } = this.ctx.demand.take()
     if (changed) this.push(this.ctx.channels.publish('demand', value).target)
     this.ctx.channels.republishStale()

@@ -57,8 +57,23 @@ const SCHEMAS: Record<string, JsonSchema> = {
     votingRounds: int('voting rounds run'), warnings: { type: 'array', items: { type: 'string' } }, warningDetails: { type: 'array', items: ref('Warning') },
     pendingPoints: { type: 'array', description: 'chosen consensus points whose chain is still being fetched', items: obj({ id: hex32('block id'), mode: { type: 'string', enum: ['vote', 'vote-empty', 'trusted'] } }) },
     pendingBlocks: int('blocks waiting for a parent'), version: { type: 'string' }, uptimeS: int('seconds since start'),
-    publicKey: hex32("this node's key"), dht: ref('Endpoint')
+    publicKey: hex32("this node's key"), dht: ref('Endpoint'),
+    endpoints: obj({
+      bound: nullable({ type: 'string', description: 'host:port bound' }), public: nullable({ type: 'string', description: 'host:port published in blkTip.e' }),
+      source: { type: 'string', enum: ['flag', 'peers', 'bound', 'none'] },
+      reported: obj({
+        adopted: nullable({ type: 'string' }), agreeing: int('reporters naming the adopted endpoint'), reporters: int('reporters with a live report'),
+        countedBy: { type: 'string', enum: ['ip', 'endpoint'] }, accepted: int('reports accepted'), refused: int('malformed reports')
+      })
+    }, [], { description: 'bound and public DHT endpoints and how the public one was learnt (BEP 42)' }),
+    directGets: obj({ attempts: int('direct gets to published endpoints'), answered: int('those that got the item') }),
+    link: nullable(ref('Link'))
   }),
+  Link: obj({
+    emulated: { type: 'boolean', enum: [true] }, latencyMs: int('ms'), jitterMs: int('ms'), lossPct: { type: 'number', minimum: 0 },
+    far: nullable(obj({ latencyMs: int('ms'), jitterMs: int('ms'), lossPct: { type: 'number', minimum: 0 }, peers: int('peers on the far link') })),
+    delayed: int('datagrams delayed'), dropped: int('datagrams dropped'), overflow: int('datagrams dropped by a full queue'), held: int('datagrams waiting')
+  }, [], { description: 'an emulated link (testnet only)' }),
   Tx: obj(TX_PROPS, ['to', 'amount'], { examples: [EXAMPLE_TX] }),
   Block: obj({
     id: hex32('block id'), height: int('height'), version: int('format version'), chainId: CHAIN_ID, parent: hex32('parent id'),

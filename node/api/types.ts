@@ -37,6 +37,23 @@ export interface StatusJson {
   uptimeS: number
   publicKey: string
   dht: EndpointJson
+  endpoints: {
+    bound: string | null
+    public: string | null
+    source: 'flag' | 'peers' | 'bound' | 'none'
+    reported: { adopted: string | null, agreeing: number, reporters: number, countedBy: 'ip' | 'endpoint', accepted: number, refused: number }
+  }
+  directGets: { attempts: number, answered: number }
+  link: LinkJson | null
+}
+export interface LinkSettingsJson { latencyMs: number, jitterMs: number, lossPct: number }
+export interface LinkJson extends LinkSettingsJson {
+  emulated: true
+  far: (LinkSettingsJson & { peers: number }) | null
+  delayed: number
+  dropped: number
+  overflow: number
+  held: number
 }
 export interface BlockSummaryJson { id: string, height: number, parent: string, time: number, miner: string, txCount: number, cumulativeDifficulty: string }
 export interface BlockStatusJson { id: string, height: number, inBestChain: boolean, nextBest: string | null, final: boolean }

@@ -21,6 +21,12 @@ export interface NodeStatus {
   version: string
   publicKey: string
   dht: { host: string, port: number }
+  /** Not in the contract: bound and public DHT endpoints and how the public one was learnt. */
+  endpoints?: { bound: string | null, public: string | null, source: string }
+  /** Not in the contract: direct gets to peers' published endpoints, tried and answered. */
+  directGets?: { attempts: number, answered: number }
+  /** Not in the contract: an emulated link (testnet only), null on a real one. */
+  link?: { emulated: true, latencyMs: number, jitterMs: number, lossPct: number, far?: { latencyMs: number, jitterMs: number, lossPct: number, peers: number } | null } | null
 }
 
 /**
@@ -36,6 +42,13 @@ export function minedBlockOf (t: TxStatus | undefined): string | null {
   return t.blockId ?? t.block?.id ?? ''
 }
 export interface AccountView { balance: string, nonce: number, power: number }
+
+/** Direct answers / direct attempts, rounded to 0.01; null before the first attempt. */
+export function directRate (s: NodeStatus | undefined): number | null {
+  const d = s?.directGets
+  if (d === undefined || d.attempts === 0) return null
+  return Math.round(d.answered / d.attempts * 100) / 100
+}
 
 export class ApiError extends Error {
   constructor (readonly status: number, readonly code: string | undefined, message: string) { super(message) }

@@ -2,6 +2,9 @@
 import { parseArgs } from 'node:util'
 import { MIN_BLOCK_TIME_S } from '../../chain/constants.js'
 import { DEFAULT_DASHBOARD_PORT } from './dashboard/constants.js'
+import { LINK_MAX_LOSS_PCT } from '../../dht/constants.js'
+import { ArgsError } from './argsError.js'
+import { type LinkSpec, parseLinkSpec } from './linkSpec.js'
 import {
   DEFAULT_BLOCKS, DEFAULT_BLOCK_TIME_S, DEFAULT_MUTABLE_RANGE, DEFAULT_NODES, DEFAULT_TX_RATE_PER_S,
   MAX_NODES, MAX_TX_RATE_PER_S, PORTS_PER_NODE
@@ -27,10 +30,17 @@ export interface TestnetArgs {
   txRate: number
   /** Serve the network dashboard on this port of 127.0.0.1 (0: any free port). */
   dashboard?: number
+  /** Emulated delay, jitter and loss on every node's outgoing DHT datagrams (docs/testnet.md). */
+  link?: LinkSpec
+  /** Each node in its own network namespace (root); `nat` of them behind a home router each. */
+  netns?: boolean
+  nat?: number
   help: boolean
 }
 
-export class ArgsError extends Error {}
+export type { LinkSpec } from './linkSpec.js'
+
+export { ArgsError }
 
 export const HELP = `Usage: npm run testnet -- [options]      (or: tau-node testnet [options])
 
@@ -55,6 +65,18 @@ Options:
   --tx-rate R          transfers per second for the tx-load scenario [default: ${DEFAULT_TX_RATE_PER_S}]
   --dashboard [PORT]   serve a live web page of every node, a block timeline with forks and reorgs,
                        and propagation p50/p95 on http://127.0.0.1:PORT/ [default port: ${DEFAULT_DASHBOARD_PORT}]
+  --link-latency MS    emulate a link: delay every outgoing DHT datagram of every node by MS
+                       (in the node's own UDP layer; shown in each node's /status as emulated)
+  --link-jitter MS     ± MS of uniform jitter on that delay (≤ --link-latency; reorders datagrams)
+  --link-loss PCT      drop PCT % of every node's outgoing DHT datagrams [at most ${LINK_MAX_LOSS_PCT}]
+  --link-groups G      split the nodes in G groups ("continents": node i in group ⌊i·G/N⌋) whose
+                       datagrams to each other use the --link-between-* link instead
+  --link-between-latency MS, --link-between-jitter MS, --link-between-loss PCT
+                       the link between groups (with --link-groups)
+  --netns              each node in its own Linux network namespace with its own address on a bridge
+                       (10.213.0.0/24; needs root, ip and nft; removed on exit, Ctrl-C and failure)
+  --nat G              with --netns: the last G nodes each behind its own home router (masquerading,
+                       10.214.g.0/24); partitions become nftables drop rules [default: 0]
   --help               this text
 
 Scenarios:
@@ -113,6 +135,15 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
         scenario: { type: 'string', multiple: true },
         seed: { type: 'string' },
         'tx-rate': { type: 'string' },
+        'link-latency': { type: 'string' },
+        'link-jitter': { type: 'string' },
+        'link-loss': { type: 'string' },
+        'link-groups': { type: 'string' },
+        'link-between-latency': { type: 'string' },
+        'link-between-jitter': { type: 'string' },
+        'link-between-loss': { type: 'string' },
+        netns: { type: 'boolean' },
+        nat: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -154,8 +185,13 @@ export function parseTestnetArgs (argv: string[]): TestnetArgs {
     if (!/^\d+$/.test(dash.port)) throw new ArgsError(`--dashboard port must be a whole number, got "${dash.port}"`)
     dashboard = int('dashboard', dash.port, 0, 65535)
   }
+  const link = parseLinkSpec(v)
+  const netns = v.netns === true
+  const nat = int('nat', v.nat, 0, MAX_NODES) ?? 0
+  if (nat > 0 && !netns) throw new ArgsError('--nat needs --netns (NAT routers are network namespaces)')
+  if (nat >= nodes) throw new ArgsError(`--nat ${nat} must leave at least one node outside NAT (of --nodes ${nodes}): the others bootstrap through it`)
   return {
     dashboard, nodes, blockTime, mutableRange, blocks, durationS, basePort, dir: v.dir,
-    keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, help: v.help === true
+    keep: v.keep === true, json: v.json === true, scenarios, seed: v.seed, txRate, link, netns, nat, help: v.help === true
   }
 }

@@ -64,3 +64,24 @@ export const blocksTimeoutMs = (blocks: number, blockTimeS: number): number => 1
 
 /** glibc malloc arenas per testnet node process (MALLOC_ARENA_MAX; fewer arenas, less idle RSS). */
 export const TESTNET_MALLOC_ARENA_MAX = 2
+
+/** tx-load sends for at least this many block times, even when the run's height target was
+ *  already passed when it began (it comes after the other scenarios on the command line). */
+export const TX_LOAD_MIN_BLOCK_TIMES = 3
+
+// ---- --netns mode (netns.ts) ------------------------------------------------------------------
+
+/** Every namespace, link and nft table of a netns run is named with this prefix and the tool's pid,
+ *  so a later run can tell its own stale ones (dead pid) from anything else on the machine. */
+export const NETNS_PREFIX = 'taunet-'
+/** The root end of the veth that lets the tool reach the nodes' APIs: `tnh<pid>` (≤ 15 chars). */
+export const NETNS_ROOT_LINK_PREFIX = 'tnh'
+/** The shared "internet" bridge subnet (private, only inside namespaces the tool creates, plus the
+ *  tool's own end at .1). Node i without NAT is .(10+i); the router of NAT group g is .(100+g). */
+export const NETNS_HUB_NET = '10.213.0'
+export const NETNS_NODE_HOST_BASE = 10
+export const NETNS_ROUTER_HOST_BASE = 100
+/** NAT group g's home subnet: router 10.214.g.1, its node 10.214.g.2. */
+export const NETNS_HOME_NET_PREFIX = '10.214'
+/** Longest any one `ip` or `nft` command may take. */
+export const NETNS_COMMAND_TIMEOUT_MS = 10_000

@@ -10,9 +10,12 @@ import { writeKeyFile } from '../../chain/crypto.js'
 import { type Genesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { NodeApi } from './api.js'
+import { NetnsLayout } from './netns.js'
+import { nodeArgs, nodeEnv } from './nodeArgs.js'
+import type { LinkSpec } from './args.js'
 import {
   CONVERGE_POLL_INTERVAL_MS, KILL_WAIT_MS, LOAD_ACCOUNTS, LOG_RING_LINES, LOG_TAIL_LINES, LOOPBACK, STOP_GRACE_MS,
-  TESTNET_MALLOC_ARENA_MAX, convergeTimeoutMs, healthyTimeoutMs
+  convergeTimeoutMs, healthyTimeoutMs
 } from './constants.js'
 import { type Judgement, type NodeView, describeView, judgeConvergence } from './convergence.js'
 import { loadKeys, testnetGenesis, testnetKey } from './keys.js'
@@ -45,6 +48,10 @@ export interface TestnetConfig {
   extraAccounts?: Array<{ pubkey: Uint8Array, balance: number, power: number }>
   /** More DHT bootstrap entries (host:port) for every node (tests: DHT nodes the test runs itself). */
   extraBootstrap?: string[]
+  /** Emulated link on every node's outgoing DHT datagrams. */
+  link?: LinkSpec
+  /** Each node in its own network namespace; the last `nat` genesis nodes behind a NAT router each (netns.ts). */
+  netns?: { nat: number }
 }
 
 export interface TestnetNode {
@@ -93,6 +100,8 @@ export class Testnet {
   private stopped = false
   private readonly ownsDir: boolean
   private readonly onExit = (): void => { this.killAllSync() }
+  /** The namespaces of a --netns run (undefined on loopback). */
+  layout?: NetnsLayout
 
   private constructor (
     readonly cfg: TestnetConfig,
@@ -129,6 +138,15 @@ export class Testnet {
     const genesisPath = join(dir, 'genesis.json')
     writeFileSync(genesisPath, JSON.stringify(genesisToJson(genesis.config), null, 2) + '\n')
     const net = new Testnet(cfg, dir, ownsDir, genesis, genesisPath, basePort, capacity)
+    if (cfg.netns !== undefined) {
+      try {
+        net.layout = NetnsLayout.create({ nodes: capacity, nat: cfg.netns.nat, natOf: cfg.nodes, apiPort: i => portsOf(basePort, i).api })
+      } catch (e) {
+        process.off('exit', net.onExit)
+        if (ownsDir) rmSync(dir, { recursive: true, force: true })
+        throw e
+      }
+    }
     keys.forEach((k, i) => net.addSlot(k, true, true))
     keys.forEach((key, i) => net.accounts.push({ index: i, name: `node-${i}`, key, pubkey: toHex(key.publicKey), home: i }))
     load.forEach((key, j) => net.accounts.push({ index: cfg.nodes + j, name: `load-${j}`, key, pubkey: toHex(key.publicKey), home: j % cfg.nodes }))
@@ -144,7 +162,7 @@ export class Testnet {
       dataDir: join(this.dir, name),
       keyFile: join(this.dir, 'keys', `${name}.json`),
       logPath: join(this.dir, 'logs', `${name}.log`),
-      ports, api: new NodeApi(ports.api), starts: 0, wanted: false,
+      ports, api: new NodeApi(ports.api, this.layout?.host(index).apiHost), starts: 0, wanted: false,
       events: new NodeEvents(), resources: new NodeResources(), tail: []
     }
     writeKeyFile(node.keyFile, key)
@@ -155,27 +173,6 @@ export class Testnet {
   get chainIdHex (): string { return toHex(this.genesis.chainId) }
   get signal (): AbortSignal | undefined { return this.cfg.signal }
   get running (): TestnetNode[] { return this.nodes.filter(n => n.proc?.running === true) }
-
-  private argsFor (n: TestnetNode): string[] {
-    const peers = [...this.nodes.filter(o => o !== n && o.inGenesis).map(o => `${LOOPBACK}:${o.ports.dht}`), ...(this.cfg.extraBootstrap ?? [])]
-    return [
-      'start', '--data-dir', n.dataDir, '--genesis', this.genesisPath, '--key-file', n.keyFile,
-      '--dht-host', LOOPBACK, '--dht-port', String(n.ports.dht),
-      ...(peers.length > 0 ? ['--bootstrap', peers.join(',')] : []),
-      '--api-host', LOOPBACK, '--api-port', String(n.ports.api),
-      n.mine ? '--mine' : '--no-mine', '--log-format', 'json', '--log-level', this.cfg.logLevel ?? 'info'
-    ]
-  }
-
-  /** The environment of a node: ours without TAU_* settings, so only the flags configure it. */
-  private static nodeEnv (): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {}
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TAU_')) env[k] = v
-    // glibc's per-thread malloc arenas hold 5–10 MB per idle node (docs/operations.md, Memory); it
-    // must be in the environment at exec, so the launcher cannot set it. The user's value wins.
-    env.MALLOC_ARENA_MAX ??= String(TESTNET_MALLOC_ARENA_MAX)
-    return env
-  }
 
   private onLine (n: TestnetNode, line: string): void {
     n.tail.push(line)
@@ -189,7 +186,8 @@ export class Testnet {
     const n = this.nodeAt(index)
     if (n.proc?.running === true) throw new Error(`${n.name} is already running (pid ${n.proc.pid})`)
     const proc = new NodeProcess({
-      script: this.cfg.nodeScript ?? join(REPO_ROOT, 'bin', 'tau-node.js'), args: this.argsFor(n), cwd: REPO_ROOT, env: Testnet.nodeEnv(), logPath: n.logPath
+      script: this.cfg.nodeScript ?? join(REPO_ROOT, 'bin', 'tau-node.js'), args: nodeArgs(this, n), cwd: REPO_ROOT, env: nodeEnv(), logPath: n.logPath,
+      wrap: this.layout?.execPrefix(n.index)
     }, line => this.onLine(n, line))
     n.proc = proc
     n.starts++
@@ -294,6 +292,11 @@ export class Testnet {
     return { tipId: j.tipId as string, height: j.height as number, tookMs: Date.now() - t0 }
   }
 
+  /** Each node's NAT group (null: none, or not a --netns run), for the live table. */
+  natGroups (): Array<number | null> {
+    return this.nodes.map(n => this.layout?.host(n.index).natGroup ?? null)
+  }
+
   /** The highest height any running node reports in its last answer. */
   maxHeight (): number {
     return Math.max(0, ...this.nodes.map(n => n.last?.status?.height ?? 0))
@@ -338,6 +341,7 @@ export class Testnet {
 
   /** Each group's DHTs drop all UDP traffic to and from every other group's DHT endpoints. */
   async partition (groups: number[][]): Promise<void> {
+    if (this.layout !== undefined) { this.layout.partition(groups); return } // nftables drop rules
     await Promise.all(groups.flatMap((g, gi) => {
       const others = groups.filter((_, j) => j !== gi).flat().map(i => `${LOOPBACK}:${this.nodeAt(i).ports.dht}`)
       return g.map(async i => await this.nodeAt(i).api.blockEndpoints(this.adminToken(i), others))
@@ -346,6 +350,7 @@ export class Testnet {
 
   /** Clears every running node's block list. */
   async heal (): Promise<void> {
+    if (this.layout !== undefined) { this.layout.heal(); return }
     await Promise.all(this.running.map(async n => await n.api.blockEndpoints(this.adminToken(n.index), [])))
   }
 
@@ -367,6 +372,7 @@ export class Testnet {
       await n.proc.closeLog()
       return { name: n.name, ...r }
     }))
+    this.layout?.destroy()
     process.off('exit', this.onExit)
     return out
   }
@@ -374,6 +380,7 @@ export class Testnet {
   /** Last resort on process exit: SIGKILL every node still running (synchronous, by pid). */
   killAllSync (): void {
     for (const n of this.nodes) n.proc?.signal('SIGKILL')
+    this.layout?.destroy()
   }
 
   /** Removes the run directory (only ever the one this run created). */
@@ -381,3 +388,4 @@ export class Testnet {
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true })
   }
 }
+

@@ -13,6 +13,8 @@ export interface SpawnSpec {
   env: NodeJS.ProcessEnv
   /** Output is appended here, so a restarted node keeps one log. */
   logPath: string
+  /** A command that runs the node (e.g. `ip netns exec <ns>`); it must exec it, keeping the pid. */
+  wrap?: string[]
 }
 
 export interface ExitInfo { code: number | null, signal: NodeJS.Signals | null }
@@ -30,7 +32,9 @@ export class NodeProcess {
     this.log = createWriteStream(spec.logPath, { flags: 'a' })
     // detached: its own process group, so a terminal Ctrl-C reaches only the runner, which then stops
     // each node once (a node treats a second signal as "exit now").
-    this.child = spawn(process.execPath, [spec.script, ...spec.args], {
+    const argv = [process.execPath, spec.script, ...spec.args]
+    const [cmd, ...rest] = spec.wrap !== undefined && spec.wrap.length > 0 ? [...spec.wrap, ...argv] : argv
+    this.child = spawn(cmd, rest, {
       cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true
     })
     let ended = false

@@ -1,34 +1,42 @@
 // Live output of a run: a table of every node redrawn in place on a terminal (printed every few
 // ticks otherwise), or one JSON line per tick and event with --json.
+import { directRate } from './api.js'
 import { type NodeView, shortHash } from './convergence.js'
 import { type Summary, formatSummary, formatTable } from './summary.js'
 
 export interface Reporter {
-  tick (views: NodeView[], elapsedMs: number, mined: number[]): void
+  tick (views: NodeView[], elapsedMs: number, mined: number[], nat?: Array<number | null>): void
   event (e: Record<string, unknown>, elapsedMs: number): void
   summary (s: Summary): void
   failure (text: string): void
 }
 
-export interface TickRow { node: string, state: string, height: number | null, tip: string | null, peers: number | null, mined: number, pool: number | null }
+export interface TickRow {
+  node: string, state: string, height: number | null, tip: string | null, peers: number | null, mined: number, pool: number | null
+  /** The DHT endpoint the node publishes (else the bound one), its NAT group (null: none), and its
+   *  direct-get success rate (direct answers / direct attempts; null before any attempt). */
+  address: string | null, nat: number | null, direct: number | null
+}
 
-export function tickRows (views: NodeView[], mined: number[]): TickRow[] {
+export function tickRows (views: NodeView[], mined: number[], nat: Array<number | null> = []): TickRow[] {
   return views.map((v, i) => {
     const s = v.status
     const state = !v.up ? 'down' : s === undefined ? 'no answer' : s.ready === false ? 'starting' : s.syncing ? 'syncing' : 'synced'
     return {
       node: v.name, state, height: s?.height ?? null, tip: s === undefined ? null : shortHash(s.tipId),
-      peers: s?.peers ?? null, mined: mined[i] ?? 0, pool: s?.poolSize ?? null
+      peers: s?.peers ?? null, mined: mined[i] ?? 0, pool: s?.poolSize ?? null,
+      address: s?.endpoints?.public ?? (s?.dht !== undefined ? `${s.dht.host}:${s.dht.port}` : null),
+      nat: nat[i] ?? null, direct: directRate(s)
     }
   })
 }
 
-export function renderTable (views: NodeView[], elapsedMs: number, mined: number[]): string {
-  const rows = tickRows(views, mined)
+export function renderTable (views: NodeView[], elapsedMs: number, mined: number[], nat: Array<number | null> = []): string {
+  const rows = tickRows(views, mined, nat)
   const tips = new Set(rows.filter(r => r.tip !== null).map(r => r.tip))
   const d = (v: number | null): string => v === null ? '-' : String(v)
-  const table = formatTable(['node', 'height', 'tip', 'peers', 'mined', 'pool', 'state'],
-    rows.map(r => [r.node, d(r.height), r.tip ?? '-', d(r.peers), String(r.mined), d(r.pool), r.state]))
+  const table = formatTable(['node', 'height', 'tip', 'peers', 'mined', 'pool', 'address', 'nat', 'direct', 'state'],
+    rows.map(r => [r.node, d(r.height), r.tip ?? '-', d(r.peers), String(r.mined), d(r.pool), r.address ?? '-', d(r.nat), d(r.direct), r.state]))
   const agree = rows.every(r => r.tip !== null) && tips.size === 1 ? 'all on one tip' : `${tips.size} tips`
   return `[${Math.round(elapsedMs / 1000)} s] ${agree}\n${table}`
 }
@@ -52,9 +60,9 @@ export class TableReporter implements Reporter {
     this.drawn = 0
   }
 
-  tick (views: NodeView[], elapsedMs: number, mined: number[]): void {
+  tick (views: NodeView[], elapsedMs: number, mined: number[], nat: Array<number | null> = []): void {
     this.ticks++
-    const text = renderTable(views, elapsedMs, mined)
+    const text = renderTable(views, elapsedMs, mined, nat)
     if (this.out.isTTY) {
       this.clear()
       this.out.write(text + '\n')
@@ -83,8 +91,8 @@ export class TableReporter implements Reporter {
 export class JsonReporter implements Reporter {
   constructor (private readonly out: NodeJS.WritableStream = process.stdout) {}
   private line (o: Record<string, unknown>): void { this.out.write(JSON.stringify(o) + '\n') }
-  tick (views: NodeView[], elapsedMs: number, mined: number[]): void {
-    this.line({ type: 'tick', elapsedS: Math.round(elapsedMs / 1000), nodes: tickRows(views, mined) })
+  tick (views: NodeView[], elapsedMs: number, mined: number[], nat: Array<number | null> = []): void {
+    this.line({ type: 'tick', elapsedS: Math.round(elapsedMs / 1000), nodes: tickRows(views, mined, nat) })
   }
 
   event (e: Record<string, unknown>, elapsedMs: number): void { this.line({ type: 'event', elapsedS: Math.round(elapsedMs / 1000), ...e }) }

@@ -1,7 +1,7 @@
 // One complete run: create, start, wait healthy, run the scenarios, reach the target (blocks or
 // duration), check the final agreement on one tip hash, stop every node and build the summary.
 import type { TestnetArgs } from './args.js'
-import { POLL_INTERVAL_MS, blocksTimeoutMs, convergeTimeoutMs, healthyTimeoutMs, maxBlockTimeS } from './constants.js'
+import { POLL_INTERVAL_MS, TX_LOAD_MIN_BLOCK_TIMES, blocksTimeoutMs, convergeTimeoutMs, healthyTimeoutMs, maxBlockTimeS } from './constants.js'
 import { Testnet } from './network.js'
 import type { Reporter } from './output.js'
 import { SEQUENTIAL_SCENARIOS, type ScenarioContext, type ScenarioResult, TxLoad } from './scenarios/index.js'
@@ -15,6 +15,8 @@ import { dashboardTargets } from './dashboard/targets.js'
 export type RunOptions = Omit<TestnetArgs, 'help' | 'json'> & {
   /** The script each node runs [default: bin/tau-node.js]; the tool's own tests use a stand-in. */
   nodeScript?: string
+  /** Least time tx-load sends [default: TX_LOAD_MIN_BLOCK_TIMES block times]; the tool's tests shorten it. */
+  txLoadMinMs?: number
 }
 
 export interface RunOutcome { summary: Summary, interrupted: boolean }
@@ -30,7 +32,8 @@ export function runBudgetMs (o: RunOptions): number {
 export async function runTestnet (o: RunOptions, reporter: Reporter, signal: AbortSignal): Promise<RunOutcome> {
   const net = await Testnet.create({
     nodes: o.nodes, blockTime: o.blockTime, mutableRange: o.mutableRange, basePort: o.basePort, dir: o.dir, seed: o.seed,
-    spareNodes: o.scenarios.filter(s => s === 'join').length, signal, nodeScript: o.nodeScript
+    spareNodes: o.scenarios.filter(s => s === 'join').length, signal, nodeScript: o.nodeScript, link: o.link,
+    netns: o.netns === true ? { nat: o.nat ?? 0 } : undefined
   })
   const t0 = Date.now()
   const report = (e: Record<string, unknown>): void => reporter.event(e, Date.now() - t0)
@@ -45,6 +48,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
   let ticker: Promise<void> | undefined
   let load: TxLoad | undefined
   let dashboard: Dashboard | undefined
+  let loadStartedAtMs = 0
   try {
     report({ phase: 'setup', dir: net.dir, chainId: net.chainIdHex, nodes: o.nodes, basePort: net.basePort, genesis: net.genesisPath })
     // Before the nodes start, so a busy dashboard port fails the run with nothing started.
@@ -58,7 +62,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
     ticker = (async () => {
       for (let k = 0; ticking && k < maxTicks; k++) {
         const views = await net.poll()
-        if (ticking) reporter.tick(views, Date.now() - t0, net.nodes.map(n => n.events.mined.length))
+        if (ticking) reporter.tick(views, Date.now() - t0, net.nodes.map(n => n.events.mined.length), net.natGroups())
         try { await sleep(POLL_INTERVAL_MS, signal) } catch { return }
       }
     })()
@@ -68,7 +72,7 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
     report({ phase: 'first block', height: first.height, tip: first.tipId, afterS: Math.round((Date.now() - t0) / 1000) })
     for (const name of o.scenarios) {
       if (name === 'tx-load') {
-        if (load === undefined) { load = new TxLoad(ctx); load.start() }
+        if (load === undefined) { load = new TxLoad(ctx); load.start(); loadStartedAtMs = Date.now() }
         continue
       }
       report({ scenario: name, phase: 'begin' })
@@ -91,6 +95,13 @@ export async function runTestnet (o: RunOptions, reporter: Reporter, signal: Abo
       })
     }
     if (load !== undefined) {
+      // Scenarios before tx-load may have passed the height target already: the load still gets
+      // its minimum time instead of stopping after one transfer.
+      const minEnd = loadStartedAtMs + (o.txLoadMinMs ?? TX_LOAD_MIN_BLOCK_TIMES * o.blockTime * 1000)
+      if (Date.now() < minEnd) {
+        report({ scenario: 'tx-load', phase: 'extended', note: `the run's target was reached before tx-load had its least sending time; sending until then`, waitS: Math.ceil((minEnd - Date.now()) / 1000) })
+        await sleep(minEnd - Date.now(), signal)
+      }
       report({ scenario: 'tx-load', phase: 'stopping' })
       const r = await load.finish()
       load = undefined

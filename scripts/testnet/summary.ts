@@ -1,6 +1,7 @@
 // The final summary of a run: blocks, block intervals, reorgs, voting rounds, each scenario's
 // convergence time, transactions, and per-node CPU and memory. Built from the nodes' logs and /proc.
 import type { Testnet } from './network.js'
+import { directRate } from './api.js'
 import type { ScenarioResult } from './scenarios/types.js'
 import { blockIntervalsS, mainChainFromLogs, mean, percentile, round } from './stats.js'
 import type { TxCheck, TxSender } from './txSender.js'
@@ -18,6 +19,10 @@ export interface NodeSummary {
   cpuPercent: number | null
   rssMb: number
   peakRssMb: number
+  /** The DHT endpoint it published last, its NAT group, and its direct-get success rate (0–1). */
+  address: string | null
+  nat: number | null
+  direct: number | null
   exit: string | null
 }
 
@@ -105,6 +110,7 @@ export function buildSummary (s: SummaryInput): Summary {
         name: n.name, inGenesis: n.inGenesis, mined: n.events.mined.length, imported: n.events.importedCount,
         reorgs: n.events.reorgs.length, votingRounds: n.events.votes, warnings: n.events.warnings, starts: n.starts,
         cpuS: round(r.cpuS, 1) ?? 0, cpuPercent: round(r.cpuPercent, 1), rssMb: round(r.rssMb, 1) ?? 0, peakRssMb: round(r.peakRssMb, 1) ?? 0,
+        address: n.last?.status?.endpoints?.public ?? null, nat: net.natGroups()[n.index] ?? null, direct: directRate(n.last?.status),
         exit: stop === undefined ? null : `${stop.forced ? 'SIGKILL after grace' : stop.code !== null ? `code ${stop.code}` : `signal ${String(stop.signal)}`}`
       }
     })
@@ -139,9 +145,9 @@ export function formatSummary (s: Summary): string {
     }
   }
   lines.push(formatTable(
-    ['node', 'mined', 'imported', 'reorgs', 'votes', 'warns', 'starts', 'cpu s', 'cpu %', 'rss MB', 'peak MB', 'exit'],
+    ['node', 'mined', 'imported', 'reorgs', 'votes', 'warns', 'starts', 'cpu s', 'cpu %', 'rss MB', 'peak MB', 'address', 'nat', 'direct', 'exit'],
     s.perNode.map(n => [n.name + (n.inGenesis ? '' : '*'), String(n.mined), String(n.imported), String(n.reorgs), String(n.votingRounds),
-      String(n.warnings), String(n.starts), String(n.cpuS), dash(n.cpuPercent), String(n.rssMb), String(n.peakRssMb), dash(n.exit)])
+      String(n.warnings), String(n.starts), String(n.cpuS), dash(n.cpuPercent), String(n.rssMb), String(n.peakRssMb), dash(n.address), dash(n.nat), dash(n.direct), dash(n.exit)])
   ))
   if (s.perNode.some(n => !n.inGenesis)) lines.push('* joined mid-run, not in the genesis')
   lines.push(s.kept ? `data dirs and logs kept in ${s.dir}` : `data dirs removed (${s.dir}); use --keep to keep them`)

@@ -2,6 +2,7 @@
 import { fromHex, toHex } from '../../../chain/hex.js'
 import { describeTrusted } from '../../pipelines/trustedCheckpoint.js'
 import { VERSION } from '../../version.js'
+import { endpointsStatus } from '../../publicEndpoint.js'
 import type { TauNode } from '../../node.js'
 import type { Router } from '../http.js'
 import { requireAdmin } from '../admin.js'
@@ -43,7 +44,13 @@ export function statusOf (node: TauNode): StatusJson {
     version: VERSION,
     uptimeS: Math.floor((Date.now() - ctx.state.startedAtMs) / 1000),
     publicKey: toHex(ctx.key.publicKey),
-    dht: ctx.engine.endpoint
+    dht: ctx.engine.endpoint,
+    // Bound and public endpoints and how the public one was learnt (docs/operations.md).
+    endpoints: endpointsStatus(ctx.cfg, ctx.engine),
+    // Direct gets to a peer's published endpoint that got the answer (a NAT or a wrong blkTip.e shows here).
+    directGets: { attempts: ctx.engine.stats.requests.direct, answered: ctx.engine.stats.gets.direct },
+    // An emulated link (testnet only): shown so a run's figures are never taken for a real network.
+    link: ctx.engine.link?.view() ?? null
   }
 }
 

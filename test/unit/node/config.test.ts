@@ -48,6 +48,26 @@ describe('node/config', () => {
     expect(code(() => loadConfig({ config: join(dir, 'missing.json') }, {}))).to.match(/^CONFIG_UNREADABLE/)
   })
 
+  it('takes --public-endpoint as ipv4:port and refuses 0.0.0.0 or a bad one with CONFIG_BAD_VALUE', () => {
+    expect(loadConfig({ 'public-endpoint': '203.0.113.5:7881' }, {}).publicEndpoint).to.deep.equal({ host: '203.0.113.5', port: 7881 })
+    for (const v of ['0.0.0.0:7881', 'example.org:7881', '203.0.113.5', '203.0.113.5:0']) {
+      expect(() => loadConfig({ 'public-endpoint': v }, {})).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
+    }
+  })
+
+  it('accepts link emulation only under the testnet tool, with jitter ≤ latency', () => {
+    const flags = { 'link-latency': '80', 'link-jitter': '20', 'link-loss': '2' }
+    expect(() => loadConfig(flags, {})).to.throw(ChainError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
+    const c = loadConfig(flags, { TAU_UNDER_TESTNET: '1' })
+    expect([c.linkLatencyMs, c.linkJitterMs, c.linkLossPct]).to.deep.equal([80, 20, 2])
+    expect(() => loadConfig({ 'link-latency': '10', 'link-jitter': '20' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
+    expect(() => loadConfig({ 'link-loss': '75' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
+    const far = loadConfig({ 'link-far-peers': '127.0.0.1:7004,127.0.0.1:7006', 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })
+    expect(far.linkFarPeers).to.have.length(2)
+    expect(() => loadConfig({ 'link-far-peers': '127.0.0.1:7004' }, {})).to.throw(ChainError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
+    expect(() => loadConfig({ 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_CONFLICT')
+  })
+
   it('documents every setting with its environment variable in the help', () => {
     const h = configHelp()
     for (const name of ['--data-dir', '--genesis', '--key-file', '--dht-host', '--dht-port', '--bootstrap', '--api-host', '--api-port', '--mine / --no-mine', '--log-level', '--log-format', '--config', 'TAU_DATA_DIR', 'TAU_CONFIG']) {

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { ArgsError, HELP, SCENARIOS, parseTestnetArgs } from '../../../../scripts/testnet/args.js'
+import { linkArgs, linkGroupOf } from '../../../../scripts/testnet/linkSpec.js'
 
 describe('testnet args', () => {
   it('has sensible defaults: 4 nodes, blockTime 10, 10 blocks, no scenario', () => {
@@ -16,6 +17,27 @@ describe('testnet args', () => {
     expect(a).to.deep.include({ nodes: 6, blockTime: 12, mutableRange: 3, durationS: 90, basePort: 30000, dir: '/tmp/x', keep: true, json: true, seed: 'abc', txRate: 2.5 })
     expect(a.blocks).to.equal(undefined)
     expect(a.scenarios).to.deep.equal(['kill', 'partition', 'tx-load'])
+  })
+
+  it('parses an emulated link and refuses jitter above latency or too much loss', () => {
+    expect(parseTestnetArgs([]).link).to.equal(undefined)
+    expect(parseTestnetArgs(['--link-latency', '80', '--link-jitter', '20', '--link-loss', '2']).link).to.deep.equal({ latencyMs: 80, jitterMs: 20, lossPct: 2 })
+    expect(parseTestnetArgs(['--link-loss', '0.5']).link).to.deep.equal({ latencyMs: 0, jitterMs: 0, lossPct: 0.5 })
+    expect(() => parseTestnetArgs(['--link-latency', '10', '--link-jitter', '20'])).to.throw(ArgsError, /--link-jitter/)
+    expect(() => parseTestnetArgs(['--link-loss', '80'])).to.throw(ArgsError, /--link-loss/)
+    expect(() => parseTestnetArgs(['--link-latency', '-5'])).to.throw(ArgsError)
+    for (const o of ['--link-latency', '--link-jitter', '--link-loss', '--link-groups', '--link-between-latency']) expect(HELP).to.contain(o)
+  })
+
+  it('parses link groups ("two continents") with their own link between them, and only together', () => {
+    const a = parseTestnetArgs(['--link-latency', '20', '--link-groups', '2', '--link-between-latency', '150', '--link-between-jitter', '30', '--link-between-loss', '1'])
+    expect(a.link).to.deep.equal({ latencyMs: 20, jitterMs: 0, lossPct: 0, groups: 2, between: { latencyMs: 150, jitterMs: 30, lossPct: 1 } })
+    expect(() => parseTestnetArgs(['--link-groups', '2'])).to.throw(ArgsError, /go together/)
+    expect(() => parseTestnetArgs(['--link-between-latency', '100'])).to.throw(ArgsError, /go together/)
+    expect(() => parseTestnetArgs(['--link-groups', '1', '--link-between-latency', '100'])).to.throw(ArgsError, /at least 2/)
+    expect(() => parseTestnetArgs(['--link-groups', '2', '--link-between-latency', '10', '--link-between-jitter', '20'])).to.throw(ArgsError, /--link-between-jitter/)
+    expect([0, 1, 2, 3, 4, 5].map(i => linkGroupOf(i, 2, 4))).to.deep.equal([0, 0, 1, 1, 1, 1])
+    expect(linkArgs(a.link, ['127.0.0.1:7004'])).to.include.members(['--link-far-peers', '127.0.0.1:7004', '--link-far-latency', '150'])
   })
 
   it('keeps scenario order and repeats', () => {

@@ -119,6 +119,18 @@ describe('testnet plumbing (stand-in nodes)', function () {
     expect(reporter.events.map(e => e.phase)).to.include.members(['setup', 'started', 'healthy', 'first block', 'converged'])
   })
 
+  it('gives tx-load its least sending time when the height target was passed before it began', async () => {
+    const reporter = new QuietReporter()
+    const { summary } = await runTestnet({
+      nodes: 2, blockTime: 10, mutableRange: 6, blocks: 1, keep: false, scenarios: ['restart', 'tx-load'], txRate: 5, nodeScript: FAKE, txLoadMinMs: 3_000
+    }, reporter, new AbortController().signal)
+    expect(summary.ok, summary.error).to.equal(true)
+    expect(reporter.events.some(e => e.scenario === 'tx-load' && e.phase === 'extended')).to.equal(true)
+    const done = reporter.events.find(e => e.scenario === 'tx-load' && e.phase === 'done')
+    expect(done?.sent as number).to.be.at.least(10) // 5/s for ≥ 3 s, not the single transfer of before
+    expect(summary.tx.sent).to.equal(done?.sent)
+  })
+
   it('tears everything down on Ctrl-C: exit 130, no node left, dirs removed', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'testnet.ts'), '--nodes', '2', '--duration', '120', '--json'], {
       cwd: REPO_ROOT, env: { ...process.env, TAU_TESTNET_NODE_SCRIPT: FAKE }, stdio: ['ignore', 'pipe', 'pipe']
