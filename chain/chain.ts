@@ -66,10 +66,19 @@ export class Chain extends EventEmitter<ChainEvents> {
   invalidReason (id: Uint8Array): string | undefined { return this.core.invalid.get(toHex(id))?.code }
   isPending (id: Uint8Array): boolean { return this.core.pending.has(id) }
   consensusPoint (): { id: Uint8Array, n: number } { return this.store.consensusPoint }
-  stateAt (id: Uint8Array): StateView | undefined { return stateAt(this.store, id) }
-  /** Context for validating or mining a child of `parentId` at time `now` (unix seconds). */
+  /**
+   * State after block `id`; undefined when the block is unknown, or while a commit is being written
+   * (the view would mix the old chain and the new: ask again, or read inside `atRest`).
+   */
+  stateAt (id: Uint8Array): StateView | undefined { return this.store.busy ? undefined : stateAt(this.store, id) }
+  /** Context for validating or mining a child of `parentId` at time `now` (unix seconds); undefined as stateAt. */
   blockContextFor (parentId: Uint8Array, now = this.core.now()): BlockContext | undefined {
-    return contextFor(this.store, parentId, now)
+    return this.store.busy ? undefined : contextFor(this.store, parentId, now)
+  }
+
+  /** Runs `read` between imports (in the chain's queue), so no commit is half-applied while it reads. */
+  atRest<T> (read: () => T): Promise<T> {
+    return this.queue.run(async () => read())
   }
 
   /** Chosen consensus points not held yet (the operator's first). */

@@ -37,6 +37,8 @@ export class Publisher {
 
   publishTip (): void {
     const { ctx } = this
+    // A commit can end while the node stops (its DHT already closed): nothing to publish then.
+    if (ctx.signal.aborted || !ctx.engine.running) return
     const tip = ctx.chain.tip()
     let e: Uint8Array | undefined
     const pub = publicEndpointOf(ctx.cfg, ctx.engine).endpoint

@@ -44,6 +44,7 @@ export interface StoreOptions {
 }
 
 export class ChainStore implements StateView {
+  private writing = 0
   private readonly blocks = new Lru<string, Block>(BLOCK_CACHE_ENTRIES)
   private readonly txs = new Lru<string, Transaction>(TX_CACHE_ENTRIES)
   /** null caches "no such account", the common answer for receivers of first transfers. */
@@ -226,12 +227,22 @@ export class ChainStore implements StateView {
   // ---- the one write path ----------------------------------------------------------------------
 
   /** Writes everything in `w` as one atomic batch, then updates the caches (never before). */
+  /** A commit is between its LevelDB batch and its in-memory update: views built now would mix the two. */
+  get busy (): boolean { return this.writing > 0 }
+
   async commit (w: StoreWrite): Promise<void> {
     if (this.staging.size > 0) w = { ...w, unstage: [...(w.unstage ?? []), ...this.stagedCopiesOf(w)] }
     const ops = opsOf(w, Math.floor(Date.now() / 1000), this)
     const digest = w.accounts === undefined || w.accounts.length === 0 ? undefined : this.nextDigest(w.accounts)
     if (digest !== undefined) ops.push({ type: 'put', key: metaKey('digest'), value: digest.encode() })
-    await this.db.batch(ops, { sync: this.options.sync === true })
+    // LevelDB holds the batch before this await returns, while the in-memory index and tip below still
+    // show the old chain: readers outside the chain's queue must not build views in that window (busy).
+    this.writing++
+    try {
+      await this.db.batch(ops, { sync: this.options.sync === true })
+    } finally {
+      this.writing--
+    }
     if (digest !== undefined) this.stateDigest = digest
     if (w.unstage !== undefined) this.staging.forget(w.unstage)
     for (const { block, txs } of w.blocks ?? []) {

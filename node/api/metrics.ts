@@ -17,7 +17,8 @@ export const API_DURATION_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 
 /** DHT engine gauges by the name the engine registers them under; names not listed go to tau_dht_value{name}. */
 const DHT_GAUGES: Record<string, string> = {
-  routingNodes: 'dht_routing_nodes', storedValues: 'dht_stored_values', ownItems: 'dht_own_items', getQueueDepth: 'dht_get_queue_depth'
+  routingNodes: 'dht_routing_nodes', storedValues: 'dht_stored_values', ownItems: 'dht_own_items', getQueueDepth: 'dht_get_queue_depth',
+  lookupListeners: 'dht_lookup_listeners'
 }
 /** ...and those that only ever grow (counters, though the engine keeps them with its gauges). */
 const DHT_COUNTERS: Record<string, [string, Record<string, string>]> = {

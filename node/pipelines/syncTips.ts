@@ -128,7 +128,17 @@ export class TipProbes {
       this.miss(hex)
       this.d.missed(c.peer)
     } else {
-      const v = this.d.check(block, c.tip)
+      let v: TipVerdict
+      try {
+        v = this.d.check(block, c.tip)
+      } catch {
+        // A check that could not be made (e.g. the store was mid-commit): try this claim again later,
+        // blaming no one. A throw here must never escape: probes run unawaited.
+        this.counts.missed++
+        this.miss(hex)
+        this.pump()
+        return
+      }
       if (v.kind === 'bad') {
         this.counts.bad++
         this.miss(hex)

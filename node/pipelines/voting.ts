@@ -78,7 +78,7 @@ export class VotingPipeline {
   private async round (reason: VoteRoundReport['reason']): Promise<VoteRoundReport> {
     const { ctx } = this
     const emptyChain = ctx.chain.tip().n === 0
-    const { keys, state } = this.weights()
+    const { keys, state } = await ctx.chain.atRest(() => this.weights())
     const sampled = samplePeers(keys, VOTE_MAX_PEERS, this.rng)
     const durationS = votingRoundDurationS(ctx.genesis.config.blockTime)
     const round = new VotingRound({ sampled, clock: ctx.nowS, durationS })
