@@ -3,6 +3,7 @@
 // a routing table persisted across restarts. get.ts and put.ts build on the three network
 // primitives here (directGet, recursiveGet, put); every one of them settles when the engine
 // stops, because bittorrent-dht never calls a callback again after destroy().
+import { settleWithin } from './settle.js'
 import DHT, { type GetResult, type PutOpts, type StoredValue, type Verify } from 'bittorrent-dht'
 import { randomBytes } from 'node:crypto'
 import { sha256, type KeyPair } from '../chain/crypto.js'
@@ -199,7 +200,7 @@ export class DhtEngine {
     const addr = dht.address()
     const bound = { host: addr.address, port: addr.port }
     this.bound = bound
-    await this.withTimeout(ready, C.BOOTSTRAP_TIMEOUT_MS)
+    await settleWithin(ready, C.BOOTSTRAP_TIMEOUT_MS)
     await this.rejoin(saved.nodes)
     if (this.dht !== dht) throw new DhtError('DHT_NOT_STARTED', 'stopped while starting')
     return bound
@@ -379,12 +380,6 @@ export class DhtEngine {
       signal?.addEventListener('abort', cancel, { once: true })
       return () => { clearTimeout(timer); signal?.removeEventListener('abort', cancel) }
     })
-  }
-
-  private async withTimeout (p: Promise<void>, ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([p, new Promise<void>(resolve => { timer = setTimeout(resolve, ms) })])
-    clearTimeout(timer)
   }
 
   private async rejoin (nodes: SavedNode[]): Promise<void> {
