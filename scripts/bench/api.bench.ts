@@ -31,10 +31,16 @@ async function lastPageCursor (base: string, account: string): Promise<{ cursor:
   throw new Error('account pages did not end')
 }
 
-async function measure (base: string, path: string): Promise<LoadResult[]> {
-  await load(base, path, CONNS, 300) // warm-up
-  const out: LoadResult[] = []
-  for (let i = 0; i < RUNS; i++) out.push(await load(base, path, CONNS, RUN_MS))
+/**
+ * Each target warmed up, then RUNS rounds that take every target in turn: a change in machine load
+ * (the 2 cores are shared) then hits the node's routes and the bare bound alike.
+ */
+async function measureInTurn (targets: Array<{ base: string, path: string }>): Promise<LoadResult[][]> {
+  for (const t of targets) await load(t.base, t.path, CONNS, 300)
+  const out: LoadResult[][] = targets.map(() => [])
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, t] of targets.entries()) out[k].push(await load(t.base, t.path, CONNS, RUN_MS))
+  }
   return out
 }
 
@@ -46,21 +52,14 @@ export async function run (): Promise<BenchRow[]> {
     const { dataDir, genesisPath, blockId, account } = await prepareNodeDir(dir, 30, ACCOUNT_TXS)
     node = await spawnNode(dataDir, genesisPath)
     bare = await spawnBare()
-    const bareR = await measure(bare.base, '/')
-    const statusR = await measure(node.base, '/status')
-    const blockR = await measure(node.base, `/block/${blockId}?txs=1`)
+    const [bareR, statusR, blockR] = await measureInTurn([
+      { base: bare.base, path: '/' }, { base: node.base, path: '/status' }, { base: node.base, path: `/block/${blockId}?txs=1` }
+    ])
     const { cursor, pages } = await lastPageCursor(node.base, account)
     // First and last page alternate run by run, so a change in machine load hits both alike.
-    const firstPath = `/account/${account}/txs`
-    const lastPath = `/account/${account}/txs?cursor=${cursor}`
-    await load(node.base, firstPath, CONNS, 300)
-    await load(node.base, lastPath, CONNS, 300)
-    const firstR: LoadResult[] = []
-    const lastR: LoadResult[] = []
-    for (let i = 0; i < RUNS; i++) {
-      firstR.push(await load(node.base, firstPath, CONNS, RUN_MS))
-      lastR.push(await load(node.base, lastPath, CONNS, RUN_MS))
-    }
+    const [firstR, lastR] = await measureInTurn([
+      { base: node.base, path: `/account/${account}/txs` }, { base: node.base, path: `/account/${account}/txs?cursor=${cursor}` }
+    ])
     const bareRps = median(bareR.map(r => r.rps))
     const rows = (name: string, rs: LoadResult[], withBound: boolean): BenchRow[] => {
       const errors = rs.reduce((s, r) => s + r.errors, 0)
