@@ -36,6 +36,7 @@ import { followTrustedCheckpoint } from './pipelines/trustedCheckpoint.js'
 import { startApi } from './api/server.js'
 import { ensureAdminToken } from './api/token.js'
 import type { Subscription } from 'rxjs'
+import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
 
 export class TauNode {
   private readonly closers: Array<() => Promise<void> | void> = []
@@ -81,7 +82,8 @@ export class TauNode {
 
     const dhtDir = join(cfg.dataDir, 'dht')
     mkdirSync(dhtDir, { recursive: true })
-    const engine = new DhtEngine({ keyPair: key, host: cfg.dhtHost, port: cfg.dhtPort, bootstrap: cfg.bootstrap, dataDir: dhtDir })
+    const bootstrap = await resolveBootstrap(cfg.bootstrap, { onRetry: (host, attempt, error) => { log.warn('bootstrap host not resolved yet', { host, attempt, error }) } })
+    const engine = new DhtEngine({ keyPair: key, host: resolveDhtHost(cfg.dhtHost), port: cfg.dhtPort, bootstrap, dataDir: dhtDir })
     const endpoint = await engine.start()
     this.closers.push(() => engine.stop())
     const getter = new Getter(engine)

@@ -26,3 +26,10 @@ export const RESTORE_BATCH_RECORDS = 2048
 export const BACKUP_READ_CHUNK_RECORDS = 1024
 /** How long `tau-node backup` waits for the whole stream before it gives up, ms. */
 export const BACKUP_TIMEOUT_MS = 30 * 60_000
+
+/** Tries to resolve a host-name bootstrap entry at start (a peer container may not exist yet). */
+export const BOOTSTRAP_RESOLVE_ATTEMPTS = 30
+/** Pause between those tries, ms (30 × 1 s: the start waits at most ~30 s per name). */
+export const BOOTSTRAP_RESOLVE_INTERVAL_MS = 1000
+/** Longest DNS host name, characters (RFC 1035). */
+export const MAX_HOST_NAME_CHARS = 253
