@@ -79,7 +79,7 @@ export function composeYaml (o: EmitOptions): string {
       `    image: ${o.image}`,
       `    hostname: ${svc(i)}`,
       '    environment:',
-      '      TAU_GENESIS: /etc/tau/genesis.json',
+      '      TAU_GENESIS: /run/secrets/tau-genesis',
       '      TAU_KEY_FILE: /run/secrets/tau-key',
       `      TAU_BOOTSTRAP: "${peers}"`,
       '      TAU_MINE: "true"',
@@ -89,9 +89,9 @@ export function composeYaml (o: EmitOptions): string {
       `        uid: "${COMPOSE_IMAGE_UID}"`,
       `        gid: "${COMPOSE_IMAGE_UID}"`,
       '        mode: 0400',
-      '    configs:',
+      // Not secret, but docker-compose (v1) ignores configs:, and both read secrets from a file.
       `      - source: ${o.prefix}-genesis`,
-      '        target: /etc/tau/genesis.json',
+      '        target: tau-genesis',
       '        mode: 0444',
       '    volumes:',
       `      - ${svc(i)}-data:/data`,
@@ -113,7 +113,7 @@ export function composeYaml (o: EmitOptions): string {
   lines.push('volumes:', ...Array.from({ length: o.nodes }, (_, i) => `  ${svc(i)}-data: {}`))
   lines.push('networks:', `  ${o.prefix}-net:`, '    driver: ${TAU_NETWORK_DRIVER:-bridge}')
   lines.push('secrets:', ...Array.from({ length: o.nodes }, (_, i) => [`  ${svc(i)}-key:`, `    file: ./keys/node-${i}.json`]).flat())
-  lines.push('configs:', `  ${o.prefix}-genesis:`, '    file: ./genesis.json')
+  lines.push(`  ${o.prefix}-genesis:`, '    file: ./genesis.json')
   return lines.join('\n') + '\n'
 }
 
