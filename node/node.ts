@@ -37,6 +37,7 @@ import { startApi } from './api/server.js'
 import { ensureAdminToken } from './api/token.js'
 import type { Subscription } from 'rxjs'
 import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
+import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 
 export class TauNode {
   private readonly closers: Array<() => Promise<void> | void> = []
@@ -86,6 +87,9 @@ export class TauNode {
     const engine = new DhtEngine({ keyPair: key, host: resolveDhtHost(cfg.dhtHost), port: cfg.dhtPort, bootstrap, dataDir: dhtDir })
     const endpoint = await engine.start()
     this.closers.push(() => engine.stop())
+    const refresher = new BootstrapRefresher(cfg.bootstrap, engine, log)
+    refresher.start()
+    this.closers.push(() => { refresher.stop() })
     const getter = new Getter(engine)
     const putter = new Putter(engine)
     const channels = new Channels({ engine, getter, putter, seq: new SeqClock(dhtDir), chainId: genesis.chainId, blockTimeS: genesis.config.blockTime })

@@ -33,3 +33,5 @@ export const BOOTSTRAP_RESOLVE_ATTEMPTS = 30
 export const BOOTSTRAP_RESOLVE_INTERVAL_MS = 1000
 /** Longest DNS host name, characters (RFC 1035). */
 export const MAX_HOST_NAME_CHARS = 253
+/** How often a running node resolves its host-name bootstrap entries again, ms. */
+export const BOOTSTRAP_REFRESH_INTERVAL_MS = 60_000
