@@ -15,7 +15,7 @@ Options:
 
 Run "tau-node <command> --help" for a command's options.`
 
-const USAGE_CODES: ReadonlySet<string> = new Set(['CONFIG_BAD_VALUE', 'CONFIG_CONFLICT', 'CONFIG_UNKNOWN_KEY'])
+const USAGE_CODES: ReadonlySet<string> = new Set(['CONFIG_BAD_VALUE', 'CONFIG_CONFLICT', 'CONFIG_UNKNOWN_KEY', 'GENESIS_BAD_FLAG'])
 
 export async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv

@@ -7,6 +7,7 @@ import { ChainError } from '../chain/errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
 import { isOrigin } from './api/cors.js'
+import { parseHostNameEndpoint } from './ops/netResolve.js'
 import { CORS_MAX_ORIGINS } from './ui/constants.js'
 import { MAX_NICKNAME_BYTES } from '../dht/items.js'
 import { MAX_FRIEND_NAME_BYTES, MAX_FRIENDS } from './messaging/constants.js'
@@ -113,6 +114,9 @@ function endpointOf (s: string, what: string): Endpoint {
   try {
     return parseEndpoint(s)
   } catch (e) {
+    // A host name (a compose service, a server's DNS name) is resolved at start (node/ops/netResolve.ts).
+    const named = parseHostNameEndpoint(s)
+    if (named !== undefined) return named
     throw new ChainError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
   }
 }
@@ -179,9 +183,9 @@ export const SETTINGS: Setting[] = [
   { key: 'genesis', flag: 'genesis', env: 'TAU_GENESIS', help: 'genesis file (default: the devnet genesis.json shipped with tau-node)', parse: str('genesis') },
   { key: 'keyFile', flag: 'key-file', env: 'TAU_KEY_FILE', help: 'key file (default: <data-dir>/key.json, created if missing)', parse: str('key-file') },
   { key: 'devKey', flag: 'dev-key', env: 'TAU_DEV_KEY', help: 'use devnet key N (0–3), TEST-ONLY', parse: devKeyIndex },
-  { key: 'dhtHost', flag: 'dht-host', env: 'TAU_DHT_HOST', help: 'UDP address the DHT binds to', parse: str('dht-host') },
+  { key: 'dhtHost', flag: 'dht-host', env: 'TAU_DHT_HOST', help: 'UDP address the DHT binds to (auto: the first non-loopback IPv4 address, for containers)', parse: str('dht-host') },
   { key: 'dhtPort', flag: 'dht-port', env: 'TAU_DHT_PORT', help: 'UDP port of the DHT (0: any free port)', parse: port('dht-port') },
-  { key: 'bootstrap', flag: 'bootstrap', env: 'TAU_BOOTSTRAP', help: 'DHT nodes to join, host:port[,host:port…]', parse: endpoints('bootstrap') },
+  { key: 'bootstrap', flag: 'bootstrap', env: 'TAU_BOOTSTRAP', help: 'DHT nodes to join, host:port[,host:port…] (IPv4 or a host name, resolved at start)', parse: endpoints('bootstrap') },
   { key: 'apiHost', flag: 'api-host', env: 'TAU_API_HOST', help: 'HTTP API address', parse: str('api-host') },
   { key: 'apiPort', flag: 'api-port', env: 'TAU_API_PORT', help: 'HTTP API port (0: any free port)', parse: port('api-port') },
   { key: 'apiCors', flag: 'api-cors', env: 'TAU_API_CORS', help: 'origins allowed to read the API from a browser, ORIGIN[,ORIGIN…]', parse: origins('api-cors') },

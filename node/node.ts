@@ -37,6 +37,8 @@ import { followTrustedCheckpoint } from './pipelines/trustedCheckpoint.js'
 import { startApi } from './api/server.js'
 import { ensureAdminToken } from './api/token.js'
 import type { Subscription } from 'rxjs'
+import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
+import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 
 export class TauNode {
   private readonly closers: Array<() => Promise<void> | void> = []
@@ -83,10 +85,14 @@ export class TauNode {
     const dhtDir = join(cfg.dataDir, 'dht')
     mkdirSync(dhtDir, { recursive: true })
     const link = linkOptionsOf(cfg)
+    const bootstrap = await resolveBootstrap(cfg.bootstrap, { onRetry: (host, attempt, error) => { log.warn('bootstrap host not resolved yet', { host, attempt, error }) } })
     // The DHT speaks IPv4 only (BEP5 compact nodes): '::' means every address, bound as 0.0.0.0.
-    const engine = new DhtEngine({ keyPair: key, host: cfg.dhtHost === '::' ? '0.0.0.0' : cfg.dhtHost, port: cfg.dhtPort, bootstrap: cfg.bootstrap, dataDir: dhtDir, link })
+    const engine = new DhtEngine({ keyPair: key, host: resolveDhtHost(cfg.dhtHost === '::' ? '0.0.0.0' : cfg.dhtHost), port: cfg.dhtPort, bootstrap, dataDir: dhtDir, link })
     const endpoint = await engine.start()
     this.closers.push(() => engine.stop())
+    const refresher = new BootstrapRefresher(cfg.bootstrap, engine, log)
+    refresher.start()
+    this.closers.push(() => { refresher.stop() })
     const getter = new Getter(engine)
     const putter = new Putter(engine)
     const channels = new Channels({ engine, getter, putter, seq: new SeqClock(dhtDir), chainId: genesis.chainId, blockTimeS: genesis.config.blockTime })

@@ -71,3 +71,8 @@ export const LEVEL_REPAIR_TIMEOUT_MS = 10 * 60_000
 export const SALVAGE_MAX_SKIPS = 4096
 /** Records copied per batch by the salvage. */
 export const SALVAGE_BATCH_RECORDS = 1000
+
+/** Blocks whose records one schema-migration batch writes (bounds memory and one LevelDB write). */
+export const SCHEMA_MIGRATE_BATCH_BLOCKS = 512
+/** Records copied per LevelDB batch into the backup made before a schema migration. */
+export const SCHEMA_BACKUP_BATCH_RECORDS = 4096

@@ -21,6 +21,7 @@ import { fromLevelCorruption, isLevelCorruption, levelCorrupt } from './levelErr
 import { repairLevelDir } from './levelRepair.js'
 import { type TipMark, readTipMark, writeTipMark } from './tipMark.js'
 import { reindexStore } from './reindex.js'
+import { canMigrate, migrateSchema } from './migrate.js'
 import { isEmpty } from './scan.js'
 import { ChainStore, type Db, type StoreOptions } from './store.js'
 import { type Op, opsOf } from './write.js'
@@ -117,10 +118,23 @@ async function initOrCheckGenesis (store: ChainStore): Promise<void> {
   let version = store.readRecord(metaKey('schema'), decodeU32)
   if (version === undefined && await restoreMeta(store)) version = STORE_SCHEMA_VERSION
   if (version === undefined) throw storeCorrupt('the schema version record is missing')
+  // An older layout is migrated in place after a full copy is made (migrate.ts); inspection tools
+  // (tau-node check) write nothing, so they refuse it like any other layout they cannot read.
+  const writable = store.options.inspect !== true && store.options.check !== 'none'
+  if (version < STORE_SCHEMA_VERSION && canMigrate(version) && writable) {
+    const r = await migrateSchema(store, version)
+    store.options.onMigrate?.('store schema migrated', { ...r })
+    store.openNotes.push(`the store was migrated from layout ${r.from} to ${r.to} (${r.records} records written in ${r.ms} ms); ` +
+      `a copy of the layout-${r.from} store is kept in ${r.backup} (delete it once the node runs well)`)
+    version = STORE_SCHEMA_VERSION
+  }
   if (version !== STORE_SCHEMA_VERSION) {
+    const hint = version > STORE_SCHEMA_VERSION
+      ? 'it was written by a newer node: run that version, or resync into a new data directory'
+      : canMigrate(version) ? 'start the node on it once to migrate it (a copy is made first)' : 'use a matching node version or resync into a new data directory'
     throw new ChainError('STORE_SCHEMA_MISMATCH',
-      `data directory ${store.dir} uses store layout ${version}, this node reads layout ${STORE_SCHEMA_VERSION}; ` +
-      'use a matching node version or resync into a new data directory', { found: version, expected: STORE_SCHEMA_VERSION })
+      `data directory ${store.dir} uses store layout ${version}, this node reads layout ${STORE_SCHEMA_VERSION}; ${hint}`,
+      { found: version, expected: STORE_SCHEMA_VERSION })
   }
 }
 

@@ -23,6 +23,7 @@ import { ClientLimiter } from './publicMode.js'
 import { loopbackOnlyRoutes } from './openapi.js'
 import { API_PUBLIC_HANDLER_TIMEOUT_MS, API_PUBLIC_HEADERS_TIMEOUT_MS, API_PUBLIC_MAX_CONNECTIONS, API_PUBLIC_REQUEST_TIMEOUT_MS, API_PUBLIC_TIMEOUT_CHECK_MS } from '../constants.js'
 import { addWalletRoutes } from './routes/wallet.js'
+import { addBackupRoutes } from './routes/backup.js'
 
 /** The router behind each running API server (tests compare it with /openapi.json). */
 export const apiRouters = new WeakMap<Server, Router>()
@@ -50,6 +51,7 @@ export async function startApi (node: TauNode, host: string, port: number, log: 
   addMetricsRoutes(router, deps)
   addMessageRoutes(router, node)
   addAdminDhtRoutes(router, node)
+  addBackupRoutes(router, node)
   addOpenApiRoutes(router)
   const server = createApiServer(router, log, {
     hooks: webHooks(opts.web ?? { ui: false, cors: [] }, log),

@@ -9,6 +9,8 @@ import { friends } from './friends.js'
 import { messages } from './messages.js'
 import { check } from './check.js'
 import { wallet } from './wallet.js'
+import { backup } from './backup.js'
+import { restore } from './restore.js'
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: Command[] = [start, status, check, wallet, keygen, genesis, testnet, friends, messages, sendMessage]
+export const COMMANDS: Command[] = [start, status, check, backup, restore, wallet, keygen, genesis, testnet, friends, messages, sendMessage]

@@ -6,6 +6,8 @@ import { JsonReporter, type Reporter, TableReporter } from './output.js'
 import { runTestnet } from './run.js'
 
 export async function testnetMain (argv: string[]): Promise<number> {
+  // --emit writes container files instead of running a testnet here (emitCompose.ts).
+  if (argv.some(a => a === '--emit' || a.startsWith('--emit='))) return (await import('./emitCompose.js')).emitMain(argv)
   let args
   try {
     args = parseTestnetArgs(argv)

@@ -1,0 +1,51 @@
+# tau-node container image (docs/operations.md, "Containers").
+#   docker build -t tau-node .                     (BASE from a registry, or from scripts/docker/base.sh)
+#   docker run -d -v tau-data:/data -p 7000:7000/udp -p 127.0.0.1:8080:8080 tau-node
+# Node.js ≥ 20.19 (package.json engines); any official node:<major>-bookworm-slim works as BASE.
+ARG BASE=node:20-bookworm-slim
+
+# Build stage: production dependencies only (npm ci --omit=dev, from the lockfile). The project has
+# no build step: the launcher runs the TypeScript sources through tsx, a production dependency.
+FROM ${BASE} AS build
+WORKDIR /opt/tau-node
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY bin ./bin
+COPY chain ./chain
+COPY dht ./dht
+COPY node ./node
+COPY scripts/testnet ./scripts/testnet
+COPY genesis.json tsconfig.json ./
+
+# Run stage: the base, the app, a non-root user; no npm cache, tests, docs or dev tools.
+FROM ${BASE}
+RUN groupadd --system --gid 1000 tau \
+ && useradd --system --uid 1000 --gid tau --home-dir /data --no-create-home --shell /usr/sbin/nologin tau \
+ && mkdir -p /data /etc/tau && chown tau:tau /data && chmod 0700 /data \
+ && ln -s /opt/tau-node/bin/tau-node.js /usr/local/bin/tau-node
+COPY --from=build /opt/tau-node /opt/tau-node
+WORKDIR /opt/tau-node
+# Every setting is a TAU_* variable (tau-node start --help); these are the container's defaults.
+# dht-host auto: the container's own address, which peers reach and blkTip advertises.
+# api-host 0.0.0.0 with public mode: per-client limits; admin routes still answer loopback only
+# (docker exec <container> tau-node backup ...). MALLOC_ARENA_MAX: docs/operations.md, Memory.
+ENV TAU_DATA_DIR=/data \
+    TAU_DHT_HOST=auto \
+    TAU_DHT_PORT=7000 \
+    TAU_API_HOST=0.0.0.0 \
+    TAU_API_PORT=8080 \
+    TAU_API_PUBLIC=true \
+    TAU_LOG_FORMAT=json \
+    MALLOC_ARENA_MAX=2 \
+    NODE_ENV=production
+VOLUME ["/data"]
+EXPOSE 7000/udp 8080/tcp
+USER tau
+# Healthy once the node serves: 200 synced or 206 syncing (503 until it is ready).
+HEALTHCHECK --interval=5s --timeout=4s --start-period=60s --retries=6 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.TAU_API_PORT||8080)+'/health',{signal:AbortSignal.timeout(3000)}).then(r=>process.exit(r.status===200||r.status===206?0:1),()=>process.exit(1))"]
+# The node is PID 1 and handles SIGTERM itself: it stops mining, finishes the commit, closes the
+# DHT and the store and exits 0 within 10 s (docker stop waits 10 s by default).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "/opt/tau-node/bin/tau-node.js"]
+CMD ["start"]
