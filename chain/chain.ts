@@ -10,7 +10,9 @@ import type { Genesis } from './genesis.js'
 import { toHex } from './hex.js'
 import type { Transaction } from './tx.js'
 import type { StateView } from './state/account.js'
-import { ChainStore, type StoreOptions } from './store/store.js'
+import type { ChainStore } from './store/store.js'
+import type { StoreOptions } from './store/db.js'
+import { openStore } from './store/open.js'
 import { ancestors, locator } from './chain/ancestry.js'
 import { applyPointNow, forgetPending } from './chain/consensusPoint.js'
 import { contextFor, stateAt } from './chain/context.js'
@@ -32,7 +34,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly queue = new SerialQueue()
 
   static async open (dir: string, genesis: Genesis, options: ChainOptions = {}): Promise<Chain> {
-    return new Chain(await ChainStore.open(dir, genesis, options.store), options)
+    return new Chain(await openStore(dir, genesis, options.store), options)
   }
 
   constructor (readonly store: ChainStore, options: ChainOptions = {}) {
@@ -83,7 +85,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   status (): ChainStatus {
     return {
       tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(), pendingPoints: this.pendingPoints(),
-      warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.stagedCount
+      warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.staging.size
     }
   }
 

@@ -93,7 +93,7 @@ export class TauNode {
       if (stored !== undefined) return stored
       const t = pool.get(target)
       if (t !== undefined) return encodeTx(t)
-      const m = chain.store.getMessage(target)
+      const m = chain.store.messages.get(target)
       return m !== undefined ? encodeMessage(m) : undefined
     })
 

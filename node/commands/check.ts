@@ -8,7 +8,9 @@ import { ChainError, isChainError } from '../../chain/errors.js'
 import { loadGenesisFile } from '../../chain/genesis.js'
 import { quickCheck } from '../../chain/store/check.js'
 import { REPAIR_HINT } from '../../chain/store/records.js'
-import { ChainStore } from '../../chain/store/store.js'
+import type { ChainStore } from '../../chain/store/store.js'
+import { openStore } from '../../chain/store/open.js'
+import { verifyStore } from '../../chain/store/verify.js'
 import { DEFAULTS } from '../config.js'
 import { acquireLock } from '../lock.js'
 import type { Command } from './types.js'
@@ -78,7 +80,7 @@ async function runCheck (dataDir: string, chainDir: string, genesis: ReturnType<
   }
   let store: ChainStore
   try {
-    store = await ChainStore.open(chainDir, genesis, { check: 'none', inspect: true })
+    store = await openStore(chainDir, genesis, { check: 'none', inspect: true })
   } catch (e) { return fail(e) }
   try {
     report.notes.push(...store.openNotes)
@@ -86,7 +88,7 @@ async function runCheck (dataDir: string, chainDir: string, genesis: ReturnType<
     Object.assign(report, { height: q.height, accounts: q.accounts, digest: store.digest.fingerprint() })
     if (!q.digestFull) report.notes.push(`fast mode sampled the accounts (over the open check's bound); --full checks them all`)
     if (full) {
-      const v = await store.verify()
+      const v = await verifyStore(store)
       Object.assign(report, { height: v.height, blocks: v.blocks, txs: v.txs, accounts: v.accounts })
       if (!v.ok) {
         report.code = 'STORE_CORRUPT'

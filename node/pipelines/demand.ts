@@ -33,7 +33,7 @@ export function startDemandResponder (ctx: NodeContext): Subscription {
         const t = ctx.chain.getTx(id) ?? ctx.pool.get(id)
         bytes = t && encodeTx(t)
       } else {
-        const m = ctx.chain.store.getMessage(id)
+        const m = ctx.chain.store.messages.get(id)
         bytes = m && encodeMessage(m)
       }
       if (put(id, bytes)) n++

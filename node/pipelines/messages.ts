@@ -61,8 +61,8 @@ export class MessagesPipeline {
     this.chains = new MessageChains({
       heads: this.heads,
       rules: () => ({ chainId: ctx.genesis.chainId, nowS: ctx.nowS() }),
-      getStored: id => ctx.chain.store.getMessage(id),
-      putStored: m => ctx.chain.store.putMessage(m),
+      getStored: id => ctx.chain.store.messages.get(id),
+      putStored: m => ctx.chain.store.messages.put(m),
       fetch: (id, peer) => ctx.fetcher.message(id, peer),
       onNew: (m, id) => this.onNew(m, id)
     })
@@ -140,7 +140,7 @@ export class MessagesPipeline {
     })
     validateMessage(m, { chainId: ctx.genesis.chainId, nowS: ctx.nowS() })
     const id = messageId(m)
-    await ctx.chain.store.putMessage(m)
+    await ctx.chain.store.messages.put(m)
     this.chains.appendOwn(m, id)
     ctx.putter.putImmutable(encodeMessage(m))
     if (req.to !== undefined) { ctx.peers.add(req.to, 'message'); this.gossip.activity() }
@@ -168,7 +168,7 @@ export class MessagesPipeline {
     // What the request named is where its chain walk starts; the msgTip reads find the rest.
     const req = this.requests.get(r.friend.key)
     this.requests.remove(r.friend.key)
-    if (req?.latest != null && !this.ctx.chain.store.hasMessage(fromHex(req.latest))) this.enqueue({ sender: k, tip: fromHex(req.latest), peer: k }, true)
+    if (req?.latest != null && !this.ctx.chain.store.messages.has(fromHex(req.latest))) this.enqueue({ sender: k, tip: fromHex(req.latest), peer: k }, true)
     return r
   }
 
@@ -237,10 +237,10 @@ export class MessagesPipeline {
     }
     ctx.events.emit('message', { message: m, id })
     if (m.r !== undefined) {
-      if (toMe && receiptTrusted(m, i => ctx.chain.store.getMessage(i))) {
+      if (toMe && receiptTrusted(m, i => ctx.chain.store.messages.get(i))) {
         this.stats.receipts++
         ctx.events.emit('receipt', { from: m.f, message: m.r, by: id })
-      } else if (m.o !== undefined && !toMe && ctx.peers.get(m.o) !== undefined && !ctx.chain.store.hasMessage(m.r)) {
+      } else if (m.o !== undefined && !toMe && ctx.peers.get(m.o) !== undefined && !ctx.chain.store.messages.has(m.r)) {
         // The DAG walk follows `r` too: the other side's chain, from the message this one names.
         this.enqueue({ sender: m.o, tip: m.r })
       }
@@ -305,7 +305,7 @@ export class MessagesPipeline {
   }
 
   private answerDemand (id: Uint8Array): void {
-    const m = this.ctx.chain.store.getMessage(id)
+    const m = this.ctx.chain.store.messages.get(id)
     if (m === undefined) return
     const hex = toHex(id)
     const now = Date.now()
@@ -321,14 +321,14 @@ export class MessagesPipeline {
   conversation (other: Uint8Array): ConversationItem[] {
     return conversation({
       self: this.ctx.key.publicKey,
-      getStored: id => this.ctx.chain.store.getMessage(id),
+      getStored: id => this.ctx.chain.store.messages.get(id),
       chainOf: (sender, limit) => this.chains.listSender(sender, limit)
     }, other)
   }
 
   /** Newest first: one sender's chain, or every known sender's merged by time. */
   list (o: { peer?: Uint8Array, before?: Uint8Array, limit: number }): Array<{ m: Message, id: Uint8Array }> {
-    const before = o.before !== undefined ? this.ctx.chain.store.getMessage(o.before) : undefined
+    const before = o.before !== undefined ? this.ctx.chain.store.messages.get(o.before) : undefined
     if (o.before !== undefined && before === undefined) throw new ChainError('MSG_NOT_FOUND', 'no message with the id given as before')
     if (o.peer !== undefined) return this.chains.listSender(o.peer, o.limit, { before, cutoffT: before !== undefined && toHex(before.f) !== toHex(o.peer) ? before.t : undefined })
     const all: Array<{ m: Message, id: Uint8Array }> = []
