@@ -3,7 +3,7 @@
 // that names the setting and where it came from.
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ChainError } from '../chain/errors.js'
+import { NodeError } from './errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
 import { isOrigin } from './api/cors.js'
@@ -98,7 +98,7 @@ function endpointOf (s: string, what: string): Endpoint {
   try {
     return parseEndpoint(s)
   } catch (e) {
-    throw new ChainError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
+    throw new NodeError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
   }
 }
 
@@ -144,8 +144,8 @@ const nickname = (v: unknown, from: string): string => {
   return v
 }
 
-function bad (name: string, from: string, msg: string): ChainError {
-  return new ChainError('CONFIG_BAD_VALUE', `${name} (from ${from}) ${msg}`)
+function bad (name: string, from: string, msg: string): NodeError {
+  return new NodeError('CONFIG_BAD_VALUE', `${name} (from ${from}) ${msg}`)
 }
 
 export const SETTINGS: Setting[] = [
@@ -181,7 +181,7 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
     const json = readConfigFile(file)
     for (const k of Object.keys(json)) {
       const s = SETTINGS.find(x => x.key === k || x.flag === k)
-      if (s === undefined) throw new ChainError('CONFIG_UNKNOWN_KEY', `config file ${file}: unknown setting "${k}"`)
+      if (s === undefined) throw new NodeError('CONFIG_UNKNOWN_KEY', `config file ${file}: unknown setting "${k}"`)
       cfg[s.key] = s.parse(json[k], `config file ${file}`)
     }
   }
@@ -198,7 +198,7 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
   out.genesis = resolve(out.genesis)
   if (out.keyFile !== undefined) out.keyFile = resolve(out.keyFile)
   if (out.keyFile !== undefined && out.devKey !== undefined) {
-    throw new ChainError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
+    throw new NodeError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
   }
   return out
 }
@@ -206,7 +206,7 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
 function readConfigFile (path: string): Record<string, unknown> {
   const json = readJsonFile(path, 'config file', 'CONFIG')
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ChainError('CONFIG_BAD_JSON', `config file ${path} must hold a JSON object`)
+    throw new NodeError('CONFIG_BAD_JSON', `config file ${path} must hold a JSON object`)
   }
   return json as Record<string, unknown>
 }

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ChainError, isChainError } from '../../chain/errors.js'
+import { isChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { loadGenesisFile } from '../../chain/genesis.js'
 import { quickCheck } from '../../chain/store/check.js'
 import { REPAIR_HINT } from '../../chain/store/records.js'
@@ -53,7 +54,7 @@ export const check: Command = {
     if (values.help === true) { console.log(HELP); return 0 }
     const dataDir = resolve(values['data-dir'] ?? process.env.TAU_DATA_DIR ?? DEFAULTS.dataDir)
     const chainDir = join(dataDir, 'chain')
-    if (!existsSync(chainDir)) throw new ChainError('STORE_NOT_FOUND', `no chain store in ${dataDir} (expected ${chainDir})`)
+    if (!existsSync(chainDir)) throw new NodeError('STORE_NOT_FOUND', `no chain store in ${dataDir} (expected ${chainDir})`)
     const genesis = loadGenesisFile(resolve(values.genesis ?? process.env.TAU_GENESIS ?? DEFAULTS.genesis))
     const release = acquireLock(dataDir) // NODE_LOCKED while the node runs: its store is changing under us
     try {

@@ -5,7 +5,7 @@
 // when it changed, the new-slot republish is Channels'; read by messaging/gossipReader.ts).
 import { join } from 'node:path'
 import { type Subscription } from 'rxjs'
-import { ChainError, isChainError } from '../../chain/errors.js'
+import { NodeError, isChainOrNodeError } from '../errors.js'
 import { bytesEqual, fromHex, toHex } from '../../chain/hex.js'
 import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../chain/constants.js'
 import { type Message, createMessage, encodeMessage, messageId } from '../../chain/message.js'
@@ -123,11 +123,11 @@ export class MessagesPipeline {
 
   private async sendNow (req: SendRequest): Promise<{ id: Uint8Array, message: Message }> {
     const { ctx } = this
-    if (this.stopped) throw new ChainError('MSG_NODE_STOPPING', 'the node is stopping')
+    if (this.stopped) throw new NodeError('MSG_NODE_STOPPING', 'the node is stopping')
     const plain = utf8.encode(req.text)
     const encrypt = req.encrypt === true
-    if (encrypt && req.to === undefined) throw new ChainError('MSG_BAD_RECEIVER', 'an encrypted message needs a receiver (to)')
-    if (req.to !== undefined && bytesEqual(req.to, ctx.key.publicKey)) throw new ChainError('MSG_BAD_RECEIVER', 'a message to this node itself')
+    if (encrypt && req.to === undefined) throw new NodeError('MSG_BAD_RECEIVER', 'an encrypted message needs a receiver (to)')
+    if (req.to !== undefined && bytesEqual(req.to, ctx.key.publicKey)) throw new NodeError('MSG_BAD_RECEIVER', 'a message to this node itself')
     const aad = { chainId: ctx.genesis.chainId, from: ctx.key.publicKey, to: req.to ?? new Uint8Array(32) }
     const body = encrypt ? encryptBody(plain, ctx.key.secretKey, aad) : plain
     const prev = this.chains.head(ctx.key.publicKey)
@@ -216,7 +216,7 @@ export class MessagesPipeline {
       const r = await this.chains.sync(job.sender, job.tip, job.peer)
       if (r.missing !== undefined && this.gossip.observe({ s: pkIdOf(ctx.key.publicKey), r: pkIdOf(job.sender), y: GOSSIP_Y_DEMAND, h: r.missing, t: this.nowMin() })) this.scheduleGossip()
     } catch (e) {
-      if (!isChainError(e)) { ctx.log.error('message chain walk failed', { err: (e as Error).stack }); return }
+      if (!isChainOrNodeError(e)) { ctx.log.error('message chain walk failed', { err: (e as Error).stack }); return }
       this.stats.rejected++
       ctx.log.warn('message rejected', { code: e.code, sender: toHex(job.sender).slice(0, 16), tip: toHex(job.tip), err: e.message })
       if (job.peer !== undefined) ctx.peers.penalise(job.peer, PENALTY_INVALID_DATA)
@@ -329,7 +329,7 @@ export class MessagesPipeline {
   /** Newest first: one sender's chain, or every known sender's merged by time. */
   list (o: { peer?: Uint8Array, before?: Uint8Array, limit: number }): Array<{ m: Message, id: Uint8Array }> {
     const before = o.before !== undefined ? this.ctx.chain.store.messages.get(o.before) : undefined
-    if (o.before !== undefined && before === undefined) throw new ChainError('MSG_NOT_FOUND', 'no message with the id given as before')
+    if (o.before !== undefined && before === undefined) throw new NodeError('MSG_NOT_FOUND', 'no message with the id given as before')
     if (o.peer !== undefined) return this.chains.listSender(o.peer, o.limit, { before, cutoffT: before !== undefined && toHex(before.f) !== toHex(o.peer) ? before.t : undefined })
     const all: Array<{ m: Message, id: Uint8Array }> = []
     for (const hex of this.heads.senders().slice(0, LIST_MAX_SENDERS)) {

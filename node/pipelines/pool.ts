@@ -2,6 +2,7 @@
 // with the chain (mined ones out, rolled-back ones back in); announce our own txTip on changes.
 import { type Subscription, mergeMap } from 'rxjs'
 import { isChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { toHex } from '../../chain/hex.js'
 import { type Transaction, txId } from '../../chain/tx.js'
 import { POOL_FETCH_CONCURRENCY } from '../constants.js'
@@ -28,7 +29,7 @@ export class PoolPipeline {
     const { ctx } = this
     const id = txId(tx)
     if (ctx.chain.getTx(id) !== undefined) {
-      if (from === 'api') throw Object.assign(new Error('transaction is already mined'), { code: 'TX_ALREADY_MINED' })
+      if (from === 'api') throw new NodeError('TX_ALREADY_MINED', 'transaction is already mined')
       return id
     }
     try {

@@ -4,14 +4,14 @@
 // Admin (loopback + bearer token): POST /messages signs, stores and publishes a message from this
 // node's key; GET /admin/messages is the same listing with the encrypted messages addressed to
 // this node decrypted. Live `message` events go through the SSE hub (ctx.events 'message').
-import { isChainError } from '../../../chain/errors.js'
+import { isNodeError } from '../../errors.js'
 import { bytesEqual, toHex } from '../../../chain/hex.js'
 import { checkDag } from '../../messaging/conversation.js'
 import { addFriendRoutes } from './friends.js'
 import type { TauNode } from '../../node.js'
 import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, MAX_TEXT_BYTES } from '../../messaging/constants.js'
 import { viewOf } from '../../messaging/view.js'
-import { ApiError, type ApiRequest, type ApiResponse, type Router } from '../http.js'
+import { ApiError, type ApiRequest, type ApiResponse, type Router, rethrowAsApiError } from '../http.js'
 import { hexParam, intParam } from '../params.js'
 import { requireAdmin } from '../admin.js'
 import { addRouteDoc } from '../openapi.js'
@@ -25,7 +25,7 @@ function listConversation (node: TauNode, other: Uint8Array, before: Uint8Array 
   let start = 0
   if (before !== undefined) {
     const i = all.findIndex(x => bytesEqual(x.id, before))
-    if (i < 0) throw new ApiError(404, 'MSG_NOT_FOUND', 'before names no message of this conversation')
+    if (i < 0) throw new ApiError('MSG_NOT_FOUND', 'before names no message of this conversation')
     start = i + 1
   }
   const page = all.slice(start, start + limit)
@@ -44,14 +44,14 @@ function listMessages (node: TauNode, req: ApiRequest, decrypt: boolean): ApiRes
   const before = q.get('before') !== null ? hexParam(q.get('before') ?? undefined, 32, 'before') : undefined
   const limit = intParam(q.get('limit'), 'limit', 1, LIST_MAX_LIMIT, LIST_DEFAULT_LIMIT)
   if (q.get('with') !== null) {
-    if (peer !== undefined) throw new ApiError(400, 'BAD_PARAM', 'give either with or peer')
+    if (peer !== undefined) throw new ApiError('BAD_PARAM', 'give either with or peer')
     return listConversation(node, hexParam(q.get('with') ?? undefined, 32, 'with'), before, limit, decrypt)
   }
   let items
   try {
     items = node.messages.list({ peer, before, limit })
   } catch (e) {
-    if (isChainError(e, 'MSG_NOT_FOUND')) throw new ApiError(404, e.code, e.message)
+    if (isNodeError(e, 'MSG_NOT_FOUND')) throw new ApiError('MSG_NOT_FOUND', e.message)
     throw e
   }
   const viewer = { ...node.ctx.key, decrypt }
@@ -65,20 +65,19 @@ export function addMessageRoutes (router: Router, node: TauNode): void {
     requireAdmin(node, req)
     const b = req.body as { text?: unknown, to?: unknown, encrypt?: unknown } | undefined
     if (typeof b !== 'object' || b === null || typeof b.text !== 'string') {
-      throw new ApiError(400, 'BAD_MESSAGE', 'body must be {"text": string, "to"?: hex key, "encrypt"?: boolean}')
+      throw new ApiError('BAD_MESSAGE', 'body must be {"text": string, "to"?: hex key, "encrypt"?: boolean}')
     }
     if (Buffer.byteLength(b.text, 'utf8') > MAX_TEXT_BYTES + (b.encrypt === true ? 0 : 28)) {
-      throw new ApiError(400, 'MSG_TOO_LARGE', `text over ${b.encrypt === true ? MAX_TEXT_BYTES : MAX_TEXT_BYTES + 28} UTF-8 bytes`)
+      throw new ApiError('MSG_TOO_LARGE', `text over ${b.encrypt === true ? MAX_TEXT_BYTES : MAX_TEXT_BYTES + 28} UTF-8 bytes`)
     }
-    if (b.to !== undefined && typeof b.to !== 'string') throw new ApiError(400, 'BAD_PARAM', 'to must be 64 hex characters')
-    if (b.encrypt !== undefined && typeof b.encrypt !== 'boolean') throw new ApiError(400, 'BAD_PARAM', 'encrypt must be a boolean')
+    if (b.to !== undefined && typeof b.to !== 'string') throw new ApiError('BAD_PARAM', 'to must be 64 hex characters')
+    if (b.encrypt !== undefined && typeof b.encrypt !== 'boolean') throw new ApiError('BAD_PARAM', 'encrypt must be a boolean')
     const to = b.to !== undefined ? hexParam(b.to, 32, 'to') : undefined
     try {
       const { id, message } = await node.messages.send({ text: b.text, to, encrypt: b.encrypt === true })
       return { status: 201, body: { id: toHex(id), message: viewOf(message, id, { ...node.ctx.key, decrypt: true }) } }
     } catch (e) {
-      if (!isChainError(e)) throw e
-      throw new ApiError(400, e.code, e.message)
+      rethrowAsApiError(e)
     }
   })
 

@@ -68,7 +68,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
     requireAdmin(node, req)
     const b = req.body as { id?: unknown } | undefined
     if (typeof b?.id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(b.id)) {
-      throw new ApiError(400, 'BAD_CHECKPOINT', 'body must be {"id": block id, 64 hex characters}')
+      throw new ApiError('BAD_CHECKPOINT', 'body must be {"id": block id, 64 hex characters}')
     }
     const id = fromHex(b.id, 32, 'checkpoint')
     const r = await node.ctx.chain.setTrustedCheckpoint(id)

@@ -75,6 +75,6 @@ export function addWalletRoutes (router: Router, { node }: ApiDeps): void {
     }
     const d = node.poolPipeline.dropped.get(idHex)
     if (d !== undefined) return { body: { ...base, status: 'dropped', reason: d.reason, by: d.by ?? null }, headers: NO_STORE }
-    throw new ApiError(404, 'TX_NOT_FOUND', 'no such transaction in the pool, on the main chain or among recent drops')
+    throw new ApiError('TX_NOT_FOUND', 'no such transaction in the pool, on the main chain or among recent drops')
   })
 }

@@ -9,7 +9,7 @@ import { reindexStore } from '../../../chain/store/reindex.js'
 import { StagingArea } from '../../../chain/store/staging.js'
 import { accountKey, blockKey, heightKey, metaKey, txKey } from '../../../chain/store/keys.js'
 import { encodeAccount } from '../../../chain/state/account.js'
-import { isChainError } from '../../../chain/errors.js'
+import { type ChainErrorCode, isChainError } from '../../../chain/errors.js'
 import { toHex } from '../../../chain/hex.js'
 import { encodeBlock } from '../../../chain/block.js'
 import { encodeTx, txId } from '../../../chain/tx.js'
@@ -37,7 +37,7 @@ async function poke (dir: string, key: Uint8Array, value: Uint8Array | undefined
   await db.close()
 }
 
-async function expectCode (p: Promise<unknown>, code: string): Promise<Error> {
+async function expectCode (p: Promise<unknown>, code: ChainErrorCode): Promise<Error> {
   try { await p } catch (e) {
     expect(isChainError(e, code), `expected ${code}, got ${(e as Error).message}`).to.equal(true)
     return e as Error

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULTS, configHelp, loadConfig } from '../../../node/config.js'
-import { ChainError } from '../../../chain/errors.js'
+import { NodeError } from '../../../node/errors.js'
 import { acquireLock } from '../../../node/lock.js'
 import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
 
@@ -34,7 +34,7 @@ describe('node/config', () => {
   })
 
   it('names the setting and its source in every error', () => {
-    const code = (f: () => unknown): string => { try { f(); return 'OK' } catch (e) { return `${(e as ChainError).code}: ${(e as Error).message}` } }
+    const code = (f: () => unknown): string => { try { f(); return 'OK' } catch (e) { return `${(e as NodeError).code}: ${(e as Error).message}` } }
     expect(code(() => loadConfig({ 'dht-port': '70000' }, {}))).to.match(/^CONFIG_BAD_VALUE: .*dht-port \(from --dht-port\)/)
     expect(code(() => loadConfig({}, { TAU_BOOTSTRAP: 'nohost' }))).to.match(/^CONFIG_BAD_VALUE: .*TAU_BOOTSTRAP|bootstrap/)
     expect(code(() => loadConfig({ 'log-format': 'xml' }, {}))).to.match(/^CONFIG_BAD_VALUE/)
@@ -63,7 +63,7 @@ describe('node/lock', () => {
       const release = acquireLock(dir)
       // Same pid counts as "ours" only for a stale-lock check, so fake a live foreign pid: our parent.
       writeFileSync(join(dir, 'tau-node.lock'), `${process.ppid}\n`)
-      expect(() => acquireLock(dir)).to.throw(ChainError).with.property('code', 'NODE_LOCKED')
+      expect(() => acquireLock(dir)).to.throw(NodeError).with.property('code', 'NODE_LOCKED')
       // A pid that cannot exist: stale, taken over.
       writeFileSync(join(dir, 'tau-node.lock'), '999999999\n')
       const again = acquireLock(dir)

@@ -6,7 +6,7 @@ import { expect } from 'chai'
 import { Chain } from '../../../../chain/chain.js'
 import { openStore } from '../../../../chain/store/open.js'
 import { verifyStore } from '../../../../chain/store/verify.js'
-import { isChainError } from '../../../../chain/errors.js'
+import { type ChainErrorCode, isChainError } from '../../../../chain/errors.js'
 import { toHex } from '../../../../chain/hex.js'
 import { txId } from '../../../../chain/tx.js'
 import { encodeBlock } from '../../../../chain/block.js'
@@ -22,7 +22,7 @@ import {
 
 const net = testNet()
 
-async function expectCode (p: Promise<unknown>, code: string): Promise<Error & { data?: Record<string, unknown> }> {
+async function expectCode (p: Promise<unknown>, code: ChainErrorCode): Promise<Error & { data?: Record<string, unknown> }> {
   try { await p } catch (e) {
     expect(isChainError(e, code), `expected ${code}, got ${(e as Error).message}`).to.equal(true)
     return e as Error
