@@ -11,6 +11,9 @@ import { toHex } from './hex.js'
 import type { Transaction } from './tx.js'
 import type { StateView } from './state/account.js'
 import type { ChainStore } from './store/store.js'
+import type { MessageStore } from './store/messages.js'
+import type { StagingArea } from './store/staging.js'
+import { accountTxPage } from './store/accountIndex.js'
 import type { StoreOptions } from './store/db.js'
 import { openStore } from './store/open.js'
 import { ancestors, locator } from './chain/ancestry.js'
@@ -78,6 +81,26 @@ export class Chain extends EventEmitter<ChainEvents> {
   pendingPoints (): PendingPoint[] {
     return [this.core.trustedPoint, this.core.votedPoint].filter((p): p is PendingPoint => p !== undefined)
   }
+
+  /** Id of the main-chain block at height n (undefined above the tip). */
+  mainIdAt (n: number): Uint8Array | undefined { return this.store.mainIdAt(n) }
+  /** The transactions a stored block names, in order. */
+  blockTxs (block: Block): Transaction[] { return this.store.blockTxs(block) }
+  /** The main-chain block holding transaction `id`, from the store's index. */
+  txLocation (id: Uint8Array): Promise<{ id: Uint8Array, n: number } | undefined> { return this.store.txLocation(id) }
+  /** Canonical bytes of a stored block or transaction (what a peer's direct get is answered with). */
+  itemBytes (id: Uint8Array): Uint8Array | undefined { return this.store.itemBytes(id) }
+  /** A page of an account's main-chain transactions, newest first, below `before` (accountIndex.ts). */
+  accountTxs (account: Uint8Array, before: { n: number, pos: number } | undefined, limit: number): Promise<Array<{ n: number, pos: number, txId: Uint8Array }>> {
+    return accountTxPage(this.store.db, account, before, limit)
+  }
+
+  /** What opening the store found or repaired, for the operator (docs/store.md). */
+  get openNotes (): readonly string[] { return this.store.openNotes }
+  /** Off-chain messages by id (the store's message records). */
+  get messages (): MessageStore { return this.store.messages }
+  /** Fetched blocks and transactions not yet validated (the store's staging area). */
+  get staging (): StagingArea { return this.store.staging }
 
   locator (): Uint8Array[] { return locator(this.store) }
   ancestors (id: Uint8Array, max: number): Block[] { return ancestors(this.store, id, max) }

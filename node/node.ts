@@ -26,7 +26,8 @@ import { PeerSet } from './peers.js'
 import { Publisher } from './publisher.js'
 import { ChannelReaders } from './readers.js'
 import { SignalRouter } from './router.js'
-import { startDemandResponder } from './pipelines/demand.js'
+import { DemandResponder } from './pipelines/demand.js'
+import type { Pipeline } from './pipelines/pipeline.js'
 import { MiningPipeline } from './pipelines/mining.js'
 import { PoolPipeline } from './pipelines/pool.js'
 import { SyncPipeline } from './pipelines/sync.js'
@@ -35,7 +36,6 @@ import { MessagesPipeline } from './pipelines/messages.js'
 import { followTrustedCheckpoint } from './pipelines/trustedCheckpoint.js'
 import { startApi } from './api/server.js'
 import { ensureAdminToken } from './api/token.js'
-import type { Subscription } from 'rxjs'
 
 export class TauNode {
   private readonly closers: Array<() => Promise<void> | void> = []
@@ -75,7 +75,7 @@ export class TauNode {
     const chain = await Chain.open(join(cfg.dataDir, 'chain'), genesis, { store: { reindex: cfg.reindex, onMigrate: (what, detail) => { log.info(what, detail) } } })
     this.closers.push(() => chain.close())
     // What the store's open found or repaired (lost blocks, LevelDB repair, digest migration): docs/store.md.
-    for (const note of chain.store.openNotes) log.warn('store', { note })
+    for (const note of chain.openNotes) log.warn('store', { note })
     const nowS = (): number => Math.floor(Date.now() / 1000)
     const pool = new TxPool({ rules: { chainId: genesis.chainId, minFee: genesis.config.minFee }, getState: () => chain.state, now: nowS })
 
@@ -89,11 +89,11 @@ export class TauNode {
     const channels = new Channels({ engine, getter, putter, seq: new SeqClock(dhtDir), chainId: genesis.chainId, blockTimeS: genesis.config.blockTime })
     // Direct gets for what we hold are answered from the store (PROTOCOL §9).
     engine.setLookup(target => {
-      const stored = chain.store.itemBytes(target)
+      const stored = chain.itemBytes(target)
       if (stored !== undefined) return stored
       const t = pool.get(target)
       if (t !== undefined) return encodeTx(t)
-      const m = chain.store.messages.get(target)
+      const m = chain.messages.get(target)
       return m !== undefined ? encodeMessage(m) : undefined
     })
 
@@ -124,18 +124,14 @@ export class TauNode {
     this.mining = new MiningPipeline(ctx, { onMined: ({ block, txs }) => publisher.putOwnBlock(block, txs) })
     this.sync = new SyncPipeline(ctx, { onNeedsVote: () => { void this.voting.run('voting-range-fork') } })
     this.voting = new VotingPipeline(ctx, this.sync)
+    this.messages = new MessagesPipeline(ctx)
+    this.readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'], hex => this.messages.reader.announcedMs(hex))
     this.wireChainEvents(ctx, publisher)
 
-    const subs: Subscription[] = [this.sync.start(), this.poolPipeline.start(), startDemandResponder(ctx)]
-    this.closers.push(() => { for (const s of subs) s.unsubscribe() })
-    this.messages = new MessagesPipeline(ctx)
-    this.messages.start()
-    this.closers.push(() => { this.messages.stop() })
-    const readers = this.readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'], hex => this.messages.reader.announcedMs(hex))
-    readers.start()
-    publisher.start()
-    this.voting.start()
-    this.closers.push(() => { readers.stop(); publisher.stop(); this.voting.stop(); this.mining.stop() })
+    // One shape (pipelines/pipeline.ts): each start() returns its stop, called in reverse order.
+    // Consumers subscribe before the readers start producing signals.
+    const parts: Pipeline[] = [this.sync, this.poolPipeline, new DemandResponder(ctx), this.messages, this.readers, publisher, this.voting, this.mining]
+    for (const part of parts) this.closers.push(part.start())
 
     this.adminToken = ensureAdminToken(cfg.dataDir)
     this.http = await startApi(this, cfg.apiHost, cfg.apiPort, log.child({ module: 'api' }), { public: cfg.apiPublic, web: { ui: cfg.ui, cors: cfg.apiCors } })
@@ -144,7 +140,7 @@ export class TauNode {
       this.http?.closeAllConnections()
     }))
 
-    if (cfg.mine) this.mining.start()
+    if (cfg.mine) this.mining.enable()
     if (cfg.checkpoint !== undefined) void this.trustCheckpoint(fromHex(cfg.checkpoint, 32, 'checkpoint'))
     void this.startupVote()
   }
@@ -196,7 +192,7 @@ export class TauNode {
           ctx.log.info('imported block', { height: block.n, id: toHex(id), parent: toHex(block.p), t: block.t, txs: block.x.length, miner: toHex(block.m).slice(0, 16) })
         }
         ctx.peers.add(block.m, 'miner')
-        for (const tx of ctx.chain.store.blockTxs(block)) {
+        for (const tx of ctx.chain.blockTxs(block)) {
           mined.push(tx)
           ctx.peers.add(tx.f, 'tx')
           if (tx.o !== undefined) ctx.peers.add(tx.o, 'tx')

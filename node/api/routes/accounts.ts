@@ -2,7 +2,6 @@
 // account index.
 import { effectivePower } from '../../../chain/consensus/pot.js'
 import { toHex } from '../../../chain/hex.js'
-import { accountTxPage } from '../../../chain/store/accountIndex.js'
 import { ApiError, type Router } from '../http.js'
 import { IMMUTABLE, NO_STORE, txJson } from '../format.js'
 import { type ApiDeps, isFinal } from '../deps.js'
@@ -40,11 +39,11 @@ export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
       from = { n: intParam(req.query.get('before'), 'before', 0, Number.MAX_SAFE_INTEGER), pos: 0 }
     }
     // One key more than the page tells whether a next page exists, so `next` is null on the last one.
-    const read = await accountTxPage(chain.store.db, key, from, limit + 1)
+    const read = await chain.accountTxs(key, from, limit + 1)
     const page = read.slice(0, limit)
     const txs = page.map((e): AccountTxJson => {
       const tx = chain.getTx(e.txId)
-      const id = chain.store.mainIdAt(e.n)
+      const id = chain.mainIdAt(e.n)
       if (tx === undefined || id === undefined) throw new ApiError('STORE_INCONSISTENT', `account index names ${toHex(e.txId)} at height ${e.n}, which is not stored`)
       return { ...txJson(tx, e.txId), block: { id: toHex(id), height: e.n }, position: e.pos }
     })

@@ -31,7 +31,7 @@ function listConversation (node: TauNode, other: Uint8Array, before: Uint8Array 
   const page = all.slice(start, start + limit)
   const viewer = { ...node.ctx.key, decrypt }
   const messages = page.map(x => ({ ...viewOf(x.m, x.id, viewer), state: x.state, receiptTrusted: x.receiptTrusted }))
-  const dag = checkDag(all, id => node.ctx.chain.store.messages.get(id))
+  const dag = checkDag(all, id => node.ctx.chain.messages.get(id))
   const body: Record<string, unknown> = { with: toHex(other), messages, next: start + limit < all.length ? messages[messages.length - 1].id : null, dag }
   // Whom this node counts as a friend is private: only the admin listing says.
   if (decrypt) body.friend = node.messages.friends.has(other)

@@ -59,7 +59,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
 
   router.add('POST', '/mining/start', req => {
     requireAdmin(node, req)
-    node.mining.start()
+    node.mining.enable()
     const body: MiningJson = { mining: true }
     return { body, headers: NO_STORE }
   })
@@ -79,7 +79,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
 
   router.add('POST', '/mining/stop', req => {
     requireAdmin(node, req)
-    node.mining.stop()
+    node.mining.disable()
     const body: MiningJson = { mining: false }
     return { body, headers: NO_STORE }
   })

@@ -39,7 +39,7 @@ export function addTxRoutes (router: Router, { node }: ApiDeps): void {
     }
     const tx = chain.getTx(id)
     if (tx === undefined) throw new ApiError('TX_NOT_FOUND', 'no such transaction')
-    const loc = await chain.store.txLocation(id)
+    const loc = await chain.txLocation(id)
     const block = loc !== undefined ? { id: toHex(loc.id), height: loc.n } : null
     const headers = loc !== undefined && isFinal(node, loc.n) ? IMMUTABLE : NO_STORE
     const body: TxLookupJson = { id: toHex(id), status: 'mined', block, tx: txJson(tx, id) }
