@@ -2,11 +2,11 @@
 // UDP endpoints both ways (an empty list heals). Admin token + loopback only. The testnet tool's
 // `partition` scenario is built on it; see dht/blocklist.ts.
 import { parseEndpoint } from '../../dht/index.js'
-import type { TauNode } from '../node.js'
+import type { ApiNode } from './deps.js'
 import { ApiError, type Router } from './http.js'
 import { requireAdmin } from './admin.js'
 
-export function addAdminDhtRoutes (router: Router, node: TauNode): void {
+export function addAdminDhtRoutes (router: Router, node: ApiNode): void {
   router.add('POST', '/admin/dht/block', req => {
     requireAdmin(node, req)
     const body = req.body as { endpoints?: unknown } | undefined

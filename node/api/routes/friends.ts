@@ -1,7 +1,7 @@
 // Friends and contact requests (issue 22), all admin (loopback + token): who this node talks to
 // and who asked to is private. GET /admin/friends, POST /admin/friends {key, name?},
 // POST /admin/friends/remove {key}, GET /messages/requests.
-import type { TauNode } from '../../node.js'
+import type { ApiNode } from '../deps.js'
 import { ApiError, type Router, rethrowAsApiError } from '../http.js'
 import { requireAdmin } from '../admin.js'
 import { type RouteDoc, addRouteDoc } from '../openapi.js'
@@ -35,7 +35,7 @@ function bodyOf (req: { body?: unknown }): { key?: unknown, name?: unknown } {
   return o
 }
 
-export function addFriendRoutes (router: Router, node: TauNode): void {
+export function addFriendRoutes (router: Router, node: ApiNode): void {
   for (const d of DOCS) addRouteDoc(d)
 
   router.add('GET', '/admin/friends', req => {

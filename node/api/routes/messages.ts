@@ -8,7 +8,7 @@ import { isNodeError } from '../../errors.js'
 import { bytesEqual, toHex } from '../../../chain/hex.js'
 import { checkDag } from '../../messaging/conversation.js'
 import { addFriendRoutes } from './friends.js'
-import type { TauNode } from '../../node.js'
+import type { ApiNode } from '../deps.js'
 import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, MAX_TEXT_BYTES } from '../../messaging/constants.js'
 import { viewOf } from '../../messaging/view.js'
 import { ApiError, type ApiRequest, type ApiResponse, type Router, rethrowAsApiError } from '../http.js'
@@ -20,7 +20,7 @@ const NO_STORE = { 'cache-control': 'no-store' }
 const HEX32 = '^[0-9a-fA-F]{64}$'
 
 /** ?with=KEY: the conversation with KEY, newest first, each message with its delivered / read state. */
-function listConversation (node: TauNode, other: Uint8Array, before: Uint8Array | undefined, limit: number, decrypt: boolean): ApiResponse {
+function listConversation (node: ApiNode, other: Uint8Array, before: Uint8Array | undefined, limit: number, decrypt: boolean): ApiResponse {
   const all = node.messages.conversation(other)
   let start = 0
   if (before !== undefined) {
@@ -38,7 +38,7 @@ function listConversation (node: TauNode, other: Uint8Array, before: Uint8Array 
   return { body, headers: NO_STORE }
 }
 
-function listMessages (node: TauNode, req: ApiRequest, decrypt: boolean): ApiResponse {
+function listMessages (node: ApiNode, req: ApiRequest, decrypt: boolean): ApiResponse {
   const q = req.query
   const peer = q.get('peer') !== null ? hexParam(q.get('peer') ?? undefined, 32, 'peer') : undefined
   const before = q.get('before') !== null ? hexParam(q.get('before') ?? undefined, 32, 'before') : undefined
@@ -59,7 +59,7 @@ function listMessages (node: TauNode, req: ApiRequest, decrypt: boolean): ApiRes
   return { body: { messages, next: messages.length === limit ? messages[messages.length - 1].id : null }, headers: NO_STORE }
 }
 
-export function addMessageRoutes (router: Router, node: TauNode): void {
+export function addMessageRoutes (router: Router, node: ApiNode): void {
   addFriendRoutes(router, node)
   router.add('POST', '/messages', async req => {
     requireAdmin(node, req)

@@ -2,14 +2,14 @@
 import { fromHex, toHex } from '../../../chain/hex.js'
 import { describeTrusted } from '../../pipelines/trustedCheckpoint.js'
 import { VERSION } from '../../version.js'
-import type { TauNode } from '../../node.js'
+import type { ApiNode } from '../deps.js'
 import type { Router } from '../http.js'
 import { requireAdmin } from '../admin.js'
 import { ApiError } from '../http.js'
 import { NO_STORE } from '../format.js'
 import type { HealthJson, MiningJson, StatusJson } from '../types.js'
 
-export function statusOf (node: TauNode): StatusJson {
+export function statusOf (node: ApiNode): StatusJson {
   const { ctx } = node
   const tip = ctx.chain.tip()
   const cp = ctx.chain.consensusPoint()
@@ -47,7 +47,7 @@ export function statusOf (node: TauNode): StatusJson {
   }
 }
 
-export function addNodeRoutes (router: Router, node: TauNode): void {
+export function addNodeRoutes (router: Router, node: ApiNode): void {
   router.add('GET', '/status', () => ({ body: statusOf(node), headers: NO_STORE }))
 
   router.add('GET', '/health', () => {
