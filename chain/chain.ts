@@ -10,7 +10,12 @@ import type { Genesis } from './genesis.js'
 import { toHex } from './hex.js'
 import type { Transaction } from './tx.js'
 import type { StateView } from './state/account.js'
-import { ChainStore, type StoreOptions } from './store/store.js'
+import type { ChainStore } from './store/store.js'
+import type { MessageStore } from './store/messages.js'
+import type { StagingArea } from './store/staging.js'
+import { accountTxPage } from './store/accountIndex.js'
+import type { StoreOptions } from './store/db.js'
+import { openStore } from './store/open.js'
 import { ancestors, locator } from './chain/ancestry.js'
 import { applyPointNow, forgetPending } from './chain/consensusPoint.js'
 import { contextFor, stateAt } from './chain/context.js'
@@ -20,6 +25,8 @@ import { SerialQueue } from './chain/queue.js'
 import type { ChainEvents, ChainStatus, ImportResult, PendingPoint, PointMode, TipInfo, VoteResult } from './chain/types.js'
 
 export type * from './chain/types.js'
+/** The store layout this code writes (a backup names it; chain/store/migrate.ts moves older ones up). */
+export { STORE_SCHEMA_VERSION } from './store/constants.js'
 
 export interface ChainOptions {
   /** Unix seconds (tests pin it). */
@@ -32,7 +39,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly queue = new SerialQueue()
 
   static async open (dir: string, genesis: Genesis, options: ChainOptions = {}): Promise<Chain> {
-    return new Chain(await ChainStore.open(dir, genesis, options.store), options)
+    return new Chain(await openStore(dir, genesis, options.store), options)
   }
 
   constructor (readonly store: ChainStore, options: ChainOptions = {}) {
@@ -76,6 +83,23 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.store.busy ? undefined : contextFor(this.store, parentId, now)
   }
 
+  /**
+   * Every record of the store as one consistent snapshot (a LevelDB iterator reads an implicit snapshot
+   * taken when it is made; every commit is one batch), in chunks: what a backup streams.
+   */
+  async * snapshot (chunkRecords: number): AsyncGenerator<Array<[Uint8Array, Uint8Array]>> {
+    const it = this.store.db.iterator({ keyEncoding: 'view', valueEncoding: 'view' })
+    try {
+      for (;;) {
+        const chunk = await it.nextv(chunkRecords)
+        if (chunk.length === 0) return
+        yield chunk as Array<[Uint8Array, Uint8Array]>
+      }
+    } finally {
+      await it.close().catch(() => {})
+    }
+  }
+
   /** Runs `read` between imports (in the chain's queue), so no commit is half-applied while it reads. */
   atRest<T> (read: () => T): Promise<T> {
     return this.queue.run(async () => read())
@@ -86,13 +110,33 @@ export class Chain extends EventEmitter<ChainEvents> {
     return [this.core.trustedPoint, this.core.votedPoint].filter((p): p is PendingPoint => p !== undefined)
   }
 
+  /** Id of the main-chain block at height n (undefined above the tip). */
+  mainIdAt (n: number): Uint8Array | undefined { return this.store.mainIdAt(n) }
+  /** The transactions a stored block names, in order. */
+  blockTxs (block: Block): Transaction[] { return this.store.blockTxs(block) }
+  /** The main-chain block holding transaction `id`, from the store's index. */
+  txLocation (id: Uint8Array): Promise<{ id: Uint8Array, n: number } | undefined> { return this.store.txLocation(id) }
+  /** Canonical bytes of a stored block or transaction (what a peer's direct get is answered with). */
+  itemBytes (id: Uint8Array): Uint8Array | undefined { return this.store.itemBytes(id) }
+  /** A page of an account's main-chain transactions, newest first, below `before` (accountIndex.ts). */
+  accountTxs (account: Uint8Array, before: { n: number, pos: number } | undefined, limit: number): Promise<Array<{ n: number, pos: number, txId: Uint8Array }>> {
+    return accountTxPage(this.store.db, account, before, limit)
+  }
+
+  /** What opening the store found or repaired, for the operator (docs/store.md). */
+  get openNotes (): readonly string[] { return this.store.openNotes }
+  /** Off-chain messages by id (the store's message records). */
+  get messages (): MessageStore { return this.store.messages }
+  /** Fetched blocks and transactions not yet validated (the store's staging area). */
+  get staging (): StagingArea { return this.store.staging }
+
   locator (): Uint8Array[] { return locator(this.store) }
   ancestors (id: Uint8Array, max: number): Block[] { return ancestors(this.store, id, max) }
 
   status (): ChainStatus {
     return {
       tip: this.tip(), consensusPoint: this.consensusPoint(), voteCandidates: this.core.candidates.all(), pendingPoints: this.pendingPoints(),
-      warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.stagedCount
+      warnings: this.core.warnings.all(), pendingBlocks: this.core.pending.size, stagedItems: this.store.staging.size
     }
   }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { ChainError } from './errors.js'
 
-export function readJsonFile (path: string, what: string, codePrefix: string): unknown {
+export function readJsonFile (path: string, what: string, codePrefix: 'GENESIS' | 'KEYFILE' | 'CONFIG'): unknown {
   let text: string
   try {
     text = readFileSync(path, 'utf8')

@@ -1,5 +1,5 @@
 // tau-node command line. Each subcommand lives in node/commands/; this file only dispatches.
-import { ChainError } from '../chain/errors.js'
+import { isChainOrNodeError } from './errors.js'
 import { COMMANDS } from './commands/index.js'
 
 const USAGE = `tau-node: a TAU network node (Proof of Transaction over a private BEP44 DHT)
@@ -35,7 +35,7 @@ export async function main (argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest)
   } catch (e) {
-    if (e instanceof ChainError) {
+    if (isChainOrNodeError(e)) {
       console.error(`tau-node ${name}: ${e.message}`)
       // A bad setting is a usage error (exit 2), like an unknown flag; anything else failed (exit 1).
       return USAGE_CODES.has(e.code) ? 2 : 1

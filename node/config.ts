@@ -3,7 +3,7 @@
 // that names the setting and where it came from.
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ChainError } from '../chain/errors.js'
+import { NodeError } from './errors.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
 import { isOrigin } from './api/cors.js'
@@ -117,7 +117,7 @@ function endpointOf (s: string, what: string): Endpoint {
     // A host name (a compose service, a server's DNS name) is resolved at start (node/ops/netResolve.ts).
     const named = parseHostNameEndpoint(s)
     if (named !== undefined) return named
-    throw new ChainError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
+    throw new NodeError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
   }
 }
 
@@ -174,8 +174,8 @@ const nickname = (v: unknown, from: string): string => {
   return v
 }
 
-function bad (name: string, from: string, msg: string): ChainError {
-  return new ChainError('CONFIG_BAD_VALUE', `${name} (from ${from}) ${msg}`)
+function bad (name: string, from: string, msg: string): NodeError {
+  return new NodeError('CONFIG_BAD_VALUE', `${name} (from ${from}) ${msg}`)
 }
 
 export const SETTINGS: Setting[] = [
@@ -219,7 +219,7 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
     const json = readConfigFile(file)
     for (const k of Object.keys(json)) {
       const s = SETTINGS.find(x => x.key === k || x.flag === k)
-      if (s === undefined) throw new ChainError('CONFIG_UNKNOWN_KEY', `config file ${file}: unknown setting "${k}"`)
+      if (s === undefined) throw new NodeError('CONFIG_UNKNOWN_KEY', `config file ${file}: unknown setting "${k}"`)
       cfg[s.key] = s.parse(json[k], `config file ${file}`)
     }
   }
@@ -236,22 +236,22 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
   out.genesis = resolve(out.genesis)
   if (out.keyFile !== undefined) out.keyFile = resolve(out.keyFile)
   if (out.keyFile !== undefined && out.devKey !== undefined) {
-    throw new ChainError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
+    throw new NodeError('CONFIG_CONFLICT', 'give either --key-file or --dev-key, not both')
   }
   const far = out.linkFarLatencyMs !== undefined || out.linkFarJitterMs !== undefined || out.linkFarLossPct !== undefined
   const link = far || out.linkFarPeers !== undefined || out.linkLatencyMs !== undefined || out.linkJitterMs !== undefined || out.linkLossPct !== undefined
   // An emulated link makes every figure of a run describe a fake network: never on a real node.
   if (link && env[TESTNET_ENV] !== '1') {
-    throw new ChainError('CONFIG_LINK_NOT_TESTNET', `--link-latency, --link-jitter and --link-loss only work under the testnet tool (${TESTNET_ENV}=1)`)
+    throw new NodeError('CONFIG_LINK_NOT_TESTNET', `--link-latency, --link-jitter and --link-loss only work under the testnet tool (${TESTNET_ENV}=1)`)
   }
   if (far !== (out.linkFarPeers !== undefined)) {
-    throw new ChainError('CONFIG_CONFLICT', '--link-far-peers and --link-far-latency/-jitter/-loss go together')
+    throw new NodeError('CONFIG_CONFLICT', '--link-far-peers and --link-far-latency/-jitter/-loss go together')
   }
   if ((out.linkFarJitterMs ?? 0) > (out.linkFarLatencyMs ?? 0)) {
-    throw new ChainError('CONFIG_BAD_VALUE', `--link-far-jitter (${out.linkFarJitterMs ?? 0}) must not exceed --link-far-latency (${out.linkFarLatencyMs ?? 0})`)
+    throw new NodeError('CONFIG_BAD_VALUE', `--link-far-jitter (${out.linkFarJitterMs ?? 0}) must not exceed --link-far-latency (${out.linkFarLatencyMs ?? 0})`)
   }
   if ((out.linkJitterMs ?? 0) > (out.linkLatencyMs ?? 0)) {
-    throw new ChainError('CONFIG_BAD_VALUE', `--link-jitter (${out.linkJitterMs ?? 0}) must not exceed --link-latency (${out.linkLatencyMs ?? 0})`)
+    throw new NodeError('CONFIG_BAD_VALUE', `--link-jitter (${out.linkJitterMs ?? 0}) must not exceed --link-latency (${out.linkLatencyMs ?? 0})`)
   }
   return out
 }
@@ -259,7 +259,7 @@ export function loadConfig (flags: Record<string, string | boolean | undefined>,
 function readConfigFile (path: string): Record<string, unknown> {
   const json = readJsonFile(path, 'config file', 'CONFIG')
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ChainError('CONFIG_BAD_JSON', `config file ${path} must hold a JSON object`)
+    throw new NodeError('CONFIG_BAD_JSON', `config file ${path} must hold a JSON object`)
   }
   return json as Record<string, unknown>
 }

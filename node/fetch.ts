@@ -97,7 +97,7 @@ export class Fetcher {
   }
 
   async message (id: Uint8Array, peer?: Uint8Array): Promise<Message | null> {
-    const stored = this.d.chain.store.getMessage(id)
+    const stored = this.d.chain.messages.get(id)
     if (stored !== undefined) return stored
     return await this.remote(id, peer, 'm', decodeMessage, message => {
       this.d.router.emit({ type: 'GET_MSG_FROM_PEER', peer: peer ?? NO_PEER, id, message })
@@ -105,9 +105,9 @@ export class Fetcher {
   }
 
   private staged<T> (kind: 'block' | 'tx', id: Uint8Array, decode: (b: Uint8Array) => T): T | undefined {
-    const bytes = this.d.chain.store.getStaged(kind, id)
+    const bytes = this.d.chain.staging.get(kind, id)
     if (bytes === undefined) return undefined
-    try { return decode(bytes) } catch { void this.d.chain.store.unstage(kind, id).catch(() => {}); return undefined }
+    try { return decode(bytes) } catch { void this.d.chain.staging.unstage(kind, id).catch(() => {}); return undefined }
   }
 
   /**
@@ -127,7 +127,7 @@ export class Fetcher {
     const items = this.toStage
     if (items.length === 0 || this.d.signal.aborted) { this.toStage = []; return }
     this.toStage = []
-    this.d.chain.store.stageMany(items).then(refused => {
+    this.d.chain.staging.stageMany(items).then(refused => {
       if (refused > 0) this.d.log.debug('staging refused items (area full)', { refused, of: items.length })
     }, (e: unknown) => {
       this.d.log.debug('staging failed', { items: items.length, err: (e as Error).message })

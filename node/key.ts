@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateKeyPair, type KeyPair, keyFileTooOpen, readKeyFile, writeKeyFile } from '../chain/crypto.js'
 import { devKey } from '../chain/devkeys.js'
-import { ChainError } from '../chain/errors.js'
+import { NodeError } from './errors.js'
 import { toHex } from '../chain/hex.js'
 import type { NodeConfig } from './config.js'
 import { isEncryptedKeyPath, unlockKeyFile } from './keyFile.js'
@@ -35,7 +35,7 @@ export function loadNodeKey (cfg: NodeConfig, log: Logger, unlocked?: KeyPair): 
   }
   let kp = unlocked
   if (kp === undefined) {
-    if (existsSync(path) && isEncryptedKeyPath(path)) throw new ChainError('KEYFILE_LOCKED', `key file ${path} is encrypted and was not unlocked`)
+    if (existsSync(path) && isEncryptedKeyPath(path)) throw new NodeError('KEYFILE_LOCKED', `key file ${path} is encrypted and was not unlocked`)
     kp = readKeyFile(path)
   }
   if (keyFileTooOpen(path)) log.warn('key file is readable by other users; chmod 600 it', { keyFile: path })

@@ -4,7 +4,7 @@
 import { type KeyPair, readKeyFile } from '../chain/crypto.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { fromHex } from '../chain/hex.js'
-import { ChainError } from '../chain/errors.js'
+import { NodeError } from './errors.js'
 import { decryptKeyFile, isEncryptedKeyFile, parseEncryptedKeyFile } from '../chain/keystore.js'
 import { getPassphrase } from './passphrase.js'
 
@@ -24,7 +24,7 @@ export async function unlockKeyFile (path: string, env: NodeJS.ProcessEnv = proc
   const json = readJsonFile(path, 'key file', 'KEYFILE')
   if (!isEncryptedKeyFile(json)) {
     const v = (json as { version?: unknown } | null)?.version
-    if (v !== undefined && v !== 1) throw new ChainError('KEYFILE_BAD_FORMAT', `key file ${path}: unknown version ${String(v)}`)
+    if (v !== undefined && v !== 1) throw new NodeError('KEYFILE_BAD_FORMAT', `key file ${path}: unknown version ${String(v)}`)
     return readKeyFile(path)
   }
   const file = parseEncryptedKeyFile(json, path)

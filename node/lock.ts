@@ -2,7 +2,7 @@
 // error. A lock left by a process that no longer exists (a crash, SIGKILL) is taken over.
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ChainError } from '../chain/errors.js'
+import { NodeError } from './errors.js'
 
 export const LOCK_FILE = 'tau-node.lock'
 
@@ -27,10 +27,10 @@ export function acquireLock (dataDir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const pid = Number(readFileSync(path, 'utf8').trim())
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new ChainError('NODE_LOCKED', `data dir ${dataDir} is in use by another tau-node (pid ${pid}); stop it first`)
+        throw new NodeError('NODE_LOCKED', `data dir ${dataDir} is in use by another tau-node (pid ${pid}); stop it first`)
       }
       unlinkSync(path) // stale: its process is gone
     }
   }
-  throw new ChainError('NODE_LOCKED', `cannot take the lock ${path}`)
+  throw new NodeError('NODE_LOCKED', `cannot take the lock ${path}`)
 }

@@ -10,29 +10,28 @@ import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.
 import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 import { publicEndpointOf } from './publicEndpoint.js'
+import type { Pipeline, Stop } from './pipelines/pipeline.js'
 
 /** How often the publisher checks for a new slot and a changed demand. */
 const PUBLISH_TICK_MS = 500
 /** A peer is pushed to only if one of its channel items verified this recently (it is running). */
 export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
 
-export class Publisher {
-  private timer?: NodeJS.Timeout
+export class Publisher implements Pipeline {
   private txTipTimer?: NodeJS.Timeout
   /** The blkTip `e` last published ("host:port" or ''), to republish when it changes. */
   private publishedE = ''
 
   constructor (private readonly ctx: NodeContext) {}
 
-  start (): void {
+  start (): Stop {
     this.publishTip()
-    this.timer = setInterval(() => this.tick(), PUBLISH_TICK_MS)
-    this.timer.unref()
-  }
-
-  stop (): void {
-    if (this.timer !== undefined) clearInterval(this.timer)
-    if (this.txTipTimer !== undefined) clearTimeout(this.txTipTimer)
+    const timer = setInterval(() => this.tick(), PUBLISH_TICK_MS)
+    timer.unref()
+    return () => {
+      clearInterval(timer)
+      if (this.txTipTimer !== undefined) clearTimeout(this.txTipTimer)
+    }
   }
 
   publishTip (): void {

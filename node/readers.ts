@@ -13,6 +13,7 @@ import {
 } from './constants.js'
 import { backoffMs } from './backoff.js'
 import type { NodeContext } from './context.js'
+import type { Pipeline, Stop } from './pipelines/pipeline.js'
 import type { PeerInfo } from './peers.js'
 
 const INTERVALS: Partial<Record<ChannelName, number>> = {
@@ -22,14 +23,12 @@ const INTERVALS: Partial<Record<ChannelName, number>> = {
   msgTip: MSGTIP_READ_INTERVAL_MS
 }
 
-export class ChannelReaders {
+export class ChannelReaders implements Pipeline {
   private readonly lastRead = new Map<string, number>()
   /** blkTip reads in a row that found nothing, per peer (hex): a genesis account that runs no node. */
   private readonly misses = new Map<string, number>()
   private readonly reading = new Set<string>()
   private inFlight = 0
-  private timer?: NodeJS.Timeout
-  private unsubscribe?: () => void
   /** Reads in a row that found nothing, per (peer, channel) other than blkTip ("hex:channel"). */
   private readonly empty = new Map<string, number>()
   /** Highest seq taken per (peer, channel), so a late push never replaces a newer item. */
@@ -50,15 +49,11 @@ export class ChannelReaders {
   constructor (private readonly ctx: NodeContext, private readonly channels: ChannelName[] = ['blkTip', 'txTip', 'demand'],
     private readonly msgTipCapMs: (peerHex: string) => number | undefined = () => undefined) {}
 
-  start (): void {
-    this.timer = setInterval(() => this.tick(), READER_TICK_MS)
-    this.timer.unref()
-    this.unsubscribe = this.ctx.engine.onStoredPut(item => this.onStoredPut(item))
-  }
-
-  stop (): void {
-    if (this.timer !== undefined) clearInterval(this.timer)
-    this.unsubscribe?.()
+  start (): Stop {
+    const timer = setInterval(() => this.tick(), READER_TICK_MS)
+    timer.unref()
+    const unsubscribe = this.ctx.engine.onStoredPut(item => this.onStoredPut(item))
+    return () => { clearInterval(timer); unsubscribe() }
   }
 
   /**

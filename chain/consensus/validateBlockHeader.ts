@@ -1,7 +1,7 @@
 // Block header validation (PROTOCOL §5, up to and including the signature), as a row of small
 // verb-named steps in protocol order. Each failure is a ChainError with its own BLOCK_* code, so
 // peers that send invalid blocks can be penalised by code, and tests can pin each rule.
-import { ChainError } from '../errors.js'
+import { ChainError, type ChainErrorCode } from '../errors.js'
 import { MAX_FUTURE_DRIFT_S, PROTOCOL_VERSION } from '../constants.js'
 import { type Block, blockId, verifyBlockSignature } from '../block.js'
 import type { Genesis } from '../genesis.js'
@@ -42,7 +42,7 @@ export function minerEffectivePower (state: StateView, key: Uint8Array): bigint 
   return effectivePower(state.getAccount(key)?.power ?? 0)
 }
 
-function fail (code: string, message: string, data?: Record<string, unknown>): never {
+function fail (code: ChainErrorCode, message: string, data?: Record<string, unknown>): never {
   throw new ChainError(code, message, data)
 }
 

@@ -15,7 +15,7 @@ import type { Transaction } from '../tx.js'
 import { ACCOUNT_INDEX_MIGRATE_BATCH_BLOCKS } from './constants.js'
 import { P_ACCOUNT_TX, metaKey, prefixRange } from './keys.js'
 import { storeCorrupt } from './records.js'
-import type { Db } from './store.js'
+import type { Db } from './db.js'
 import type { Op, StoreWrite } from './write.js'
 
 /** Format of the 'X' records; kept in the 'accountIndex' meta record once the index is complete. */

@@ -11,7 +11,7 @@ import { ClassicLevel } from 'classic-level'
 import { ChainError } from '../errors.js'
 import { LEVEL_REPAIR_TIMEOUT_MS, SALVAGE_BATCH_RECORDS, SALVAGE_MAX_SKIPS } from './constants.js'
 import { isLevelCorruption } from './levelErrors.js'
-import type { Db } from './store.js'
+import type { Db } from './db.js'
 
 const CHILD = fileURLToPath(new URL('./levelRepairChild.mjs', import.meta.url))
 

@@ -5,7 +5,7 @@ import { bytesEqual, toHex } from '../hex.js'
 import { type Message, decodeMessage, encodeMessage, messageId } from '../message.js'
 import { messageKey } from './keys.js'
 import { storeCorrupt } from './records.js'
-import type { Db } from './store.js'
+import type { Db } from './db.js'
 
 export class MessageStore {
   constructor (private readonly db: Db) {}

@@ -13,7 +13,8 @@ import { SCHEMA_BACKUP_BATCH_RECORDS, SCHEMA_MIGRATE_BATCH_BLOCKS, STORE_SCHEMA_
 import { P_BLOCK, describeKey, keyBody, metaKey, txLocKey } from './keys.js'
 import { encodeU32, storeCorrupt } from './records.js'
 import { scanPrefix } from './scan.js'
-import type { ChainStore, Db } from './store.js'
+import type { Db } from './db.js'
+import type { ChainStore } from './store.js'
 
 export interface MigrationReport { from: number, to: number, backup: string, records: number, ms: number }
 

@@ -23,7 +23,8 @@ import { type TipMark, readTipMark, writeTipMark } from './tipMark.js'
 import { reindexStore } from './reindex.js'
 import { canMigrate, migrateSchema } from './migrate.js'
 import { isEmpty } from './scan.js'
-import { ChainStore, type Db, type StoreOptions } from './store.js'
+import type { Db, StoreOptions } from './db.js'
+import { ChainStore } from './store.js'
 import { type Op, opsOf } from './write.js'
 
 export async function openStore (dir: string, genesis: Genesis, options: StoreOptions = {}): Promise<ChainStore> {

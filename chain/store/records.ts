@@ -7,7 +7,7 @@ import type { UndoRecord } from '../state/undo.js'
 import { MAX_UNDO_RECORD_BYTES, STORE_SCHEMA_VERSION } from './constants.js'
 
 /** Repair advice every corruption error carries. */
-export const REPAIR_HINT = 'repair it with `tau-node start --reindex` (ChainStore.open(dir, genesis, { reindex: true })), ' +
+export const REPAIR_HINT = 'repair it with `tau-node start --reindex` (openStore(dir, genesis, { reindex: true }) in chain/store/open.ts), ' +
   'or delete the data directory to resync from the network'
 
 export function storeCorrupt (what: string, data?: Record<string, unknown>): ChainError {

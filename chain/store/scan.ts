@@ -3,7 +3,7 @@
 import { SCAN_CHUNK_ENTRIES, SCAN_HIGH_WATER_MARK_BYTES } from './constants.js'
 import { PREFIX_NAMES, describeKey, prefixRange } from './keys.js'
 import { levelCorrupt, isLevelCorruption } from './levelErrors.js'
-import type { Db } from './store.js'
+import type { Db } from './db.js'
 
 export async function * scanPrefix (db: Db, prefix: number): AsyncGenerator<[Uint8Array, Uint8Array]> {
   const it = db.iterator({ ...prefixRange(prefix), highWaterMarkBytes: SCAN_HIGH_WATER_MARK_BYTES })

@@ -7,7 +7,7 @@ import { ChainError } from '../errors.js'
 import { HASH_BYTES, MAX_ITEM_BYTES } from '../constants.js'
 import { MAX_STAGED_ITEMS } from './constants.js'
 import { P_STAGED, STAGED_KINDS, type StagedKind, prefixRange, stagedKey } from './keys.js'
-import type { Db } from './store.js'
+import type { Db } from './db.js'
 
 export class StagingArea {
   /**

@@ -3,14 +3,13 @@
 // 10× an awaited get) behind small LRU caches, because validation reads state in tight loops;
 // writes go through `commit`, one atomic batch per block or reorg. Opening, checking, reindexing
 // and verifying live in their own files (open.ts, check.ts, reindex.ts, verify.ts).
-import type { ClassicLevel } from 'classic-level'
+import type { Db, StoreOptions } from './db.js'
 import { type Block, blockId, decodeBlock, encodeBlock } from '../block.js'
 import type { Genesis } from '../genesis.js'
 import { bytesEqual, toHex } from '../hex.js'
 import { type Transaction, decodeTx, encodeTx, txId } from '../tx.js'
 import { type Account, type StateView, decodeAccount } from '../state/account.js'
 import type { UndoRecord } from '../state/undo.js'
-import type { Message } from '../message.js'
 import { ACCOUNT_CACHE_ENTRIES, BLOCK_CACHE_ENTRIES, TX_CACHE_ENTRIES, MAX_TX_LOCATIONS } from './constants.js'
 import { type StagedKind, accountKey, blockKey, describeKey, heightKey, infoKey, metaKey, txKey, undoKey, txLocRange } from './keys.js'
 import { Lru } from './lru.js'
@@ -23,25 +22,6 @@ import { ElementCache, StateDigest } from './digest.js'
 import { isLevelCorruption, levelCorrupt } from './levelErrors.js'
 import { writeTipMark } from './tipMark.js'
 import { MessageStore } from './messages.js'
-// Cycles below are safe: these modules use ChainStore only inside functions.
-import { openStore } from './open.js'
-import { type ReindexReport, reindexStore } from './reindex.js'
-import { type VerifyReport, verifyStore } from './verify.js'
-
-export type Db = ClassicLevel<Uint8Array, Uint8Array>
-
-export interface StoreOptions {
-  /** fsync every commit: survives power loss, not only process crashes; ~5× slower commits. Default false. */
-  sync?: boolean
-  /** 'quick' (default): check meta, the recent main chain and every account at open. 'none': skip it (repair tools). */
-  check?: 'quick' | 'none'
-  /** Rebuild the height index, state and undo records from the stored blocks before the check (`--reindex`). */
-  reindex?: boolean
-  /** Told when open() builds the account index of a store that predates it (a one-off migration). */
-  onMigrate?: (what: string, detail: Record<string, unknown>) => void
-  /** Inspect only (`tau-node check`): the open writes nothing (no digest migration record, no tip mark), so the next start still sees what it saw. */
-  inspect?: boolean
-}
 
 export class ChainStore implements StateView {
   private writing = 0
@@ -67,11 +47,6 @@ export class ChainStore implements StateView {
   constructor (readonly db: Db, readonly dir: string, readonly genesis: Genesis, readonly options: StoreOptions = {}) {
     this.staging = new StagingArea(db)
     this.messages = new MessageStore(db)
-  }
-
-  /** Opens (or initialises) the store in `dir` for `genesis`; see open.ts. */
-  static async open (dir: string, genesis: Genesis, options: StoreOptions = {}): Promise<ChainStore> {
-    return openStore(dir, genesis, options)
   }
 
   // ---- meta ------------------------------------------------------------------------------------
@@ -274,10 +249,7 @@ export class ChainStore implements StateView {
     return d
   }
 
-  // ---- messages and staged items (delegates, so callers need only the store) -------------------
-
-  putMessage (m: Message): Promise<Uint8Array> { return this.messages.put(m) }
-  getMessage (id: Uint8Array): Message | undefined { return this.messages.get(id) }
+  // ---- indexes -------------------------------------------------------------------------------
 
   /** The main-chain block holding transaction `id` ('L' index; side blocks are skipped). */
   async txLocation (id: Uint8Array): Promise<{ id: Uint8Array, n: number } | undefined> {
@@ -287,23 +259,6 @@ export class ChainStore implements StateView {
       if (b !== undefined && this.isMain(b)) return { id: Uint8Array.from(k.subarray(33)), n: b.n }
     }
     return undefined
-  }
-  hasMessage (id: Uint8Array): boolean { return this.messages.has(id) }
-  stage (kind: StagedKind, id: Uint8Array, bytes: Uint8Array): Promise<void> { return this.staging.stage(kind, id, bytes) }
-  /** Several items in one batch; the answer is how many were refused (area full). See staging.ts. */
-  stageMany (items: ReadonlyArray<{ kind: StagedKind, id: Uint8Array, bytes: Uint8Array }>): Promise<number> { return this.staging.stageMany(items) }
-  getStaged (kind: StagedKind, id: Uint8Array): Uint8Array | undefined { return this.staging.get(kind, id) }
-  unstage (kind: StagedKind, id: Uint8Array): Promise<void> { return this.staging.unstage(kind, id) }
-  get stagedCount (): number { return this.staging.size }
-
-  /** Rebuilds the height index, state and undo records from the stored blocks; see reindex.ts. */
-  async reindex (): Promise<ReindexReport> {
-    return reindexStore(this)
-  }
-
-  /** Full consistency scan; see verify.ts. */
-  async verify (): Promise<VerifyReport> {
-    return verifyStore(this)
   }
 
   /** Staged copies of the blocks and transactions a write stores: imported, so no longer staged. */

@@ -5,18 +5,36 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Logger } from '../logger.js'
 import type { ClientLimiter } from './publicMode.js'
 import { isLoopback } from './loopback.js'
-import { isChainError } from '../../chain/errors.js'
+import { ChainError, isChainError } from '../../chain/errors.js'
+import { type ApiErrorCode, NodeError } from '../errors.js'
+import { type HttpStatus, httpStatusOf } from './errorStatus.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_URL_CHARS = 2048
 
+/** A refusal with a code; its HTTP status is the code's entry in the one table (errorStatus.ts). */
 export class ApiError extends Error {
-  constructor (readonly status: number, readonly code: string, message: string) { super(message) }
+  readonly status: HttpStatus
+  constructor (readonly code: ApiErrorCode, message: string) {
+    super(message)
+    this.status = httpStatusOf(code)
+  }
 }
 
-/** A public-mode refusal (429 or 503): sent with `retry-after` in whole seconds. */
+/** A public-mode refusal (429 or 503 by its code): sent with `retry-after` in whole seconds. */
 export class RateLimitError extends ApiError {
-  constructor (status: 429 | 503, code: string, message: string, readonly retryAfterS: number) { super(status, code, message) }
+  constructor (code: 'BUSY' | 'TIMEOUT' | 'RATE_LIMITED' | 'TOO_MANY_CONCURRENT' | 'TOO_MANY_STREAMS' | 'TOO_MANY_STREAMS_PER_CLIENT',
+    message: string, readonly retryAfterS: number) { super(code, message) }
+}
+
+/**
+ * For a route's catch: a chain or node error is answered as such (its code and text, the table's
+ * status); anything else, and STORE_CORRUPT (answered by the handler below without the store's
+ * details), is thrown on unchanged.
+ */
+export function rethrowAsApiError (e: unknown): never {
+  if ((e instanceof ChainError || e instanceof NodeError) && e.code !== 'STORE_CORRUPT') throw new ApiError(e.code, e.message)
+  throw e
 }
 
 export interface ApiRequest {
@@ -71,29 +89,29 @@ export class Router {
 }
 
 function parseUrl (url: string): URL {
-  if (!url.startsWith('/')) throw new ApiError(400, 'BAD_URL', 'the request target must be an absolute path')
-  try { return new URL(url, 'http://localhost') } catch { throw new ApiError(400, 'BAD_URL', 'malformed URL') }
+  if (!url.startsWith('/')) throw new ApiError('BAD_URL', 'the request target must be an absolute path')
+  try { return new URL(url, 'http://localhost') } catch { throw new ApiError('BAD_URL', 'malformed URL') }
 }
 
 function safeDecode (s: string): string {
-  try { return decodeURIComponent(s) } catch { throw new ApiError(400, 'BAD_PATH', 'malformed percent-encoding in the path') }
+  try { return decodeURIComponent(s) } catch { throw new ApiError('BAD_PATH', 'malformed percent-encoding in the path') }
 }
 
 async function readBody (req: IncomingMessage): Promise<unknown> {
   const len = Number(req.headers['content-length'] ?? 0)
-  if (len > MAX_BODY_BYTES) throw new ApiError(413, 'BODY_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`)
+  if (len > MAX_BODY_BYTES) throw new ApiError('BODY_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`)
   const chunks: Buffer[] = []
   let size = 0
   for await (const c of req) {
     size += (c as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'BODY_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`)
+    if (size > MAX_BODY_BYTES) throw new ApiError('BODY_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`)
     chunks.push(c as Buffer)
   }
   if (size === 0) return undefined
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'))
   } catch {
-    throw new ApiError(400, 'BAD_JSON', 'body is not valid JSON')
+    throw new ApiError('BAD_JSON', 'body is not valid JSON')
   }
 }
 
@@ -153,7 +171,7 @@ function withDeadline<T> (p: Promise<T> | T, ms: number | undefined): Promise<T>
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
     // The handler keeps running (it cannot be cancelled); the client is answered now.
-    timer = setTimeout(() => { reject(new RateLimitError(503, 'TIMEOUT', `no answer within ${ms} ms`, 1)) }, ms)
+    timer = setTimeout(() => { reject(new RateLimitError('TIMEOUT', `no answer within ${ms} ms`, 1)) }, ms)
   })
   return Promise.race([p, deadline]).finally(() => { clearTimeout(timer) })
 }
@@ -168,14 +186,14 @@ async function handle (router: Router, req: IncomingMessage, res: ServerResponse
     const ip = req.socket.remoteAddress ?? 'unknown'
     if (opts.limiter !== undefined) release = opts.limiter.admit(ip)
     const url = req.url ?? '/'
-    if (url.length > MAX_URL_CHARS) throw new ApiError(414, 'URL_TOO_LONG', `URL over ${MAX_URL_CHARS} characters`)
+    if (url.length > MAX_URL_CHARS) throw new ApiError('URL_TOO_LONG', `URL over ${MAX_URL_CHARS} characters`)
     const u = parseUrl(url)
     const m = router.match(method, u.pathname)
-    if (m === undefined) throw new ApiError(404, 'NOT_FOUND', `no route ${u.pathname}`)
-    if (m === 'method') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${u.pathname}`)
+    if (m === undefined) throw new ApiError('NOT_FOUND', `no route ${u.pathname}`)
+    if (m === 'method') throw new ApiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${u.pathname}`)
     route = m.route.pattern
     if (opts.loopbackOnly?.has(`${method} ${route}`) === true && !isLoopback(ip)) {
-      throw new ApiError(403, 'LOOPBACK_ONLY', `${method} ${route} answers loopback clients only in public mode`)
+      throw new ApiError('LOOPBACK_ONLY', `${method} ${route} answers loopback clients only in public mode`)
     }
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : undefined
     const out = await withDeadline(m.route.handler({ method, path: u.pathname, params: m.params, query: u.searchParams, body, raw: req }), opts.handlerTimeoutMs)

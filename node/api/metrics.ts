@@ -5,7 +5,7 @@
 // metric's collect(); API request durations and DHT latencies are observed as they happen.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { HistogramName } from '../../dht/stats.js'
-import type { TauNode } from '../node.js'
+import type { ApiNode } from './deps.js'
 import type { EventHub } from './events.js'
 import type { ClientLimiter } from './publicMode.js'
 
@@ -47,7 +47,7 @@ export class ApiMetrics {
   private readonly cpHeight: Gauge
   private readonly stopDht: () => void
 
-  constructor (private readonly node: TauNode, hub: EventHub, limiter?: ClientLimiter) {
+  constructor (private readonly node: ApiNode, hub: EventHub, limiter?: ClientLimiter) {
     const r = this.registry
     collectDefaultMetrics({ register: r, prefix: METRICS_PREFIX })
     // prom-client names these three gauges `_total`, which promtool rejects (a counter suffix):

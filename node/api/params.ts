@@ -3,7 +3,7 @@ import { ApiError } from './http.js'
 
 export function hexParam (v: string | undefined, bytes: number, name: string): Uint8Array {
   if (v === undefined || v.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(v)) {
-    throw new ApiError(400, 'BAD_PARAM', `${name} must be ${bytes * 2} hex characters`)
+    throw new ApiError('BAD_PARAM', `${name} must be ${bytes * 2} hex characters`)
   }
   return new Uint8Array(Buffer.from(v, 'hex'))
 }
@@ -11,11 +11,11 @@ export function hexParam (v: string | undefined, bytes: number, name: string): U
 export function intParam (v: string | null | undefined, name: string, min: number, max: number, def?: number): number {
   if (v === undefined || v === null || v === '') {
     if (def !== undefined) return def
-    throw new ApiError(400, 'BAD_PARAM', `${name} is required`)
+    throw new ApiError('BAD_PARAM', `${name} is required`)
   }
-  if (!/^\d{1,16}$/.test(v)) throw new ApiError(400, 'BAD_PARAM', `${name} must be a non-negative integer`)
+  if (!/^\d{1,16}$/.test(v)) throw new ApiError('BAD_PARAM', `${name} must be a non-negative integer`)
   const n = Number(v)
-  if (n < min || n > max) throw new ApiError(400, 'BAD_PARAM', `${name} must be in [${min}, ${max}]`)
+  if (n < min || n > max) throw new ApiError('BAD_PARAM', `${name} must be in [${min}, ${max}]`)
   return n
 }
 
@@ -23,5 +23,5 @@ export function intParam (v: string | null | undefined, name: string, min: numbe
 export function flagParam (v: string | null, name: string): boolean {
   if (v === null || v === '' || v === '0' || v === 'false') return false
   if (v === '1' || v === 'true') return true
-  throw new ApiError(400, 'BAD_PARAM', `${name} must be 0, 1, true or false`)
+  throw new ApiError('BAD_PARAM', `${name} must be 0, 1, true or false`)
 }

@@ -66,17 +66,17 @@ export class ClientLimiter {
   admit (ip: string): () => void {
     if (this.inFlight >= this.limits.maxConcurrent) {
       this.refused.busy++
-      throw new RateLimitError(503, 'BUSY', 'the node is serving too many requests; retry later', 1)
+      throw new RateLimitError('BUSY', 'the node is serving too many requests; retry later', 1)
     }
     const b = this.bucket(ip)
     if (b.inFlight >= this.limits.maxConcurrentPerIp) {
       this.refused.concurrency++
-      throw new RateLimitError(429, 'TOO_MANY_CONCURRENT', `at most ${this.limits.maxConcurrentPerIp} requests in flight per client`, 1)
+      throw new RateLimitError('TOO_MANY_CONCURRENT', `at most ${this.limits.maxConcurrentPerIp} requests in flight per client`, 1)
     }
     if (b.tokens < 1) {
       this.refused.rate++
       const waitS = Math.max(1, Math.ceil((1 - b.tokens) / this.limits.ratePerS))
-      throw new RateLimitError(429, 'RATE_LIMITED', `over ${this.limits.ratePerS} requests per second (bursts of ${this.limits.burst}) per client`, waitS)
+      throw new RateLimitError('RATE_LIMITED', `over ${this.limits.ratePerS} requests per second (bursts of ${this.limits.burst}) per client`, waitS)
     }
     b.tokens -= 1
     b.inFlight++
@@ -95,7 +95,7 @@ export class ClientLimiter {
     const b = this.bucket(ip)
     if (b.streams >= this.limits.maxStreamsPerIp) {
       this.refused.streams++
-      throw new RateLimitError(429, 'TOO_MANY_STREAMS_PER_CLIENT', `at most ${this.limits.maxStreamsPerIp} event streams per client`, 5)
+      throw new RateLimitError('TOO_MANY_STREAMS_PER_CLIENT', `at most ${this.limits.maxStreamsPerIp} event streams per client`, 5)
     }
     b.streams++
     let done = false

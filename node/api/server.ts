@@ -1,10 +1,9 @@
 // Starts the HTTP API on the node and resolves once it listens. Route files live in routes/, one
 // per resource; the event hub starts with the server and stops when it closes.
 import type { Server } from 'node:http'
-import type { TauNode } from '../node.js'
 import type { Logger } from '../logger.js'
 import { Router, createApiServer } from './http.js'
-import type { ApiDeps } from './deps.js'
+import type { ApiDeps, ApiNode } from './deps.js'
 import { EventHub } from './events.js'
 import { isLoopback } from './loopback.js'
 import { addNodeRoutes } from './routes/node.js'
@@ -35,7 +34,7 @@ export interface ApiOptions {
   web?: WebOptions
 }
 
-export async function startApi (node: TauNode, host: string, port: number, log: Logger, opts: ApiOptions = {}): Promise<Server> {
+export async function startApi (node: ApiNode, host: string, port: number, log: Logger, opts: ApiOptions = {}): Promise<Server> {
   const router = new Router()
   const hub = new EventHub(node.ctx.events)
   const limiter = opts.public === true ? new ClientLimiter() : undefined

@@ -4,7 +4,7 @@
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { BackupReader } from '../ops/backupFormat.js'
 import { BACKUP_TIMEOUT_MS } from '../ops/constants.js'
 import { ADMIN_HELP, ADMIN_OPTIONS, adminTarget, runAdmin } from './adminClient.js'
@@ -26,7 +26,7 @@ export const backup: Command = {
     if (values.help === true) { console.log(HELP); return 0 }
     if (values.out === undefined) { console.error(HELP); return 2 }
     const out = values.out
-    if (existsSync(out)) throw new ChainError('BACKUP_FILE_EXISTS', `${out} exists; choose another --out`)
+    if (existsSync(out)) throw new NodeError('BACKUP_FILE_EXISTS', `${out} exists; choose another --out`)
     return await runAdmin('backup', async () => {
       const t = adminTarget(values)
       const started = Date.now()
@@ -34,9 +34,9 @@ export const backup: Command = {
       try {
         res = await fetch(new URL('/admin/backup', t.base), { headers: { authorization: `Bearer ${t.token}` }, signal: AbortSignal.timeout(BACKUP_TIMEOUT_MS) })
       } catch (e) {
-        throw new ChainError('BACKUP_FAILED', `cannot reach ${t.base}: ${(e as Error).message}`)
+        throw new NodeError('BACKUP_FAILED', `cannot reach ${t.base}: ${(e as Error).message}`)
       }
-      if (!res.ok || res.body === null) throw new ChainError('BACKUP_FAILED', `HTTP ${res.status} ${await res.text()}`)
+      if (!res.ok || res.body === null) throw new NodeError('BACKUP_FAILED', `HTTP ${res.status} ${await res.text()}`)
       const part = `${out}.part`
       const file = createWriteStream(part, { mode: 0o600 })
       let bytes = 0

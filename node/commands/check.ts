@@ -4,11 +4,14 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ChainError, isChainError } from '../../chain/errors.js'
+import { isChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { loadGenesisFile } from '../../chain/genesis.js'
 import { quickCheck } from '../../chain/store/check.js'
 import { REPAIR_HINT } from '../../chain/store/records.js'
-import { ChainStore } from '../../chain/store/store.js'
+import type { ChainStore } from '../../chain/store/store.js'
+import { openStore } from '../../chain/store/open.js'
+import { verifyStore } from '../../chain/store/verify.js'
 import { DEFAULTS } from '../config.js'
 import { acquireLock } from '../lock.js'
 import type { Command } from './types.js'
@@ -51,7 +54,7 @@ export const check: Command = {
     if (values.help === true) { console.log(HELP); return 0 }
     const dataDir = resolve(values['data-dir'] ?? process.env.TAU_DATA_DIR ?? DEFAULTS.dataDir)
     const chainDir = join(dataDir, 'chain')
-    if (!existsSync(chainDir)) throw new ChainError('STORE_NOT_FOUND', `no chain store in ${dataDir} (expected ${chainDir})`)
+    if (!existsSync(chainDir)) throw new NodeError('STORE_NOT_FOUND', `no chain store in ${dataDir} (expected ${chainDir})`)
     const genesis = loadGenesisFile(resolve(values.genesis ?? process.env.TAU_GENESIS ?? DEFAULTS.genesis))
     const release = acquireLock(dataDir) // NODE_LOCKED while the node runs: its store is changing under us
     try {
@@ -78,7 +81,7 @@ async function runCheck (dataDir: string, chainDir: string, genesis: ReturnType<
   }
   let store: ChainStore
   try {
-    store = await ChainStore.open(chainDir, genesis, { check: 'none', inspect: true })
+    store = await openStore(chainDir, genesis, { check: 'none', inspect: true })
   } catch (e) { return fail(e) }
   try {
     report.notes.push(...store.openNotes)
@@ -86,7 +89,7 @@ async function runCheck (dataDir: string, chainDir: string, genesis: ReturnType<
     Object.assign(report, { height: q.height, accounts: q.accounts, digest: store.digest.fingerprint() })
     if (!q.digestFull) report.notes.push(`fast mode sampled the accounts (over the open check's bound); --full checks them all`)
     if (full) {
-      const v = await store.verify()
+      const v = await verifyStore(store)
       Object.assign(report, { height: v.height, blocks: v.blocks, txs: v.txs, accounts: v.accounts })
       if (!v.ok) {
         report.code = 'STORE_CORRUPT'

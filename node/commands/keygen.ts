@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { generateKeyPair, writeKeyFile, writeSecretJsonFile } from '../../chain/crypto.js'
 import { toHex } from '../../chain/hex.js'
 import { encryptKeyPair } from '../../chain/keystore.js'
@@ -25,7 +25,7 @@ export const keygen: Command = {
     if (values.help) { console.log(HELP); return 0 }
     if (values.out === undefined) { console.error(HELP); return 2 }
     // Checked before the passphrase prompt too, so nobody types a passphrase for nothing.
-    if (existsSync(values.out)) throw new ChainError('KEYFILE_EXISTS', `key file ${values.out} already exists; refusing to overwrite it`)
+    if (existsSync(values.out)) throw new NodeError('KEYFILE_EXISTS', `key file ${values.out} already exists; refusing to overwrite it`)
     const kp = generateKeyPair()
     if (values.encrypt === true) {
       const passphrase = await getPassphrase({ label: `the new key file ${values.out}`, confirm: true })

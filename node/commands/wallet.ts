@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { isChainError } from '../../chain/errors.js'
+import { isChainOrNodeError } from '../errors.js'
 import { EXIT, exitCodeOf } from '../wallet/errors.js'
 import { COMMON_OPTIONS, WalletContext } from '../wallet/options.js'
 import { balance, history, txCommand } from '../wallet/read.js'
@@ -81,7 +81,7 @@ export const wallet: Command = {
         default: return await broadcast(w, arg)
       }
     } catch (e) {
-      if (!isChainError(e)) throw e
+      if (!isChainOrNodeError(e)) throw e
       // One line on stderr; with --json also the code on stdout, so scripts need not parse text.
       console.error(`tau-node wallet ${sub}: ${e.message}`)
       if (values.json === true) console.log(JSON.stringify({ error: { code: e.code, message: e.message, ...e.data } }, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v, 2))

@@ -2,7 +2,7 @@
 // sender's msgTip (or named by gossip) is fetched and the chain walked backwards until a message
 // we already linked, bounded per walk; fetched messages are stored as they arrive (so a long gap
 // is continued on the next walk), and the head only moves once the segment links to it.
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { bytesEqual, fromHex, toHex } from '../../chain/hex.js'
 import { type Message, messageId } from '../../chain/message.js'
 import { CHAIN_MAX_FETCH_PER_WALK, CHAIN_MAX_WALK } from './constants.js'
@@ -45,7 +45,7 @@ export class MessageChains {
   }
 
   /**
-   * Walks `sender`'s chain back from `tip`. Throws ChainError (MSG_*) for a bad or foreign message;
+   * Walks `sender`'s chain back from `tip`. Throws NodeError (MSG_*) for a bad or foreign message;
    * messages before the bad one that link stay linked.
    */
   async sync (sender: Uint8Array, tip: Uint8Array, peer?: Uint8Array): Promise<SyncResult> {
@@ -64,16 +64,16 @@ export class MessageChains {
         fetched++
         m = await this.d.fetch(id, peer)
         if (m === null) return { added: 0, complete: false, missing: id }
-        if (!bytesEqual(messageId(m), id)) throw new ChainError('MSG_BAD_ID', 'fetched message has another id')
+        if (!bytesEqual(messageId(m), id)) throw new NodeError('MSG_BAD_ID', 'fetched message has another id')
         this.check(m, sender)
         await this.d.putStored(m)
       } else if (!bytesEqual(m.f, sender)) {
-        throw new ChainError('MSG_BROKEN_CHAIN', "the chain runs into another sender's message")
+        throw new NodeError('MSG_BROKEN_CHAIN', "the chain runs into another sender's message")
       }
       if (m === null) break
       segment.push({ m, id })
       if (m.p.length === 0) {
-        if (head !== undefined) throw new ChainError('MSG_BROKEN_CHAIN', "chain does not link to the sender's known messages (fork)")
+        if (head !== undefined) throw new NodeError('MSG_BROKEN_CHAIN', "chain does not link to the sender's known messages (fork)")
         linked = true
         break
       }
@@ -86,7 +86,7 @@ export class MessageChains {
     let added = 0
     for (const { m, id: mid } of segment) {
       if (prev !== undefined) checkLink(m, prev)
-      else if (m.p.length !== 0) throw new ChainError('MSG_BROKEN_CHAIN', 'first message of a chain names a predecessor')
+      else if (m.p.length !== 0) throw new NodeError('MSG_BROKEN_CHAIN', 'first message of a chain names a predecessor')
       this.check(m, sender)
       n++
       added++
@@ -98,7 +98,7 @@ export class MessageChains {
   }
 
   private check (m: Message, sender: Uint8Array): void {
-    if (!bytesEqual(m.f, sender)) throw new ChainError('MSG_WRONG_SENDER', "message is not by the peer whose chain is walked")
+    if (!bytesEqual(m.f, sender)) throw new NodeError('MSG_WRONG_SENDER', "message is not by the peer whose chain is walked")
     validateMessage(m, this.d.rules())
   }
 

@@ -5,7 +5,7 @@
 // to this node are a conversation rather than a contact request. What the friend announced about
 // itself (nickname `u`, interval `q`) is kept in memory.
 import { join } from 'node:path'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { fromHex, toHex } from '../../chain/hex.js'
 import { GOSSIP_INTERVALS_MIN, MAX_FRIEND_NAME_BYTES, MAX_FRIENDS } from './constants.js'
 import { readJsonObject, writeJsonAtomic } from './jsonStore.js'
@@ -22,12 +22,12 @@ export interface Friend {
 const HEX64 = /^[0-9a-f]{64}$/
 const utf8 = new TextDecoder('utf-8', { fatal: false })
 
-/** Checks a friend's key and name; throws ChainError MSG_BAD_FRIEND. */
+/** Checks a friend's key and name; throws NodeError MSG_BAD_FRIEND. */
 export function checkFriend (key: string, name?: string): { key: string, name: string | null } {
   const k = key.toLowerCase()
-  if (!HEX64.test(k)) throw new ChainError('MSG_BAD_FRIEND', 'a friend key is 64 hex characters (a public key)')
+  if (!HEX64.test(k)) throw new NodeError('MSG_BAD_FRIEND', 'a friend key is 64 hex characters (a public key)')
   if (name !== undefined && (name.length === 0 || Buffer.byteLength(name, 'utf8') > MAX_FRIEND_NAME_BYTES)) {
-    throw new ChainError('MSG_BAD_FRIEND', `a friend name is 1..${MAX_FRIEND_NAME_BYTES} UTF-8 bytes`)
+    throw new NodeError('MSG_BAD_FRIEND', `a friend name is 1..${MAX_FRIEND_NAME_BYTES} UTF-8 bytes`)
   }
   return { key: k, name: name ?? null }
 }
@@ -63,9 +63,9 @@ export class FriendBook {
   /** Adds or renames a friend; true when it is new. Throws MSG_BAD_FRIEND / MSG_TOO_MANY_FRIENDS. */
   add (key: string, name?: string): { friend: Friend, added: boolean } {
     const f = checkFriend(key, name)
-    if (f.key === this.self) throw new ChainError('MSG_BAD_FRIEND', 'this node cannot be its own friend')
+    if (f.key === this.self) throw new NodeError('MSG_BAD_FRIEND', 'this node cannot be its own friend')
     const had = this.friends.get(f.key)
-    if (had === undefined && this.friends.size >= MAX_FRIENDS) throw new ChainError('MSG_TOO_MANY_FRIENDS', `at most ${MAX_FRIENDS} friends`)
+    if (had === undefined && this.friends.size >= MAX_FRIENDS) throw new NodeError('MSG_TOO_MANY_FRIENDS', `at most ${MAX_FRIENDS} friends`)
     const friend: Friend = had !== undefined ? { ...had, name: f.name ?? had.name } : { key: f.key, name: f.name, addedAt: this.now(), fromConfig: false, nickname: null, interval: null }
     this.friends.set(f.key, friend)
     this.flush()

@@ -115,7 +115,7 @@ export class GossipReader {
     this.requestsIn(key, g, 'gossip')
     const peers = ctx.peers.all().map(p => p.key)
     const hints = prioritise(g, {
-      self: ctx.key.publicKey, peers, known: h => ctx.chain.store.hasMessage(h), nowMin: minutesOf(ctx.nowS() * 1000)
+      self: ctx.key.publicKey, peers, known: h => ctx.chain.messages.has(h), nowMin: minutesOf(ctx.nowS() * 1000)
     })
     this.d.onHints(hints)
     this.d.onDemands(demandsOf(g))

@@ -7,14 +7,14 @@
 // The trailer makes a truncated or altered file fail before anything reads its records as a store;
 // the header's genesis hash makes a foreign chain's backup fail before any record is written.
 import { createHash, type Hash } from 'node:crypto'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { BACKUP_MAGIC, BACKUP_MAX_HEADER_BYTES, BACKUP_MAX_KEY_BYTES, BACKUP_MAX_VALUE_BYTES } from './constants.js'
 
 export interface BackupHeader { format: 1, schema: number, genesis: string, chainId: string, createdAt: number }
 
 const END_MARK = 0xffffffff
 
-export const backupCorrupt = (message: string): ChainError => new ChainError('BACKUP_CORRUPT', message)
+export const backupCorrupt = (message: string): NodeError => new NodeError('BACKUP_CORRUPT', message)
 
 /** Builds the byte chunks of a backup; the caller sends them (the node streams them to a client). */
 export class BackupWriter {

@@ -3,7 +3,7 @@
 // a file this command writes always passes `genesis --check`.
 import { existsSync, writeFileSync } from 'node:fs'
 import { buildGenesis, genesisToJson, parseGenesisJson } from '../../chain/genesis.js'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { toHex } from '../../chain/hex.js'
 import { GENESIS_NEW_DEFAULTS } from './constants.js'
 
@@ -22,7 +22,7 @@ export interface GenesisNewOptions {
 function intFlag (flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new ChainError('GENESIS_BAD_FLAG', `--${flag} must be a non-negative integer, got "${text}"`)
+    throw new NodeError('GENESIS_BAD_FLAG', `--${flag} must be a non-negative integer, got "${text}"`)
   }
   return Number(text)
 }
@@ -30,7 +30,7 @@ function intFlag (flag: string, text: string | undefined, fallback: number): num
 /** `KEY:BALANCE:POWER` → a genesis account in JSON form (the pubkey is checked by parseGenesisJson). */
 function accountFlag (text: string): { pubkey: string, balance: number, power: number } {
   const parts = text.split(':')
-  if (parts.length !== 3) throw new ChainError('GENESIS_BAD_FLAG', `--account must be KEY:BALANCE:POWER, got "${text}"`)
+  if (parts.length !== 3) throw new NodeError('GENESIS_BAD_FLAG', `--account must be KEY:BALANCE:POWER, got "${text}"`)
   const [pubkey, balance, power] = parts as [string, string, string]
   return { pubkey: pubkey.toLowerCase(), balance: intFlag('account balance', balance, 0), power: intFlag('account power', power, 0) }
 }
@@ -38,8 +38,8 @@ function accountFlag (text: string): { pubkey: string, balance: number, power: n
 export interface GenesisNewResult { path: string, chainId: string, genesisBlockId: string }
 
 export function genesisNew (o: GenesisNewOptions): GenesisNewResult {
-  if (o.name === undefined) throw new ChainError('GENESIS_BAD_FLAG', '--name is required')
-  if (o.account === undefined || o.account.length === 0) throw new ChainError('GENESIS_BAD_FLAG', 'at least one --account KEY:BALANCE:POWER is required')
+  if (o.name === undefined) throw new NodeError('GENESIS_BAD_FLAG', '--name is required')
+  if (o.account === undefined || o.account.length === 0) throw new NodeError('GENESIS_BAD_FLAG', 'at least one --account KEY:BALANCE:POWER is required')
   const d = GENESIS_NEW_DEFAULTS
   const json = {
     name: o.name,
@@ -53,7 +53,7 @@ export function genesisNew (o: GenesisNewOptions): GenesisNewResult {
   const g = buildGenesis(parseGenesisJson(json))
   const path = o.out ?? 'genesis.json'
   if (existsSync(path) && o.force !== true) {
-    throw new ChainError('GENESIS_FILE_EXISTS', `${path} exists; pass --force to overwrite it`)
+    throw new NodeError('GENESIS_FILE_EXISTS', `${path} exists; pass --force to overwrite it`)
   }
   // Written from the parsed config so the file holds exactly what the chain id was derived from.
   writeFileSync(path, `${JSON.stringify(genesisToJson(g.config), null, 2)}\n`)

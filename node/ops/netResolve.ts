@@ -7,7 +7,7 @@ import { lookup } from 'node:dns/promises'
 import { isIPv4 } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import type { Endpoint } from '../../dht/index.js'
 import { BOOTSTRAP_RESOLVE_ATTEMPTS, BOOTSTRAP_RESOLVE_INTERVAL_MS, MAX_HOST_NAME_CHARS } from './constants.js'
 
@@ -42,7 +42,7 @@ export async function resolveBootstrap (entries: readonly Endpoint[], o: Resolve
       }
     }
     if (address === undefined) {
-      throw new ChainError('BOOTSTRAP_UNRESOLVED', `bootstrap host "${e.host}" did not resolve to an IPv4 address after ${attempts} tries: ${last}`)
+      throw new NodeError('BOOTSTRAP_UNRESOLVED', `bootstrap host "${e.host}" did not resolve to an IPv4 address after ${attempts} tries: ${last}`)
     }
     out.push({ host: address, port: e.port })
   }
@@ -55,5 +55,5 @@ export function resolveDhtHost (host: string): string {
   for (const list of Object.values(networkInterfaces())) {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address
   }
-  throw new ChainError('DHT_HOST_AUTO', '--dht-host auto found no non-loopback IPv4 address on this machine')
+  throw new NodeError('DHT_HOST_AUTO', '--dht-host auto found no non-loopback IPv4 address on this machine')
 }

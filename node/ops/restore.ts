@@ -7,11 +7,12 @@
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
-import { ChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import type { Genesis } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { STORE_SCHEMA_VERSION } from '../../chain/store/constants.js'
-import { ChainStore } from '../../chain/store/store.js'
+import { openStore } from '../../chain/store/open.js'
+import { verifyStore } from '../../chain/store/verify.js'
 import { BackupReader, backupCorrupt } from './backupFormat.js'
 import { RESTORE_BATCH_RECORDS } from './constants.js'
 
@@ -21,17 +22,17 @@ export async function restoreBackup (file: string, dataDir: string, genesis: Gen
   const started = Date.now()
   const chainDir = join(dataDir, 'chain')
   if (existsSync(chainDir)) {
-    throw new ChainError('RESTORE_TARGET_EXISTS', `${chainDir} exists; restore writes only into a data dir without a chain store (move it away first)`)
+    throw new NodeError('RESTORE_TARGET_EXISTS', `${chainDir} exists; restore writes only into a data dir without a chain store (move it away first)`)
   }
-  if (!existsSync(file)) throw new ChainError('BACKUP_UNREADABLE', `no backup file ${file}`)
+  if (!existsSync(file)) throw new NodeError('BACKUP_UNREADABLE', `no backup file ${file}`)
   mkdirSync(dataDir, { recursive: true })
   const scratch = join(dataDir, 'chain.restoring')
   rmSync(scratch, { recursive: true, force: true })
   try {
     const records = await writeRecords(file, scratch, genesis)
-    const store = await ChainStore.open(scratch, genesis, { check: 'none', inspect: true })
+    const store = await openStore(scratch, genesis, { check: 'none', inspect: true })
     let v
-    try { v = await store.verify() } finally { await store.close() }
+    try { v = await verifyStore(store) } finally { await store.close() }
     if (!v.ok) throw backupCorrupt(`the restored store fails verification: ${v.problems.slice(0, 5).join('; ')}`)
     renameSync(scratch, chainDir)
     return { ok: true, dataDir, records, height: v.height, blocks: v.blocks, txs: v.txs, accounts: v.accounts, ms: Date.now() - started }
@@ -45,11 +46,11 @@ async function writeRecords (file: string, dir: string, genesis: Genesis): Promi
   const reader = new BackupReader(createReadStream(file) as AsyncIterable<Buffer>)
   const h = await reader.header()
   if (h.genesis !== toHex(genesis.hash)) {
-    throw new ChainError('BACKUP_FOREIGN', `${file} is a backup of another chain (genesis ${h.genesis}, chain id ${h.chainId}); ` +
+    throw new NodeError('BACKUP_FOREIGN', `${file} is a backup of another chain (genesis ${h.genesis}, chain id ${h.chainId}); ` +
       `this genesis is ${toHex(genesis.hash)} (chain "${genesis.config.name}")`, { found: h.genesis, expected: toHex(genesis.hash) })
   }
   if (h.schema !== STORE_SCHEMA_VERSION) {
-    throw new ChainError('BACKUP_SCHEMA', `${file} holds store layout ${h.schema}; this node restores layout ${STORE_SCHEMA_VERSION} ` +
+    throw new NodeError('BACKUP_SCHEMA', `${file} holds store layout ${h.schema}; this node restores layout ${STORE_SCHEMA_VERSION} ` +
       '(restore it with the node version that made it, then start this one: it migrates older layouts)')
   }
   const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' })

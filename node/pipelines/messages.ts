@@ -5,7 +5,7 @@
 // when it changed, the new-slot republish is Channels'; read by messaging/gossipReader.ts).
 import { join } from 'node:path'
 import { type Subscription } from 'rxjs'
-import { ChainError, isChainError } from '../../chain/errors.js'
+import { NodeError, isChainOrNodeError } from '../errors.js'
 import { bytesEqual, fromHex, toHex } from '../../chain/hex.js'
 import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../chain/constants.js'
 import { type Message, createMessage, encodeMessage, messageId } from '../../chain/message.js'
@@ -13,6 +13,7 @@ import { encryptBody } from '../../chain/messageCrypto.js'
 import { channelSalt, mutableTarget } from '../../dht/index.js'
 import { PENALTY_INVALID_DATA, REPUT_AFTER_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
+import type { Pipeline, Stop } from './pipeline.js'
 import { MessageChains } from '../messaging/chains.js'
 import {
   GOSSIP_PUBLISHER_TICK_MS, GOSSIP_PUBLISH_DEBOUNCE_MS, GOSSIP_READER_TICK_MS, GOSSIP_Y_DEMAND, LIST_MAX_SENDERS, SYNC_CONCURRENCY, SYNC_QUEUE_MAX
@@ -33,7 +34,7 @@ interface SyncJob { sender: Uint8Array, tip: Uint8Array, peer?: Uint8Array }
 const utf8 = new TextEncoder()
 const MAX_RECENT_PUTS = 1024
 
-export class MessagesPipeline {
+export class MessagesPipeline implements Pipeline {
   readonly heads: HeadStore
   readonly chains: MessageChains
   readonly friends: FriendBook
@@ -61,8 +62,8 @@ export class MessagesPipeline {
     this.chains = new MessageChains({
       heads: this.heads,
       rules: () => ({ chainId: ctx.genesis.chainId, nowS: ctx.nowS() }),
-      getStored: id => ctx.chain.store.getMessage(id),
-      putStored: m => ctx.chain.store.putMessage(m),
+      getStored: id => ctx.chain.messages.get(id),
+      putStored: m => ctx.chain.messages.put(m),
       fetch: (id, peer) => ctx.fetcher.message(id, peer),
       onNew: (m, id) => this.onNew(m, id)
     })
@@ -81,7 +82,7 @@ export class MessagesPipeline {
     })
   }
 
-  start (): void {
+  start (): Stop {
     const { ctx } = this
     // Friends are peers; the config file's are also the 'config' peer source.
     for (const f of this.friends.list()) {
@@ -101,9 +102,10 @@ export class MessagesPipeline {
     const pub = setInterval(() => this.publisherTick(), GOSSIP_PUBLISHER_TICK_MS)
     read.unref(); pub.unref()
     this.timers.push(read, pub)
+    return () => { this.stop() }
   }
 
-  stop (): void {
+  private stop (): void {
     this.stopped = true
     this.sub?.unsubscribe()
     this.unsubscribePuts?.()
@@ -123,11 +125,11 @@ export class MessagesPipeline {
 
   private async sendNow (req: SendRequest): Promise<{ id: Uint8Array, message: Message }> {
     const { ctx } = this
-    if (this.stopped) throw new ChainError('MSG_NODE_STOPPING', 'the node is stopping')
+    if (this.stopped) throw new NodeError('MSG_NODE_STOPPING', 'the node is stopping')
     const plain = utf8.encode(req.text)
     const encrypt = req.encrypt === true
-    if (encrypt && req.to === undefined) throw new ChainError('MSG_BAD_RECEIVER', 'an encrypted message needs a receiver (to)')
-    if (req.to !== undefined && bytesEqual(req.to, ctx.key.publicKey)) throw new ChainError('MSG_BAD_RECEIVER', 'a message to this node itself')
+    if (encrypt && req.to === undefined) throw new NodeError('MSG_BAD_RECEIVER', 'an encrypted message needs a receiver (to)')
+    if (req.to !== undefined && bytesEqual(req.to, ctx.key.publicKey)) throw new NodeError('MSG_BAD_RECEIVER', 'a message to this node itself')
     const aad = { chainId: ctx.genesis.chainId, from: ctx.key.publicKey, to: req.to ?? new Uint8Array(32) }
     const body = encrypt ? encryptBody(plain, ctx.key.secretKey, aad) : plain
     const prev = this.chains.head(ctx.key.publicKey)
@@ -140,7 +142,7 @@ export class MessagesPipeline {
     })
     validateMessage(m, { chainId: ctx.genesis.chainId, nowS: ctx.nowS() })
     const id = messageId(m)
-    await ctx.chain.store.putMessage(m)
+    await ctx.chain.messages.put(m)
     this.chains.appendOwn(m, id)
     ctx.putter.putImmutable(encodeMessage(m))
     if (req.to !== undefined) { ctx.peers.add(req.to, 'message'); this.gossip.activity() }
@@ -168,7 +170,7 @@ export class MessagesPipeline {
     // What the request named is where its chain walk starts; the msgTip reads find the rest.
     const req = this.requests.get(r.friend.key)
     this.requests.remove(r.friend.key)
-    if (req?.latest != null && !this.ctx.chain.store.hasMessage(fromHex(req.latest))) this.enqueue({ sender: k, tip: fromHex(req.latest), peer: k }, true)
+    if (req?.latest != null && !this.ctx.chain.messages.has(fromHex(req.latest))) this.enqueue({ sender: k, tip: fromHex(req.latest), peer: k }, true)
     return r
   }
 
@@ -216,7 +218,7 @@ export class MessagesPipeline {
       const r = await this.chains.sync(job.sender, job.tip, job.peer)
       if (r.missing !== undefined && this.gossip.observe({ s: pkIdOf(ctx.key.publicKey), r: pkIdOf(job.sender), y: GOSSIP_Y_DEMAND, h: r.missing, t: this.nowMin() })) this.scheduleGossip()
     } catch (e) {
-      if (!isChainError(e)) { ctx.log.error('message chain walk failed', { err: (e as Error).stack }); return }
+      if (!isChainOrNodeError(e)) { ctx.log.error('message chain walk failed', { err: (e as Error).stack }); return }
       this.stats.rejected++
       ctx.log.warn('message rejected', { code: e.code, sender: toHex(job.sender).slice(0, 16), tip: toHex(job.tip), err: e.message })
       if (job.peer !== undefined) ctx.peers.penalise(job.peer, PENALTY_INVALID_DATA)
@@ -237,10 +239,10 @@ export class MessagesPipeline {
     }
     ctx.events.emit('message', { message: m, id })
     if (m.r !== undefined) {
-      if (toMe && receiptTrusted(m, i => ctx.chain.store.getMessage(i))) {
+      if (toMe && receiptTrusted(m, i => ctx.chain.messages.get(i))) {
         this.stats.receipts++
         ctx.events.emit('receipt', { from: m.f, message: m.r, by: id })
-      } else if (m.o !== undefined && !toMe && ctx.peers.get(m.o) !== undefined && !ctx.chain.store.hasMessage(m.r)) {
+      } else if (m.o !== undefined && !toMe && ctx.peers.get(m.o) !== undefined && !ctx.chain.messages.has(m.r)) {
         // The DAG walk follows `r` too: the other side's chain, from the message this one names.
         this.enqueue({ sender: m.o, tip: m.r })
       }
@@ -305,7 +307,7 @@ export class MessagesPipeline {
   }
 
   private answerDemand (id: Uint8Array): void {
-    const m = this.ctx.chain.store.getMessage(id)
+    const m = this.ctx.chain.messages.get(id)
     if (m === undefined) return
     const hex = toHex(id)
     const now = Date.now()
@@ -321,15 +323,15 @@ export class MessagesPipeline {
   conversation (other: Uint8Array): ConversationItem[] {
     return conversation({
       self: this.ctx.key.publicKey,
-      getStored: id => this.ctx.chain.store.getMessage(id),
+      getStored: id => this.ctx.chain.messages.get(id),
       chainOf: (sender, limit) => this.chains.listSender(sender, limit)
     }, other)
   }
 
   /** Newest first: one sender's chain, or every known sender's merged by time. */
   list (o: { peer?: Uint8Array, before?: Uint8Array, limit: number }): Array<{ m: Message, id: Uint8Array }> {
-    const before = o.before !== undefined ? this.ctx.chain.store.getMessage(o.before) : undefined
-    if (o.before !== undefined && before === undefined) throw new ChainError('MSG_NOT_FOUND', 'no message with the id given as before')
+    const before = o.before !== undefined ? this.ctx.chain.messages.get(o.before) : undefined
+    if (o.before !== undefined && before === undefined) throw new NodeError('MSG_NOT_FOUND', 'no message with the id given as before')
     if (o.peer !== undefined) return this.chains.listSender(o.peer, o.limit, { before, cutoffT: before !== undefined && toHex(before.f) !== toHex(o.peer) ? before.t : undefined })
     const all: Array<{ m: Message, id: Uint8Array }> = []
     for (const hex of this.heads.senders().slice(0, LIST_MAX_SENDERS)) {

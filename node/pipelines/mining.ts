@@ -10,6 +10,7 @@ import { toHex } from '../../chain/hex.js'
 import { isChainError } from '../../chain/errors.js'
 import { MINING_SUBSECOND_SPREAD_MS, MINING_SYNC_HOLD_MAX_MS, MINING_SYNC_RETRY_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
+import type { Pipeline, Stop } from './pipeline.js'
 
 /** Retry delay when mining cannot proceed now (syncing, not ready, no context). */
 const RETRY_MS = 1000
@@ -18,7 +19,7 @@ export interface MiningHooks {
   onMined: (r: { block: import('../../chain/block.js').Block, txs: import('../../chain/tx.js').Transaction[] }) => void
 }
 
-export class MiningPipeline {
+export class MiningPipeline implements Pipeline {
   private timer?: NodeJS.Timeout
   private busy = false
   /** The first planned firing time (ms) on the current parent: what a late block is late against. */
@@ -26,12 +27,19 @@ export class MiningPipeline {
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: MiningHooks) {}
 
-  start (): void {
+  /** Nothing runs until enable() (--mine, POST /mining/start); stopping disables and clears the timer. */
+  start (): Stop {
+    return () => { this.disable() }
+  }
+
+  /** The operator's switch on (--mine, POST /mining/start): plans the next block. */
+  enable (): void {
     this.ctx.state.miningEnabled = true
     this.schedule()
   }
 
-  stop (): void {
+  /** The operator's switch off (POST /mining/stop, and the node's stop). */
+  disable (): void {
     this.ctx.state.miningEnabled = false
     this.ctx.state.nextEligibleTime = null
     if (this.timer !== undefined) clearTimeout(this.timer)

@@ -1,26 +1,29 @@
 // Pool: read peers' txTip ids, fetch the transactions we lack, admit them; keep the pool in step
 // with the chain (mined ones out, rolled-back ones back in); announce our own txTip on changes.
-import { type Subscription, mergeMap } from 'rxjs'
+import { mergeMap } from 'rxjs'
 import { isChainError } from '../../chain/errors.js'
+import { NodeError } from '../errors.js'
 import { toHex } from '../../chain/hex.js'
 import { type Transaction, txId } from '../../chain/tx.js'
 import { POOL_FETCH_CONCURRENCY } from '../constants.js'
 import type { NodeContext } from '../context.js'
+import type { Pipeline, Stop } from './pipeline.js'
 import { type DropReason, DroppedTxs } from '../droppedTxs.js'
 
-export class PoolPipeline {
+export class PoolPipeline implements Pipeline {
   /** Transactions that left the pool unmined, and why (GET /tx/:id/status). */
   readonly dropped = new DroppedTxs()
 
   constructor (private readonly ctx: NodeContext, private readonly announce: () => void) {}
 
-  start (): Subscription {
+  start (): Stop {
     const { ctx } = this
     // Ids to transactions, bounded: at most POOL_FETCH_CONCURRENCY fetches at once.
-    return ctx.router.on('TIP_TX_FOR_MINING').pipe(
+    const sub = ctx.router.on('TIP_TX_FOR_MINING').pipe(
       mergeMap(s => s.ids.filter(id => !ctx.pool.has(id) && ctx.chain.getTx(id) === undefined).map(id => ({ id, peer: s.peer }))),
       mergeMap(({ id, peer }) => ctx.fetcher.tx(id, 'GET_TX_FOR_MINING', peer), POOL_FETCH_CONCURRENCY)
     ).subscribe(tx => { if (tx !== null) this.submit(tx, 'peer') })
+    return () => { sub.unsubscribe() }
   }
 
   /** Admits a transaction (from a peer or the API); throws the coded refusal for the API. */
@@ -28,7 +31,7 @@ export class PoolPipeline {
     const { ctx } = this
     const id = txId(tx)
     if (ctx.chain.getTx(id) !== undefined) {
-      if (from === 'api') throw Object.assign(new Error('transaction is already mined'), { code: 'TX_ALREADY_MINED' })
+      if (from === 'api') throw new NodeError('TX_ALREADY_MINED', 'transaction is already mined')
       return id
     }
     try {

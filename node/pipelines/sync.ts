@@ -5,7 +5,6 @@
 // checked, a few at once, peers that miss backing off); only then does it join the queue, ordered
 // by the difficulty its block carries. One sync at a time; only a sync to a checked tip marks the
 // node as syncing, which holds the miner back for a bounded time (mining.ts).
-import { type Subscription } from 'rxjs'
 import type { Block } from '../../chain/block.js'
 import { isChainError } from '../../chain/errors.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
@@ -17,6 +16,7 @@ import {
   SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
+import type { Pipeline, Stop } from './pipeline.js'
 import { VerifyPool } from '../verifyPool.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import { SyncError, type SyncErrorCode } from './syncErrors.js'
@@ -35,7 +35,7 @@ export type BranchOutcome = { ok: true, result: ImportResult } | { ok: false, er
 
 const failure = (code: SyncErrorCode, message: string, detail?: string): BranchOutcome => ({ ok: false, error: new SyncError(code, message, detail) })
 
-export class SyncPipeline {
+export class SyncPipeline implements Pipeline {
   readonly tips: TipProbes
   private running = false
   /** The tip the queue is syncing to now (hex): a re-announcement of it is not probed again. */
@@ -44,7 +44,6 @@ export class SyncPipeline {
   private readonly refused = new Lru<string, true>(SYNC_REFUSED_TIPS_KEPT)
   /** One walk at a time: a walk reads what the chain holds, so a second one importing beside it cuts its segments wrong. */
   private walking: Promise<unknown> = Promise.resolve()
-  private sub?: Subscription
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {
     this.tips = new TipProbes({
@@ -64,9 +63,9 @@ export class SyncPipeline {
     ctx.signal.addEventListener('abort', () => this.tips.stop(), { once: true })
   }
 
-  start (): Subscription {
-    this.sub = this.ctx.router.on('TIP_BLOCK_FROM_PEER_FOR_MINING').subscribe(s => this.offer(s.peer, s.tip))
-    return this.sub
+  start (): Stop {
+    const sub = this.ctx.router.on('TIP_BLOCK_FROM_PEER_FOR_MINING').subscribe(s => this.offer(s.peer, s.tip))
+    return () => { sub.unsubscribe() }
   }
 
   /** A peer's claimed tip; probed if it would beat ours and we do not hold it. */

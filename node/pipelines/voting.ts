@@ -16,6 +16,7 @@ import { isTipStale } from '../../chain/voting/vote.js'
 import { VOTE_MAX_PEERS } from '../../chain/constants.js'
 import { PENALTY_INVALID_DATA, VOTE_REPORTS_KEPT, VOTE_STALE_CHECK_MS } from '../constants.js'
 import type { NodeContext, VoteEntry, VoteRoundReport } from '../context.js'
+import type { Pipeline, Stop } from './pipeline.js'
 import type { TipClaim } from '../signals.js'
 import { askVote } from './voteAsk.js'
 
@@ -26,13 +27,13 @@ export interface BranchFetch {
 
 type Outcome = VoteRoundReport['outcome']
 
-export class VotingPipeline {
+export class VotingPipeline implements Pipeline {
   private running = false
   private timer?: NodeJS.Timeout
 
   constructor (private readonly ctx: NodeContext, private readonly sync: BranchFetch, private readonly rng: Rng = cryptoRng()) {}
 
-  start (): void {
+  start (): Stop {
     this.timer = setInterval(() => {
       const tip = this.ctx.chain.tip()
       const { mutableRange, blockTime } = this.ctx.genesis.config
@@ -42,10 +43,7 @@ export class VotingPipeline {
       if (isTipStale(tip.block.t, this.ctx.nowS(), this.ctx.genesis)) void this.run('stale-tip')
     }, VOTE_STALE_CHECK_MS)
     this.timer.unref()
-  }
-
-  stop (): void {
-    if (this.timer !== undefined) clearInterval(this.timer)
+    return () => { clearInterval(this.timer) }
   }
 
   /** Runs one round unless one is running; resolves with its report (undefined if skipped). */

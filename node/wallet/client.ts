@@ -2,8 +2,8 @@
 // only; no secret ever goes over the API). Every call has a timeout; a node that cannot be reached
 // is WALLET_NODE_UNREACHABLE, and a coded API refusal keeps the node's code.
 import { WALLET_HTTP_TIMEOUT_MS } from './constants.js'
-import { EXIT, WalletError, exitCodeOf } from './errors.js'
-import { ChainError } from '../../chain/errors.js'
+import { EXIT, WalletError, exitCodeOfCode } from './errors.js'
+import { type RelayedCode, isApiErrorCode } from '../errors.js'
 
 export interface AccountView { key: string, balance: string, nonce: number, power: number, effectivePower: string, nextNonce: number, pooledTxs: number }
 export interface TxView { id: string, kind: string, from: string, to?: string, amount?: string, fee: string, nonce: number, timestamp: number, memo: string, block?: { id: string, height: number } }
@@ -45,10 +45,9 @@ export class NodeClient {
     try { json = JSON.parse(text) } catch { json = undefined }
     if (!res.ok) {
       const o = json as { code?: unknown, message?: unknown } | undefined
-      const code = typeof o?.code === 'string' ? o.code : `HTTP_${res.status}`
+      const code: RelayedCode = typeof o?.code === 'string' && isApiErrorCode(o.code) ? o.code : `HTTP_${res.status}`
       const msg = typeof o?.message === 'string' ? o.message.replace(/^[A-Z_]+: /, '') : text.slice(0, 200)
-      const err = new ChainError(code, msg)
-      throw new WalletError(code, msg, exitCodeOf(err))
+      throw new WalletError(code, msg, exitCodeOfCode(code))
     }
     if (json === undefined) throw new WalletError('WALLET_BAD_ANSWER', `${method} ${path}: the node's answer is not JSON`, EXIT.OTHER)
     return json as T

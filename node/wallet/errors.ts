@@ -1,6 +1,6 @@
 // Wallet failures: coded errors with a documented exit code each (docs/wallet.md), so scripts can
 // tell "the node is down" from "you cannot afford this" without reading the text.
-import { ChainError } from '../../chain/errors.js'
+import { type CodedError, NodeError, type NodeErrorCode, type RelayedCode, isCodedError } from '../errors.js'
 
 /** Exit codes of `tau-node wallet` (0 is success, 2 a usage error). */
 export const EXIT = {
@@ -22,8 +22,9 @@ export const EXIT = {
   WAIT_TIMEOUT: 9
 } as const
 
-export class WalletError extends ChainError {
-  constructor (code: string, message: string, readonly exitCode: number, data?: Record<string, unknown>) {
+/** The wallet's own codes (NodeErrorCode's WALLET_*) or a code relayed from the node's answer. */
+export class WalletError extends NodeError<NodeErrorCode | RelayedCode> {
+  constructor (code: NodeErrorCode | RelayedCode, message: string, readonly exitCode: number, data?: Record<string, unknown>) {
     super(code, message, data)
     this.name = 'WalletError'
   }
@@ -32,11 +33,14 @@ export class WalletError extends ChainError {
 /** The exit code of any error the wallet may meet. */
 export function exitCodeOf (e: unknown): number {
   if (e instanceof WalletError) return e.exitCode
-  if (e instanceof ChainError) {
-    if (e.code.startsWith('KEYFILE_') || e.code.startsWith('KEY_')) return EXIT.KEY
-    if (e.code === 'TX_NOT_FOUND') return EXIT.UNKNOWN_TX
-    if (e.code.startsWith('POOL_') || e.code.startsWith('TX_')) return EXIT.REFUSED_BY_NODE
-    if (e.code.startsWith('WALLET_BAD_') || e.code.startsWith('CONFIG_')) return EXIT.USAGE
-  }
+  return isCodedError(e) ? exitCodeOfCode(e.code) : EXIT.OTHER
+}
+
+/** The exit code for a failure's code, of any layer (also a code relayed from the node's answer). */
+export function exitCodeOfCode (code: CodedError['code']): number {
+  if (code.startsWith('KEYFILE_') || code.startsWith('KEY_')) return EXIT.KEY
+  if (code === 'TX_NOT_FOUND') return EXIT.UNKNOWN_TX
+  if (code.startsWith('POOL_') || code.startsWith('TX_')) return EXIT.REFUSED_BY_NODE
+  if (code.startsWith('WALLET_BAD_') || code.startsWith('CONFIG_')) return EXIT.USAGE
   return EXIT.OTHER
 }

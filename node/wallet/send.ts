@@ -9,13 +9,14 @@ import { isChainError } from '../../chain/errors.js'
 import { parseAmount, formatAmount } from './amount.js'
 import { WALLET_MAX_CONFIRMATIONS, WALLET_WAIT_DEFAULT_TIMEOUT_S, WALLET_WAIT_MAX_TIMEOUT_S } from './constants.js'
 import { EXIT, WalletError } from './errors.js'
+import type { NodeErrorCode } from '../errors.js'
 import { type WalletContext, intArg, publicKeyArg, txIdArg } from './options.js'
 import { print } from './read.js'
 import { followTx } from './wait.js'
 
 interface Draft { kind: 'transfer' | 'note', to?: string, amount: number, fee: number, memo: Uint8Array, nonce: number }
 
-const refuse = (code: string, msg: string, data?: Record<string, unknown>): WalletError => new WalletError(code, msg, EXIT.REFUSED_LOCALLY, data)
+const refuse = (code: NodeErrorCode, msg: string, data?: Record<string, unknown>): WalletError => new WalletError(code, msg, EXIT.REFUSED_LOCALLY, data)
 const nowS = (): number => Math.floor(Date.now() / 1000)
 
 function memoArg (v: string | undefined): Uint8Array {

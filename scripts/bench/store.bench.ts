@@ -7,7 +7,7 @@ import { Chain } from '../../chain/chain.js'
 import { decodeTx, encodeTx, verifyTxSignature } from '../../chain/tx.js'
 import { applyBlockTxs } from '../../chain/state/transition.js'
 import { undoOf } from '../../chain/state/undo.js'
-import { ChainStore } from '../../chain/store/store.js'
+import { openStore } from '../../chain/store/open.js'
 import type { StoreWrite } from '../../chain/store/write.js'
 import { ChainBuilder, TEST_NOW, testNet } from '../../test/helpers/chainBuilder.js'
 import { makeTmpDir, removeDir } from '../../test/helpers/tmp.js'
@@ -36,7 +36,7 @@ export async function run (): Promise<BenchRow[]> {
   const commitRate: number[] = []
   for (let r = 0; r < REPS; r++) {
     const dir = makeTmpDir('tau-bench-store-')
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     const start = performance.now()
     for (const w of writes) await store.commit(w)
     commitRate.push(BLOCKS / ((performance.now() - start) / 1000))

@@ -7,6 +7,8 @@ import { apiRouters } from '../../node/api/server.js'
 import { allRouteDocs } from '../../node/api/openapi.js'
 import { KEYS, type Fixture, startApiNode, stopApiNode } from '../helpers/apiNode.js'
 import { schemaValidator } from '../helpers/apiSchema.js'
+import { HTTP_STATUS } from '../../node/api/errorStatus.js'
+import type { ApiErrorCode } from '../../node/errors.js'
 
 interface Res { status: number, headers: IncomingMessage['headers'], text: string, json: any }
 
@@ -82,7 +84,9 @@ describe('REST API (real node, in-process)', function () {
     expect(p3.json.blocks.map((x: { height: number }) => x.height)).to.deep.equal([2, 1, 0])
     expect(p3.json.next).to.equal(null)
     expect((await get('/blocks?limit=101')).status).to.equal(400)
-    expect((await get(`/block/${'ab'.repeat(32)}`)).json.code).to.equal('BLOCK_NOT_FOUND')
+    const missing = await get(`/block/${'ab'.repeat(32)}`)
+    expect(missing.json.code).to.equal('BLOCK_NOT_FOUND')
+    expect(missing.status).to.equal(HTTP_STATUS.BLOCK_NOT_FOUND)
   })
 
   it('transactions: mined with block id and height; submitted ones are pooled; POST /tx contract', async () => {
@@ -102,8 +106,12 @@ describe('REST API (real node, in-process)', function () {
     expect(post.status).to.equal(200)
     expect(post.json).to.deep.equal({ id: toHex(txId(tx)) })
     const again = await call(f.base, 'POST', '/tx', JSON.stringify({ tx: toHex(encodeTx(tx)) }))
-    expect(again.status).to.equal(409)
     expect(again.json.code).to.match(/^POOL_/)
+    expect(again.status).to.equal(HTTP_STATUS[again.json.code as ApiErrorCode]).and.to.equal(409)
+    // A mined transaction: the pool pipeline's typed refusal, answered by the same table.
+    const mined = await call(f.base, 'POST', '/tx', JSON.stringify({ tx: toHex(encodeTx(deep)) }))
+    expect(mined.json.code).to.equal('TX_ALREADY_MINED')
+    expect(mined.status).to.equal(HTTP_STATUS.TX_ALREADY_MINED).and.to.equal(409)
     expect((await call(f.base, 'POST', '/tx', JSON.stringify({ tx: 'zz' }))).json.code).to.equal('BAD_TX')
     const pooled = await get(`/tx/${toHex(txId(tx))}`)
     expect(pooled.json).to.include({ status: 'pool', block: null })

@@ -39,8 +39,8 @@ describe('messages API: conversation states and the SSE receipt event (real node
     const now = Math.floor(Date.now() / 1000)
     const answer = createMessage(other.secretKey, { chainId, from: other.publicKey, to: me, timestamp: now, receipt: fromHex(sent.json.id), type: MSG_TYPE_TEXT, body: new TextEncoder().encode('got it') })
     const odd = createMessage(other.secretKey, { chainId, from: other.publicKey, to: me, timestamp: now, prev: messageId(answer), receipt: new Uint8Array(32).fill(0xee), type: MSG_TYPE_TEXT, body: new TextEncoder().encode('odd') })
-    await f.node.ctx.chain.store.putMessage(answer)
-    await f.node.ctx.chain.store.putMessage(odd)
+    await f.node.ctx.chain.messages.put(answer)
+    await f.node.ctx.chain.messages.put(odd)
     expect(await f.node.messages.chains.sync(other.publicKey, messageId(odd))).to.include({ added: 2, complete: true })
 
     await waitFor(() => events.join('').includes('event: receipt'), { timeoutMs: 5000, what: 'the receipt event' })
@@ -77,10 +77,10 @@ describe('messages API: conversation states and the SSE receipt event (real node
     // k2 already answers k1 with more messages, so its head moved on; m1 is nowhere this node can fetch it.
     const base = f.node.messages.chains.head(k2.publicKey)
     const m2 = createMessage(k2.secretKey, { chainId, from: k2.publicKey, to: k1.publicKey, timestamp: now, prev: base !== undefined ? messageId(base) : undefined, receipt: messageId(m1), type: MSG_TYPE_TEXT, body: new TextEncoder().encode('to k1') })
-    await f.node.ctx.chain.store.putMessage(m2)
+    await f.node.ctx.chain.messages.put(m2)
     expect(await f.node.messages.chains.sync(k2.publicKey, messageId(m2))).to.include({ added: 1, complete: true })
     // Nobody answers for m1, so the walk that r started puts it into the node's demand.
     await waitFor(() => f.node.ctx.demand.has('m', messageId(m1)), { timeoutMs: 20_000, what: 'the id named by r to be fetched (and, unanswered, demanded)' })
-    expect(f.node.ctx.chain.store.hasMessage(messageId(m1))).to.equal(false)
+    expect(f.node.ctx.chain.messages.has(messageId(m1))).to.equal(false)
   })
 })

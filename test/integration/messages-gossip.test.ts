@@ -50,7 +50,7 @@ describe('messages: pushed gossip, contact requests and announced intervals (rea
     const reqs = (await api<{ requests: Array<{ key: string, latest: string, via: string }> }>(f, 'GET', '/messages/requests', { admin: true })).json.requests
     expect(reqs).to.deep.equal([{ ...reqs[0], key: toHex(stranger.publicKey), latest: toHex(h), via: 'pushed-gossip' }])
     expect(f.node.ctx.peers.get(stranger.publicKey), 'not trusted: not a peer').to.equal(undefined)
-    expect(f.node.ctx.chain.store.hasMessage(h)).to.equal(false)
+    expect(f.node.ctx.chain.messages.has(h)).to.equal(false)
     expect(f.node.messages.reader.stats.unknownPushed).to.equal(1)
   })
 

@@ -12,7 +12,7 @@ import { devKey } from '../../chain/devkeys.js'
 import { type Genesis, buildGenesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { isChainError } from '../../chain/errors.js'
-import { ChainStore } from '../../chain/store/store.js'
+import { openStore } from '../../chain/store/open.js'
 import { accountKey, blockKey, undoKey } from '../../chain/store/keys.js'
 import { encodeUndo } from '../../chain/store/records.js'
 import { encodeAccount } from '../../chain/state/account.js'
@@ -126,7 +126,7 @@ describe('store integrity (real node processes, API)', function () {
   it('a table byte LevelDB reports damaged: start and check refuse with the repair named, `start --reindex` repairs it and serves', async () => {
     const chainDir = join(dataDir, 'chain')
     await flipUntilLevelCorruption(chainDir, join(dir, 'compacted'), async () => {
-      try { await (await ChainStore.open(chainDir, genesis)).close(); return false } catch (e) {
+      try { await (await openStore(chainDir, genesis)).close(); return false } catch (e) {
         return isChainError(e, 'STORE_CORRUPT') && e.data?.level === 'LEVEL_CORRUPTION'
       }
     })

@@ -8,7 +8,8 @@ import { convergeTimeoutMs, blocksTimeoutMs, healthyTimeoutMs } from '../../scri
 import { Testnet } from '../../scripts/testnet/network.js'
 import { toHex } from '../../chain/hex.js'
 import { isChainError } from '../../chain/errors.js'
-import { ChainStore } from '../../chain/store/store.js'
+import { openStore } from '../../chain/store/open.js'
+import { verifyStore } from '../../chain/store/verify.js'
 import { accountKey, blockKey, heightKey } from '../../chain/store/keys.js'
 import { peek, poke } from '../helpers/storeDamage.js'
 import { waitFor } from '../helpers/wait.js'
@@ -47,14 +48,14 @@ describe('store repair against a healthy peer (real processes)', function () {
     await poke(dir, accountKey(net.nodeAt(0).key.publicKey), undefined)
 
     let refused: unknown
-    try { await (await ChainStore.open(dir, net.genesis)).close() } catch (e) { refused = e }
+    try { await (await openStore(dir, net.genesis)).close() } catch (e) { refused = e }
     expect(isChainError(refused, 'STORE_CORRUPT'), String(refused)).to.equal(true)
     expect((refused as Error).message).to.contain('tau-node start --reindex')
 
     // What `tau-node start --reindex` does before the node starts (the flag is covered in test/integration).
-    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    const repaired = await openStore(dir, net.genesis, { reindex: true })
     expect(repaired.tip.n).to.equal(2)
-    const staged = repaired.stagedCount
+    const staged = repaired.staging.size
     expect(staged).to.be.at.least(c.height - 3)
     await repaired.close()
 
@@ -74,8 +75,8 @@ describe('store repair against a healthy peer (real processes)', function () {
     expect(await idAt(b, 3)).to.equal(toHex(id3))
     // Stopped again, its store passes the full check: state = replay = digest.
     expect((await net.stopNode(1)).code).to.equal(0)
-    const store = await ChainStore.open(dir, net.genesis)
-    const report = await store.verify()
+    const store = await openStore(dir, net.genesis)
+    const report = await verifyStore(store)
     await store.close()
     expect(report.problems).to.deep.equal([])
   })

@@ -2,7 +2,6 @@
 // account index.
 import { effectivePower } from '../../../chain/consensus/pot.js'
 import { toHex } from '../../../chain/hex.js'
-import { accountTxPage } from '../../../chain/store/accountIndex.js'
 import { ApiError, type Router } from '../http.js'
 import { IMMUTABLE, NO_STORE, txJson } from '../format.js'
 import { type ApiDeps, isFinal } from '../deps.js'
@@ -34,18 +33,18 @@ export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
     const cursor = req.query.get('cursor')
     let from: { n: number, pos: number } | undefined
     if (cursor !== null) {
-      if (req.query.get('before') !== null) throw new ApiError(400, 'BAD_PARAM', 'pass cursor or before, not both')
+      if (req.query.get('before') !== null) throw new ApiError('BAD_PARAM', 'pass cursor or before, not both')
       from = cursorParam(cursor)
     } else if (req.query.get('before') !== null) {
       from = { n: intParam(req.query.get('before'), 'before', 0, Number.MAX_SAFE_INTEGER), pos: 0 }
     }
     // One key more than the page tells whether a next page exists, so `next` is null on the last one.
-    const read = await accountTxPage(chain.store.db, key, from, limit + 1)
+    const read = await chain.accountTxs(key, from, limit + 1)
     const page = read.slice(0, limit)
     const txs = page.map((e): AccountTxJson => {
       const tx = chain.getTx(e.txId)
-      const id = chain.store.mainIdAt(e.n)
-      if (tx === undefined || id === undefined) throw new ApiError(500, 'STORE_INCONSISTENT', `account index names ${toHex(e.txId)} at height ${e.n}, which is not stored`)
+      const id = chain.mainIdAt(e.n)
+      if (tx === undefined || id === undefined) throw new ApiError('STORE_INCONSISTENT', `account index names ${toHex(e.txId)} at height ${e.n}, which is not stored`)
       return { ...txJson(tx, e.txId), block: { id: toHex(id), height: e.n }, position: e.pos }
     })
     const last = page.at(-1)
@@ -60,6 +59,6 @@ export function addAccountRoutes (router: Router, { node }: ApiDeps): void {
 function cursorParam (v: string): { n: number, pos: number } {
   const m = /^(\d{1,15})-(\d{1,5})$/.exec(v)
   const pos = m !== null ? Number(m[2]) : -1
-  if (m === null || pos > 0xffff) throw new ApiError(400, 'BAD_PARAM', 'cursor must be "<height>-<position>" as a previous page\'s next gives it')
+  if (m === null || pos > 0xffff) throw new ApiError('BAD_PARAM', 'cursor must be "<height>-<position>" as a previous page\'s next gives it')
   return { n: Number(m[1]), pos }
 }

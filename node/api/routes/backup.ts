@@ -3,9 +3,9 @@
 // created, and every commit is one atomic batch, so the copy is one consistent state of the store
 // even while the node keeps mining and syncing: never LevelDB's files copied underneath it.
 import type { ServerResponse } from 'node:http'
-import { STORE_SCHEMA_VERSION } from '../../../chain/store/constants.js'
+import { STORE_SCHEMA_VERSION } from '../../../chain/chain.js'
 import { toHex } from '../../../chain/hex.js'
-import type { TauNode } from '../../node.js'
+import type { ApiNode } from '../deps.js'
 import { BACKUP_READ_CHUNK_RECORDS } from '../../ops/constants.js'
 import { BackupWriter } from '../../ops/backupFormat.js'
 import type { Router } from '../http.js'
@@ -17,18 +17,16 @@ addRouteDoc({
   responses: { 200: { description: 'backup file, format 1 (docs/operations.md)', contentType: 'application/octet-stream' }, 401: { description: 'missing or wrong admin token', schema: 'Error' }, 403: { description: 'not a loopback client', schema: 'Error' } }
 })
 
-export function addBackupRoutes (router: Router, node: TauNode): void {
+export function addBackupRoutes (router: Router, node: ApiNode): void {
   router.add('GET', '/admin/backup', req => {
     requireAdmin(node, req)
     return { stream: res => { void streamBackup(node, res) } }
   })
 }
 
-async function streamBackup (node: TauNode, res: ServerResponse): Promise<void> {
+async function streamBackup (node: ApiNode, res: ServerResponse): Promise<void> {
   const started = Date.now()
-  const { store } = node.ctx.chain
-  const genesis = store.genesis
-  const it = store.db.iterator({ keyEncoding: 'view', valueEncoding: 'view' })
+  const { chain, genesis } = node.ctx
   let closed = false
   res.once('close', () => { closed = true })
   const w = new BackupWriter()
@@ -40,9 +38,8 @@ async function streamBackup (node: TauNode, res: ServerResponse): Promise<void> 
   try {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-disposition': 'attachment; filename="tau-backup.bin"' })
     await send(w.header({ format: 1, schema: STORE_SCHEMA_VERSION, genesis: toHex(genesis.hash), chainId: toHex(genesis.chainId), createdAt: Math.floor(Date.now() / 1000) }))
-    while (!closed) {
-      const chunk = await it.nextv(BACKUP_READ_CHUNK_RECORDS)
-      if (chunk.length === 0) break
+    for await (const chunk of chain.snapshot(BACKUP_READ_CHUNK_RECORDS)) {
+      if (closed) break
       for (const [k, v] of chunk) {
         const b = w.record(k, v)
         records++
@@ -57,7 +54,5 @@ async function streamBackup (node: TauNode, res: ServerResponse): Promise<void> 
     // Headers are out: the client sees a truncated file, which restore refuses (no end record).
     node.log.error('backup failed', { error: (e as Error).message, records })
     res.destroy()
-  } finally {
-    await it.close().catch(() => {})
   }
 }

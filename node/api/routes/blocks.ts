@@ -24,18 +24,18 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
     const id = hexParam(req.params.id, 32, 'id')
     const withTxs = flagParam(req.query.get('txs'), 'txs')
     const b = chain().getBlock(id)
-    if (b === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', 'no such block')
+    if (b === undefined) throw new ApiError('BLOCK_NOT_FOUND', 'no such block')
     const body = blockJson(b, id)
-    if (withTxs) body.txs = chain().store.blockTxs(b).map((t, i) => txJson(t, b.x[i]))
+    if (withTxs) body.txs = chain().blockTxs(b).map((t, i) => txJson(t, b.x[i]))
     return { body, headers: IMMUTABLE }
   })
 
   router.add('GET', '/block/:id/status', req => {
     const id = hexParam(req.params.id, 32, 'id')
     const b = chain().getBlock(id)
-    if (b === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', 'no such block')
-    const main = chain().store.isMain(b)
-    const next = main ? chain().store.mainIdAt(b.n + 1) : undefined
+    if (b === undefined) throw new ApiError('BLOCK_NOT_FOUND', 'no such block')
+    const main = chain().isMain(id)
+    const next = main ? chain().mainIdAt(b.n + 1) : undefined
     const body: BlockStatusJson = { id: toHex(id), height: b.n, inBestChain: main, nextBest: next !== undefined ? toHex(next) : null, final: main && isFinal(node, b.n) }
     return { body, headers: NO_STORE }
   })
@@ -43,9 +43,9 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
   router.add('GET', '/block-height/:n', req => {
     const n = intParam(req.params.n, 'n', 0, Number.MAX_SAFE_INTEGER)
     // mainBlockAt, not mainIdAt: an id whose block is gone is STORE_CORRUPT (500), not an id that 404s.
-    const b = chain().store.mainBlockAt(n)
-    if (b === undefined) throw new ApiError(404, 'BLOCK_NOT_FOUND', `no main-chain block at height ${n}`)
-    const id = chain().store.mainIdAt(n)!
+    const b = chain().getBlockAt(n)
+    if (b === undefined) throw new ApiError('BLOCK_NOT_FOUND', `no main-chain block at height ${n}`)
+    const id = chain().mainIdAt(n)!
     const body: HeightIdJson = { height: n, id: toHex(id) }
     return { body, headers: isFinal(node, n) ? IMMUTABLE : NO_STORE }
   })
@@ -61,7 +61,7 @@ export function addBlockRoutes (router: Router, { node }: ApiDeps): void {
     for (; n >= 0 && blocks.length < limit; n--) {
       const b = chain().getBlockAt(n)
       if (b === undefined) break
-      blocks.push(blockSummary(b, chain().store.mainIdAt(n)))
+      blocks.push(blockSummary(b, chain().mainIdAt(n)))
     }
     const body: BlockPageJson = { blocks, next: n >= 0 ? n + 1 : null }
     return { body, headers: NO_STORE }

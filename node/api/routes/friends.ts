@@ -1,9 +1,8 @@
 // Friends and contact requests (issue 22), all admin (loopback + token): who this node talks to
 // and who asked to is private. GET /admin/friends, POST /admin/friends {key, name?},
 // POST /admin/friends/remove {key}, GET /messages/requests.
-import { isChainError } from '../../../chain/errors.js'
-import type { TauNode } from '../../node.js'
-import { ApiError, type Router } from '../http.js'
+import type { ApiNode } from '../deps.js'
+import { ApiError, type Router, rethrowAsApiError } from '../http.js'
 import { requireAdmin } from '../admin.js'
 import { type RouteDoc, addRouteDoc } from '../openapi.js'
 import { type JsonSchema, addSchema } from '../schemas.js'
@@ -29,14 +28,14 @@ const DOCS: RouteDoc[] = [
 
 function bodyOf (req: { body?: unknown }): { key?: unknown, name?: unknown } {
   const b = req.body
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ApiError(400, 'BAD_BODY', 'body must be a JSON object {"key": hex, "name"?: string}')
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ApiError('BAD_BODY', 'body must be a JSON object {"key": hex, "name"?: string}')
   const o = b as { key?: unknown, name?: unknown }
-  if (typeof o.key !== 'string') throw new ApiError(400, 'BAD_BODY', 'key must be a string of 64 hex characters')
-  if (o.name !== undefined && typeof o.name !== 'string') throw new ApiError(400, 'BAD_BODY', 'name must be a string')
+  if (typeof o.key !== 'string') throw new ApiError('BAD_BODY', 'key must be a string of 64 hex characters')
+  if (o.name !== undefined && typeof o.name !== 'string') throw new ApiError('BAD_BODY', 'name must be a string')
   return o
 }
 
-export function addFriendRoutes (router: Router, node: TauNode): void {
+export function addFriendRoutes (router: Router, node: ApiNode): void {
   for (const d of DOCS) addRouteDoc(d)
 
   router.add('GET', '/admin/friends', req => {
@@ -52,8 +51,7 @@ export function addFriendRoutes (router: Router, node: TauNode): void {
       node.log.info('friend added', { key: r.friend.key.slice(0, 16), added: r.added })
       return { body: r, headers: NO_STORE }
     } catch (e) {
-      if (isChainError(e)) throw new ApiError(400, e.code, e.message)
-      throw e
+      rethrowAsApiError(e)
     }
   })
 
@@ -63,8 +61,7 @@ export function addFriendRoutes (router: Router, node: TauNode): void {
     try {
       return { body: { removed: node.messages.removeFriend(b.key as string) }, headers: NO_STORE }
     } catch (e) {
-      if (isChainError(e)) throw new ApiError(400, e.code, e.message)
-      throw e
+      rethrowAsApiError(e)
     }
   })
 

@@ -3,14 +3,14 @@ import { fromHex, toHex } from '../../../chain/hex.js'
 import { describeTrusted } from '../../pipelines/trustedCheckpoint.js'
 import { VERSION } from '../../version.js'
 import { endpointsStatus } from '../../publicEndpoint.js'
-import type { TauNode } from '../../node.js'
+import type { ApiNode } from '../deps.js'
 import type { Router } from '../http.js'
 import { requireAdmin } from '../admin.js'
 import { ApiError } from '../http.js'
 import { NO_STORE } from '../format.js'
 import type { HealthJson, MiningJson, StatusJson } from '../types.js'
 
-export function statusOf (node: TauNode): StatusJson {
+export function statusOf (node: ApiNode): StatusJson {
   const { ctx } = node
   const tip = ctx.chain.tip()
   const cp = ctx.chain.consensusPoint()
@@ -54,7 +54,7 @@ export function statusOf (node: TauNode): StatusJson {
   }
 }
 
-export function addNodeRoutes (router: Router, node: TauNode): void {
+export function addNodeRoutes (router: Router, node: ApiNode): void {
   router.add('GET', '/status', () => ({ body: statusOf(node), headers: NO_STORE }))
 
   router.add('GET', '/health', () => {
@@ -66,7 +66,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
 
   router.add('POST', '/mining/start', req => {
     requireAdmin(node, req)
-    node.mining.start()
+    node.mining.enable()
     const body: MiningJson = { mining: true }
     return { body, headers: NO_STORE }
   })
@@ -75,7 +75,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
     requireAdmin(node, req)
     const b = req.body as { id?: unknown } | undefined
     if (typeof b?.id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(b.id)) {
-      throw new ApiError(400, 'BAD_CHECKPOINT', 'body must be {"id": block id, 64 hex characters}')
+      throw new ApiError('BAD_CHECKPOINT', 'body must be {"id": block id, 64 hex characters}')
     }
     const id = fromHex(b.id, 32, 'checkpoint')
     const r = await node.ctx.chain.setTrustedCheckpoint(id)
@@ -86,7 +86,7 @@ export function addNodeRoutes (router: Router, node: TauNode): void {
 
   router.add('POST', '/mining/stop', req => {
     requireAdmin(node, req)
-    node.mining.stop()
+    node.mining.disable()
     const body: MiningJson = { mining: false }
     return { body, headers: NO_STORE }
   })

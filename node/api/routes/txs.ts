@@ -1,9 +1,8 @@
 // Transaction and pool routes: submit, look up (mined or pooled), pool summary and contents.
 import { decodeTx } from '../../../chain/tx.js'
-import { isChainError } from '../../../chain/errors.js'
 import { toHex } from '../../../chain/hex.js'
 import { MAX_ITEM_BYTES } from '../../../chain/constants.js'
-import { ApiError, type Router } from '../http.js'
+import { ApiError, type Router, rethrowAsApiError } from '../http.js'
 import { IMMUTABLE, NO_STORE, txJson } from '../format.js'
 import { type ApiDeps, isFinal } from '../deps.js'
 import { hexParam, intParam } from '../params.js'
@@ -16,16 +15,14 @@ export function addTxRoutes (router: Router, { node }: ApiDeps): void {
   router.add('POST', '/tx', req => {
     const body = req.body as { tx?: unknown } | undefined
     if (typeof body !== 'object' || body === null || typeof body.tx !== 'string' || body.tx.length > 2 * MAX_ITEM_BYTES || !/^([0-9a-fA-F]{2})+$/.test(body.tx)) {
-      throw new ApiError(400, 'BAD_TX', 'body must be {"tx": "<hex of a canonical transaction>"}')
+      throw new ApiError('BAD_TX', 'body must be {"tx": "<hex of a canonical transaction>"}')
     }
     let id: Uint8Array
     try {
       id = node.poolPipeline.submit(decodeTx(new Uint8Array(Buffer.from(body.tx, 'hex'))), 'api')
     } catch (e) {
-      const code = (e as { code?: string }).code ?? 'TX_REJECTED'
-      if (!isChainError(e) && code !== 'TX_ALREADY_MINED') throw e
-      const conflict = code.startsWith('POOL_') || code === 'TX_ALREADY_MINED' || code === 'TX_BAD_NONCE'
-      throw new ApiError(conflict ? 409 : 400, code, (e as Error).message)
+      // POOL_*, TX_BAD_NONCE and TX_ALREADY_MINED answer 409, other refusals 400 (errorStatus.ts).
+      rethrowAsApiError(e)
     }
     const answer: TxSubmittedJson = { id: toHex(id) }
     return { body: answer, headers: NO_STORE }
@@ -41,8 +38,8 @@ export function addTxRoutes (router: Router, { node }: ApiDeps): void {
       return { body, headers: NO_STORE }
     }
     const tx = chain.getTx(id)
-    if (tx === undefined) throw new ApiError(404, 'TX_NOT_FOUND', 'no such transaction')
-    const loc = await chain.store.txLocation(id)
+    if (tx === undefined) throw new ApiError('TX_NOT_FOUND', 'no such transaction')
+    const loc = await chain.txLocation(id)
     const block = loc !== undefined ? { id: toHex(loc.id), height: loc.n } : null
     const headers = loc !== undefined && isFinal(node, loc.n) ? IMMUTABLE : NO_STORE
     const body: TxLookupJson = { id: toHex(id), status: 'mined', block, tx: txJson(tx, id) }

@@ -67,7 +67,7 @@ export function addWalletRoutes (router: Router, { node }: ApiDeps): void {
     const base = { id: idHex, height: null, blockId: null, confirmations: 0, final: false, tipHeight, consensusPointHeight: chain.consensusPoint().n, reason: null, by: null }
     if (pool.has(id)) return { body: { ...base, status: 'pool' }, headers: NO_STORE }
     if (chain.getTx(id) !== undefined) {
-      const loc = await chain.store.txLocation(id)
+      const loc = await chain.txLocation(id)
       // Stored only in side blocks: not mined on this chain (yet); it may come back to the pool.
       if (loc !== undefined) {
         return { body: { ...base, status: 'mined', height: loc.n, blockId: toHex(loc.id), confirmations: tipHeight - loc.n + 1, final: isFinal(node, loc.n) }, headers: NO_STORE }
@@ -75,6 +75,6 @@ export function addWalletRoutes (router: Router, { node }: ApiDeps): void {
     }
     const d = node.poolPipeline.dropped.get(idHex)
     if (d !== undefined) return { body: { ...base, status: 'dropped', reason: d.reason, by: d.by ?? null }, headers: NO_STORE }
-    throw new ApiError(404, 'TX_NOT_FOUND', 'no such transaction in the pool, on the main chain or among recent drops')
+    throw new ApiError('TX_NOT_FOUND', 'no such transaction in the pool, on the main chain or among recent drops')
   })
 }

@@ -22,7 +22,7 @@ export async function startDashboard (port: number, targets: () => DashTarget[])
   const router = new Router()
   router.add('GET', '/state', () => ({ body: collector.snapshot(), headers: { 'cache-control': 'no-store' } }))
   router.add('GET', '/events', () => {
-    if (clients.size >= DASH_MAX_CLIENTS) throw new ApiError(503, 'TOO_MANY_STREAMS', 'too many dashboard pages open; retry later')
+    if (clients.size >= DASH_MAX_CLIENTS) throw new ApiError('TOO_MANY_STREAMS', 'too many dashboard pages open; retry later')
     return {
       stream: res => {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })

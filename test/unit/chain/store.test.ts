@@ -3,11 +3,13 @@
 import { expect } from 'chai'
 import { ClassicLevel } from 'classic-level'
 import { Chain } from '../../../chain/chain.js'
-import { ChainStore } from '../../../chain/store/store.js'
+import { openStore } from '../../../chain/store/open.js'
+import { verifyStore } from '../../../chain/store/verify.js'
+import { reindexStore } from '../../../chain/store/reindex.js'
 import { StagingArea } from '../../../chain/store/staging.js'
 import { accountKey, blockKey, heightKey, metaKey, txKey } from '../../../chain/store/keys.js'
 import { encodeAccount } from '../../../chain/state/account.js'
-import { isChainError } from '../../../chain/errors.js'
+import { type ChainErrorCode, isChainError } from '../../../chain/errors.js'
 import { toHex } from '../../../chain/hex.js'
 import { encodeBlock } from '../../../chain/block.js'
 import { encodeTx, txId } from '../../../chain/tx.js'
@@ -35,7 +37,7 @@ async function poke (dir: string, key: Uint8Array, value: Uint8Array | undefined
   await db.close()
 }
 
-async function expectCode (p: Promise<unknown>, code: string): Promise<Error> {
+async function expectCode (p: Promise<unknown>, code: ChainErrorCode): Promise<Error> {
   try { await p } catch (e) {
     expect(isChainError(e, code), `expected ${code}, got ${(e as Error).message}`).to.equal(true)
     return e as Error
@@ -59,23 +61,23 @@ describe('chain store', function () {
   afterEach(() => { removeDir(dir) })
 
   it('initialises a new directory with the genesis block and state', async () => {
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     expect(toHex(store.tipId)).to.equal(toHex(net.genesis.blockId))
     expect(toHex(store.mainIdAt(0)!)).to.equal(toHex(net.genesis.blockId))
     expect(store.consensusPoint.n).to.equal(0)
     for (const [, { key, account }] of genesisState(net.genesis).accounts) expect(store.getAccount(key)).to.deep.equal(account)
-    expect((await store.verify()).ok).to.equal(true)
+    expect((await verifyStore(store)).ok).to.equal(true)
     await store.close()
   })
 
   it('reopens to exactly the committed state', async () => {
     const { blocks } = await filled(dir, 12)
     const before = await dump(dir)
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     expect(toHex(store.tipId)).to.equal(toHex(blocks[11].id))
     for (const b of blocks) expect(toHex(store.mainIdAt(b.block.n)!)).to.equal(toHex(b.id))
     for (const [, { key, account }] of blocks[11].state.accounts) expect(store.getAccount(key)).to.deep.equal(account)
-    const report = await store.verify()
+    const report = await verifyStore(store)
     expect(report.problems).to.deep.equal([])
     expect(report).to.include({ ok: true, height: 12, blocks: 13, txs: 36 })
     await store.close()
@@ -83,9 +85,9 @@ describe('chain store', function () {
   })
 
   it('refuses a directory that belongs to another genesis', async () => {
-    await (await ChainStore.open(dir, net.genesis)).close()
+    await (await openStore(dir, net.genesis)).close()
     const other = testNet({ mutableRange: 5 }).genesis
-    const e = await expectCode(ChainStore.open(dir, other), 'STORE_WRONG_GENESIS')
+    const e = await expectCode(openStore(dir, other), 'STORE_WRONG_GENESIS')
     expect(e.message).to.contain('chaintest').and.contain(toHex(net.genesis.hash)).and.contain(toHex(other.hash))
   })
 
@@ -101,10 +103,10 @@ describe('chain store', function () {
       const k = key(blocks)
       const value = good.find(([kk]) => kk === toHex(k))![1]
       await poke(dir, k, Buffer.from(value, 'hex').subarray(0, 7))
-      const e = await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+      const e = await expectCode(openStore(dir, net.genesis), 'STORE_CORRUPT')
       expect(e.message).to.contain('--reindex')
-      const store = await ChainStore.open(dir, net.genesis, { reindex: true })
-      const report = await store.verify()
+      const store = await openStore(dir, net.genesis, { reindex: true })
+      const report = await verifyStore(store)
       expect(report.problems).to.deep.equal([])
       // A garbled block is dropped (it can be fetched again) and the chain ends below it.
       const expectTip = what === 'the tip block' ? blocks[6] : blocks[7]
@@ -117,10 +119,10 @@ describe('chain store', function () {
   it('reindex rebuilds a chain that lost a transaction up to the block before it', async () => {
     const { blocks } = await filled(dir, 6)
     await poke(dir, txKey(blocks[3].block.x[1]), new Uint8Array([0x64, 0x65]))
-    await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
-    const store = await ChainStore.open(dir, net.genesis, { reindex: true })
+    await expectCode(openStore(dir, net.genesis), 'STORE_CORRUPT')
+    const store = await openStore(dir, net.genesis, { reindex: true })
     expect(toHex(store.tipId)).to.equal(toHex(blocks[2].id))
-    expect((await store.verify()).ok).to.equal(true)
+    expect((await verifyStore(store)).ok).to.equal(true)
     await store.close()
   })
 
@@ -135,25 +137,25 @@ describe('chain store', function () {
     }
     await db.put(metaKey('tip'), above.id) // as if a bad chain had been committed
     await db.close()
-    const store = await ChainStore.open(dir, net.genesis, { reindex: true })
+    const store = await openStore(dir, net.genesis, { reindex: true })
     expect(toHex(store.tipId)).to.equal(toHex(blocks[2].id))
     expect(store.hasBlock(bad.id)).to.equal(false)
     expect(store.hasBlock(above.id)).to.equal(false)
-    expect((await store.verify()).ok).to.equal(true)
+    expect((await verifyStore(store)).ok).to.equal(true)
     await store.close()
   })
 
   it('a wrong but decodable account value is refused at open (state digest) and found by verify()', async () => {
     await filled(dir, 4)
     await poke(dir, accountKey(net.keys[1].publicKey), encodeAccount({ balance: 5, nonce: 0, power: 1 }))
-    const e = await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+    const e = await expectCode(openStore(dir, net.genesis), 'STORE_CORRUPT')
     expect(e.message).to.contain('state digest').and.contain('--reindex')
-    const store = await ChainStore.open(dir, net.genesis, { check: 'none' })
-    const report = await store.verify()
+    const store = await openStore(dir, net.genesis, { check: 'none' })
+    const report = await verifyStore(store)
     expect(report.ok).to.equal(false)
     expect(report.problems.join('\n')).to.contain('differs from the replay')
-    await store.reindex()
-    expect((await store.verify()).ok).to.equal(true)
+    await reindexStore(store)
+    expect((await verifyStore(store)).ok).to.equal(true)
     await store.close()
   })
 
@@ -173,10 +175,10 @@ describe('chain store', function () {
     expect(chain.hasBlock(b2.id)).to.equal(false)
     expect(chain.state.getAccount(net.keys[0].publicKey)).to.deep.equal(before)
     await chain.close()
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     expect(store.raw(blockKey(b2.id))).to.equal(undefined)
     expect(store.raw(txKey(b2.block.x[0]))).to.equal(undefined)
-    expect((await store.verify()).ok).to.equal(true)
+    expect((await verifyStore(store)).ok).to.equal(true)
     await store.close()
     const again = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
     expect((await again.importBlock(b2.block, b2.txs)).kind).to.equal('extended') // and the retry works
@@ -184,25 +186,25 @@ describe('chain store', function () {
   })
 
   it('stores messages and a bounded set of staged items that survive a reopen', async () => {
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     const k = net.keys[0]
     const msg = createMessage(k.secretKey, { chainId: net.genesis.chainId, from: k.publicKey, timestamp: 1, type: MSG_TYPE_TEXT, body: new Uint8Array([1, 2]) })
-    const id = await store.putMessage(msg)
-    expect(store.getMessage(id)?.b).to.deep.equal(new Uint8Array([1, 2]))
+    const id = await store.messages.put(msg)
+    expect(store.messages.get(id)?.b).to.deep.equal(new Uint8Array([1, 2]))
     const ids = [1, 2, 3, 4].map(i => new Uint8Array(32).fill(i))
-    for (const i of ids.slice(0, 3)) await store.stage('block', i, new Uint8Array([9]))
-    expect(store.stagedCount).to.equal(3)
-    await store.unstage('block', ids[0])
-    expect(store.getStaged('block', ids[0])).to.equal(undefined)
-    expect(store.getStaged('block', ids[1])).to.deep.equal(new Uint8Array([9]))
+    for (const i of ids.slice(0, 3)) await store.staging.stage('block', i, new Uint8Array([9]))
+    expect(store.staging.size).to.equal(3)
+    await store.staging.unstage('block', ids[0])
+    expect(store.staging.get('block', ids[0])).to.equal(undefined)
+    expect(store.staging.get('block', ids[1])).to.deep.equal(new Uint8Array([9]))
     const small = new StagingArea(store.db, 2)
     await small.load()
     await expectCode(small.stage('tx', ids[3], new Uint8Array([1])), 'STORE_STAGED_FULL')
     await store.close()
-    const again = await ChainStore.open(dir, net.genesis)
-    expect(again.stagedCount).to.equal(2)
+    const again = await openStore(dir, net.genesis)
+    expect(again.staging.size).to.equal(2)
     expect((await again.staging.list('block')).map(s => s.id[0])).to.deep.equal([2, 3])
-    expect(again.hasMessage(id)).to.equal(true)
+    expect(again.messages.has(id)).to.equal(true)
     await again.close()
   })
 
@@ -227,13 +229,13 @@ describe('chain store', function () {
     const builder = new ChainBuilder(net)
     const [x1] = builder.extend(builder.root, 1, { txs: 2 })
     const chain = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
-    await chain.store.stage('block', x1.id, encodeBlock(x1.block))
-    for (const tx of x1.txs) await chain.store.stage('tx', txId(tx), encodeTx(tx))
-    await chain.store.stage('tx', new Uint8Array(32).fill(5), new Uint8Array([1]))
-    expect(chain.store.stagedCount).to.equal(4)
+    await chain.store.staging.stage('block', x1.id, encodeBlock(x1.block))
+    for (const tx of x1.txs) await chain.store.staging.stage('tx', txId(tx), encodeTx(tx))
+    await chain.store.staging.stage('tx', new Uint8Array(32).fill(5), new Uint8Array([1]))
+    expect(chain.store.staging.size).to.equal(4)
     await chain.importBlock(x1.block, x1.txs)
-    expect(chain.store.stagedCount).to.equal(1)
-    expect(chain.store.getStaged('block', x1.id)).to.equal(undefined)
+    expect(chain.store.staging.size).to.equal(1)
+    expect(chain.store.staging.get('block', x1.id)).to.equal(undefined)
     await chain.close()
   })
 })

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULTS, configHelp, loadConfig } from '../../../node/config.js'
-import { ChainError } from '../../../chain/errors.js'
+import { NodeError } from '../../../node/errors.js'
 import { acquireLock } from '../../../node/lock.js'
 import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
 
@@ -34,7 +34,7 @@ describe('node/config', () => {
   })
 
   it('names the setting and its source in every error', () => {
-    const code = (f: () => unknown): string => { try { f(); return 'OK' } catch (e) { return `${(e as ChainError).code}: ${(e as Error).message}` } }
+    const code = (f: () => unknown): string => { try { f(); return 'OK' } catch (e) { return `${(e as NodeError).code}: ${(e as Error).message}` } }
     expect(code(() => loadConfig({ 'dht-port': '70000' }, {}))).to.match(/^CONFIG_BAD_VALUE: .*dht-port \(from --dht-port\)/)
     expect(code(() => loadConfig({}, { TAU_BOOTSTRAP: 'nohost' }))).to.match(/^CONFIG_BAD_VALUE: .*TAU_BOOTSTRAP|bootstrap/)
     expect(code(() => loadConfig({ 'log-format': 'xml' }, {}))).to.match(/^CONFIG_BAD_VALUE/)
@@ -51,21 +51,21 @@ describe('node/config', () => {
   it('takes --public-endpoint as ipv4:port and refuses 0.0.0.0 or a bad one with CONFIG_BAD_VALUE', () => {
     expect(loadConfig({ 'public-endpoint': '203.0.113.5:7881' }, {}).publicEndpoint).to.deep.equal({ host: '203.0.113.5', port: 7881 })
     for (const v of ['0.0.0.0:7881', 'example.org:7881', '203.0.113.5', '203.0.113.5:0']) {
-      expect(() => loadConfig({ 'public-endpoint': v }, {})).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
+      expect(() => loadConfig({ 'public-endpoint': v }, {})).to.throw(NodeError).with.property('code', 'CONFIG_BAD_VALUE')
     }
   })
 
   it('accepts link emulation only under the testnet tool, with jitter ≤ latency', () => {
     const flags = { 'link-latency': '80', 'link-jitter': '20', 'link-loss': '2' }
-    expect(() => loadConfig(flags, {})).to.throw(ChainError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
+    expect(() => loadConfig(flags, {})).to.throw(NodeError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
     const c = loadConfig(flags, { TAU_UNDER_TESTNET: '1' })
     expect([c.linkLatencyMs, c.linkJitterMs, c.linkLossPct]).to.deep.equal([80, 20, 2])
-    expect(() => loadConfig({ 'link-latency': '10', 'link-jitter': '20' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
-    expect(() => loadConfig({ 'link-loss': '75' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_BAD_VALUE')
+    expect(() => loadConfig({ 'link-latency': '10', 'link-jitter': '20' }, { TAU_UNDER_TESTNET: '1' })).to.throw(NodeError).with.property('code', 'CONFIG_BAD_VALUE')
+    expect(() => loadConfig({ 'link-loss': '75' }, { TAU_UNDER_TESTNET: '1' })).to.throw(NodeError).with.property('code', 'CONFIG_BAD_VALUE')
     const far = loadConfig({ 'link-far-peers': '127.0.0.1:7004,127.0.0.1:7006', 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })
     expect(far.linkFarPeers).to.have.length(2)
-    expect(() => loadConfig({ 'link-far-peers': '127.0.0.1:7004' }, {})).to.throw(ChainError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
-    expect(() => loadConfig({ 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })).to.throw(ChainError).with.property('code', 'CONFIG_CONFLICT')
+    expect(() => loadConfig({ 'link-far-peers': '127.0.0.1:7004' }, {})).to.throw(NodeError).with.property('code', 'CONFIG_LINK_NOT_TESTNET')
+    expect(() => loadConfig({ 'link-far-latency': '150' }, { TAU_UNDER_TESTNET: '1' })).to.throw(NodeError).with.property('code', 'CONFIG_CONFLICT')
   })
 
   it('documents every setting with its environment variable in the help', () => {
@@ -83,7 +83,7 @@ describe('node/lock', () => {
       const release = acquireLock(dir)
       // Same pid counts as "ours" only for a stale-lock check, so fake a live foreign pid: our parent.
       writeFileSync(join(dir, 'tau-node.lock'), `${process.ppid}\n`)
-      expect(() => acquireLock(dir)).to.throw(ChainError).with.property('code', 'NODE_LOCKED')
+      expect(() => acquireLock(dir)).to.throw(NodeError).with.property('code', 'NODE_LOCKED')
       // A pid that cannot exist: stale, taken over.
       writeFileSync(join(dir, 'tau-node.lock'), '999999999\n')
       const again = acquireLock(dir)

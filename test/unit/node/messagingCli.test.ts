@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isChainError } from '../../../chain/errors.js'
+import { isChainOrNodeError } from '../../../node/errors.js'
 import { loadConfig } from '../../../node/config.js'
 import { makeTmpDir, removeDir } from '../../helpers/tmp.js'
 
@@ -54,7 +54,7 @@ describe('tau-node friends / messages (CLI) and their settings', function () {
     expect(loadConfig({ friends: `${KEY}:bob` }, { TAU_NICKNAME: 'al' })).to.deep.include({ friends: [{ key: KEY, name: 'bob' }], nickname: 'al' })
     for (const flags of [{ friends: 'nothex' }, { friends: `${KEY}:${'x'.repeat(33)}` }, { nickname: 'n'.repeat(33) }]) {
       let code: string | undefined
-      try { loadConfig(flags, {}) } catch (e) { code = isChainError(e) ? e.code : 'other' }
+      try { loadConfig(flags, {}) } catch (e) { code = isChainOrNodeError(e) ? e.code : 'other' }
       expect(code, JSON.stringify(flags)).to.equal('CONFIG_BAD_VALUE')
     }
   })

@@ -1,7 +1,7 @@
 // The sync speed-ups: the verified-signature cache, the worker pre-verification pool and batched
 // staging. Functional checks only (what is marked verified, what is written), no timings.
 import { expect } from 'chai'
-import { ChainStore } from '../../../chain/store/store.js'
+import { openStore } from '../../../chain/store/open.js'
 import { StagingArea } from '../../../chain/store/staging.js'
 import { verifyTxSignature } from '../../../chain/tx.js'
 import { isVerified, markVerified } from '../../../chain/verifyCache.js'
@@ -51,10 +51,10 @@ describe('sync speed-ups', () => {
 
   it('stageMany writes one batch, skips what is staged and refuses past the limit', async () => {
     const dir = makeTmpDir('stage-many')
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     try {
       const ids = [1, 2, 3, 4, 5].map(i => new Uint8Array(32).fill(i))
-      await store.stage('tx', ids[0], new Uint8Array([1]))
+      await store.staging.stage('tx', ids[0], new Uint8Array([1]))
       const small = new StagingArea(store.db, 3)
       await small.load()
       const refused = await small.stageMany(ids.map(id => ({ kind: 'tx' as const, id, bytes: Uint8Array.of(id[0]) })).concat([{ kind: 'tx', id: ids[1], bytes: Uint8Array.of(2) }]))
@@ -62,8 +62,8 @@ describe('sync speed-ups', () => {
       expect(small.size).to.equal(3)
       expect(small.get('tx', ids[1])).to.deep.equal(Uint8Array.of(2))
       expect(small.get('tx', ids[3])).to.equal(undefined)
-      expect(await store.stageMany([{ kind: 'block', id: ids[4], bytes: Uint8Array.of(9) }])).to.equal(0)
-      expect(store.getStaged('block', ids[4])).to.deep.equal(Uint8Array.of(9))
+      expect(await store.staging.stageMany([{ kind: 'block', id: ids[4], bytes: Uint8Array.of(9) }])).to.equal(0)
+      expect(store.staging.get('block', ids[4])).to.deep.equal(Uint8Array.of(9))
     } finally {
       await store.close()
       removeDir(dir)

@@ -3,6 +3,7 @@
 import { expect } from 'chai'
 import { join } from 'node:path'
 import { ChainError } from '../../../chain/errors.js'
+import { NodeError } from '../../../node/errors.js'
 import { DhtError } from '../../../dht/errors.js'
 import { DEFAULTS, loadConfig } from '../../../node/config.js'
 import { DroppedTxs } from '../../../node/droppedTxs.js'
@@ -30,7 +31,7 @@ describe('node/wallet pieces', () => {
   it('maps codes to the documented exit codes', () => {
     expect(exitCodeOf(new ChainError('KEYFILE_BAD_PASSPHRASE', 'x'))).to.equal(EXIT.KEY)
     expect(exitCodeOf(new ChainError('POOL_FULL', 'x'))).to.equal(EXIT.REFUSED_BY_NODE)
-    expect(exitCodeOf(new ChainError('TX_NOT_FOUND', 'x'))).to.equal(EXIT.UNKNOWN_TX)
+    expect(exitCodeOf(new NodeError('TX_NOT_FOUND', 'x'))).to.equal(EXIT.UNKNOWN_TX)
     expect(exitCodeOf(new WalletError('WALLET_TX_DROPPED', 'x', EXIT.DROPPED))).to.equal(8)
     expect(exitCodeOf(new Error('bug'))).to.equal(EXIT.OTHER)
   })

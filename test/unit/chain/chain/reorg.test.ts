@@ -14,6 +14,7 @@ import { encodeTx, txId } from '../../../../chain/tx.js'
 import { waitFor } from '../../../helpers/wait.js'
 import { ChainBuilder, TEST_NOW, type Built, testNet } from '../../../helpers/chainBuilder.js'
 import { makeTmpDir, removeDir } from '../../../helpers/tmp.js'
+import { verifyStore } from '../../../../chain/store/verify.js'
 
 const net = testNet({ mutableRange: 3 })
 const hex = toHex
@@ -45,7 +46,7 @@ describe('chain reorgs (M = 3)', function () {
   async function expectConsistent (tip: Built): Promise<void> {
     expect(hex(chain.tip().id)).to.equal(hex(tip.id))
     for (const [, { key, account }] of tip.state.accounts) expect(chain.state.getAccount(key)).to.deep.equal(account)
-    const report = await chain.store.verify()
+    const report = await verifyStore(chain.store)
     expect(report.problems).to.deep.equal([])
   }
 
@@ -298,7 +299,7 @@ describe('chain restart after a kill (real process, SIGKILL mid-import)', functi
     expect(lastDone).to.be.lessThan(order.length - 1) // killed mid-way, not after the end
 
     const chain = await Chain.open(join(dir, 'data'), net.genesis, { now: () => TEST_NOW })
-    const report = await chain.store.verify()
+    const report = await verifyStore(chain.store)
     expect(report.problems).to.deep.equal([])
     const at = b.get(chain.tip().id) // the tip is one of the blocks we built
     // Every block reported done was committed; the tip is at least as heavy as the best of them.
@@ -308,7 +309,7 @@ describe('chain restart after a kill (real process, SIGKILL mid-import)', functi
     // and the node carries on from there
     for (const x of order) await chain.importBlock(x.block, x.txs)
     expect(hex(chain.tip().id)).to.equal(hex(tip.id))
-    expect((await chain.store.verify()).ok).to.equal(true)
+    expect((await verifyStore(chain.store)).ok).to.equal(true)
     await chain.close()
   })
 })

@@ -4,8 +4,9 @@
 // gives a store equal to a healthy copy's.
 import { expect } from 'chai'
 import { Chain } from '../../../../chain/chain.js'
-import { ChainStore } from '../../../../chain/store/store.js'
-import { isChainError } from '../../../../chain/errors.js'
+import { openStore } from '../../../../chain/store/open.js'
+import { verifyStore } from '../../../../chain/store/verify.js'
+import { type ChainErrorCode, isChainError } from '../../../../chain/errors.js'
 import { toHex } from '../../../../chain/hex.js'
 import { txId } from '../../../../chain/tx.js'
 import { encodeBlock } from '../../../../chain/block.js'
@@ -21,7 +22,7 @@ import {
 
 const net = testNet()
 
-async function expectCode (p: Promise<unknown>, code: string): Promise<Error & { data?: Record<string, unknown> }> {
+async function expectCode (p: Promise<unknown>, code: ChainErrorCode): Promise<Error & { data?: Record<string, unknown> }> {
   try { await p } catch (e) {
     expect(isChainError(e, code), `expected ${code}, got ${(e as Error).message}`).to.equal(true)
     return e as Error
@@ -84,7 +85,7 @@ describe('store integrity (damaged data dirs)', function () {
     expect(scan.digest.equals(chain.store.digest)).to.equal(true)
     expect(scan.accounts).to.equal(fork[3].state.accounts.size)
     await chain.close()
-    await (await ChainStore.open(dir, net.genesis)).close() // the open check agrees
+    await (await openStore(dir, net.genesis)).close() // the open check agrees
   })
 
   for (const [what, damage] of [
@@ -97,27 +98,27 @@ describe('store integrity (damaged data dirs)', function () {
   ] as const) {
     it(`refuses ${what} at open (state digest), and --reindex restores the healthy state`, async () => {
       await damage()
-      const e = await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+      const e = await expectCode(openStore(dir, net.genesis), 'STORE_CORRUPT')
       expect(e.message).to.contain('state digest').and.contain('tau-node start --reindex')
-      await (await ChainStore.open(dir, net.genesis, { reindex: true })).close()
+      await (await openStore(dir, net.genesis, { reindex: true })).close()
       await expectSameChain(dir, healthy)
     })
   }
 
   it('refuses a block deleted at height 3 (far below the 64 newest), and the repair keeps the readable blocks above it', async () => {
     await poke(dir, blockKey(blocks[2].id), undefined)
-    const e = await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+    const e = await expectCode(openStore(dir, net.genesis), 'STORE_CORRUPT')
     expect(e.message).to.contain('height 3').and.contain('--reindex')
     // Read without the open check, as a running node would meet it: never an "unknown block".
-    const unchecked = await ChainStore.open(dir, net.genesis, { check: 'none' })
+    const unchecked = await openStore(dir, net.genesis, { check: 'none' })
     await expectCode(Promise.resolve().then(() => unchecked.getBlock(blocks[2].id)), 'STORE_CORRUPT')
     await expectCode(Promise.resolve().then(() => unchecked.mainBlockAt(3)), 'STORE_CORRUPT')
     await unchecked.close()
-    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    const repaired = await openStore(dir, net.genesis, { reindex: true })
     expect(repaired.tip.n).to.equal(2)
-    expect(repaired.stagedCount).to.equal(HEIGHT - 3) // heights 4..HEIGHT: staged, not deleted
+    expect(repaired.staging.size).to.equal(HEIGHT - 3) // heights 4..HEIGHT: staged, not deleted
     expect(repaired.openNotes.join('\n')).to.contain(`moved ${HEIGHT - 3} readable blocks`)
-    expect((await repaired.verify()).problems).to.deep.equal([])
+    expect((await verifyStore(repaired)).problems).to.deep.equal([])
     await repaired.close()
     expect(await refetch(dir, blocks)).to.equal(HEIGHT - 2)
     await expectSameChain(dir, healthy)
@@ -127,7 +128,7 @@ describe('store integrity (damaged data dirs)', function () {
   async function flipLevel (): Promise<Error> {
     let err: Error | undefined
     await flipUntilLevelCorruption(dir, `${root}/compacted`, async () => {
-      err = await ChainStore.open(dir, net.genesis).then(async s => { await s.close(); return undefined }, (x: unknown) => x as Error)
+      err = await openStore(dir, net.genesis).then(async s => { await s.close(); return undefined }, (x: unknown) => x as Error)
       return isChainError(err, 'STORE_CORRUPT') && err.data?.level === 'LEVEL_CORRUPTION'
     })
     return err!
@@ -137,9 +138,9 @@ describe('store integrity (damaged data dirs)', function () {
     const before = await countRecords(dir)
     const levelErr = await flipLevel()
     expect(levelErr.message).to.contain('LevelDB found damaged data files').and.contain('tau-node start --reindex')
-    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    const repaired = await openStore(dir, net.genesis, { reindex: true })
     expect(repaired.openNotes[0]).to.contain('rebuilt the tables from')
-    expect((await repaired.verify()).problems).to.deep.equal([])
+    expect((await verifyStore(repaired)).problems).to.deep.equal([])
     await repaired.close()
     expect(await countRecords(dir)).to.be.below(before + HEIGHT) // staged copies aside, nothing was invented
     await refetch(dir, blocks)
@@ -169,12 +170,12 @@ describe('store integrity (damaged data dirs)', function () {
     await importAll(dir, more)
     const torn = tearLog(dir, 0.5)
     expect(torn.to).to.be.below(torn.from)
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     expect(store.lostBlocks?.recordedHeight).to.equal(HEIGHT + 20)
     expect(store.lostBlocks!.lost).to.equal(HEIGHT + 20 - store.tip.n).and.be.above(0)
     expect(store.openNotes.join('\n')).to.contain(`lost ${store.lostBlocks!.lost} committed blocks`)
     await store.close()
-    const again = await ChainStore.open(dir, net.genesis) // said once: the mark now names the stored tip
+    const again = await openStore(dir, net.genesis) // said once: the mark now names the stored tip
     expect(again.lostBlocks).to.equal(undefined)
     await again.close()
     expect(await refetch(dir, [...blocks, ...more])).to.be.above(0)
@@ -187,14 +188,14 @@ describe('store integrity (damaged data dirs)', function () {
     await poke(dir, metaKey('genesis'), undefined)
     await poke(dir, metaKey('schema'), undefined)
     await poke(dir, blockKey(net.genesis.blockId), undefined)
-    await expectCode(ChainStore.open(dir, net.genesis), 'STORE_CORRUPT')
+    await expectCode(openStore(dir, net.genesis), 'STORE_CORRUPT')
     await poke(dir, blockKey(net.genesis.blockId), encodeBlock(net.genesis.block)) // identity: the genesis block is there
-    const repaired = await ChainStore.open(dir, net.genesis, { reindex: true })
+    const repaired = await openStore(dir, net.genesis, { reindex: true })
     expect(repaired.openNotes.join('\n')).to.contain('genesis and schema records were missing')
     await repaired.close()
     await expectSameChain(dir, healthy)
     await poke(dir, blockKey(net.genesis.blockId), undefined)
-    const again = await ChainStore.open(dir, net.genesis, { reindex: true })
+    const again = await openStore(dir, net.genesis, { reindex: true })
     expect(again.openNotes.join('\n')).to.contain('genesis block record was missing')
     await again.close()
     await expectSameChain(dir, healthy)
@@ -202,7 +203,7 @@ describe('store integrity (damaged data dirs)', function () {
 
   it('computes a missing digest at open (a store written before digests) and says so', async () => {
     await poke(dir, metaKey('digest'), undefined)
-    const store = await ChainStore.open(dir, net.genesis)
+    const store = await openStore(dir, net.genesis)
     expect(store.openNotes.join('\n')).to.contain('had no state digest')
     await store.close()
     await expectSameChain(dir, healthy)

@@ -8,7 +8,8 @@ import { Chain } from '../../../../chain/chain.js'
 import { isChainError } from '../../../../chain/errors.js'
 import { toHex } from '../../../../chain/hex.js'
 import { txId } from '../../../../chain/tx.js'
-import { ChainStore } from '../../../../chain/store/store.js'
+import { openStore } from '../../../../chain/store/open.js'
+import { verifyStore } from '../../../../chain/store/verify.js'
 import { STORE_SCHEMA_VERSION } from '../../../../chain/store/constants.js'
 import { P_TXLOC, metaKey, prefixRange } from '../../../../chain/store/keys.js'
 import { decodeU32, encodeU32 } from '../../../../chain/store/records.js'
@@ -62,14 +63,14 @@ describe('chain/store schema migration', function () {
     await withRaw(dir, async db => { expect(await txLocKeys(db)).to.deep.equal([]) })
 
     // Inspection (tau-node check) writes nothing: it refuses and says how to migrate.
-    await expectRefused(ChainStore.open(dir, net.genesis, { check: 'none', inspect: true }), 'start the node on it once')
+    await expectRefused(openStore(dir, net.genesis, { check: 'none', inspect: true }), 'start the node on it once')
 
     const migrated = await Chain.open(dir, net.genesis, { now: () => TEST_NOW })
     try {
       expect(migrated.store.openNotes.join('\n')).to.contain('migrated from layout 1 to 2').and.contain('.schema-1-backup')
       const loc = await migrated.store.txLocation(txId(a2.txs[1]))
       expect(toHex(loc?.id ?? new Uint8Array())).to.equal(toHex(a2.id))
-      const v = await migrated.store.verify()
+      const v = await verifyStore(migrated.store)
       expect(v.ok, v.problems.join('; ')).to.equal(true)
     } finally {
       await migrated.close()

@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isChainError } from '../../../../chain/errors.js'
+import { isChainOrNodeError } from '../../../../node/errors.js'
 import { MAX_CONTACT_REQUESTS, MAX_FRIENDS } from '../../../../node/messaging/constants.js'
 import { FriendBook } from '../../../../node/messaging/friends.js'
 import { RequestBook } from '../../../../node/messaging/requests.js'
@@ -13,7 +13,7 @@ const key = (i: number): string => i.toString(16).padStart(64, '0')
 const SELF = 'f'.repeat(64)
 
 function code (fn: () => unknown): string | undefined {
-  try { fn() } catch (e) { return isChainError(e) ? e.code : 'other' }
+  try { fn() } catch (e) { return isChainOrNodeError(e) ? e.code : 'other' }
   return undefined
 }
 

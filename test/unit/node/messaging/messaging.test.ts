@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { generateKeyPair } from '../../../../chain/crypto.js'
-import { isChainError } from '../../../../chain/errors.js'
+import { isChainOrNodeError } from '../../../../node/errors.js'
 import { toHex } from '../../../../chain/hex.js'
 import { MSG_TYPE_ENCRYPTED, MSG_TYPE_TEXT } from '../../../../chain/constants.js'
 import { type Message, createMessage, decodeMessage, encodeMessage, messageId } from '../../../../chain/message.js'
@@ -25,12 +25,12 @@ function msg (k: { secretKey: Uint8Array, publicKey: Uint8Array }, o: { prev?: M
 }
 
 function code (fn: () => unknown): string | undefined {
-  try { fn() } catch (e) { if (isChainError(e)) return e.code; throw e }
+  try { fn() } catch (e) { if (isChainOrNodeError(e)) return e.code; throw e }
   return undefined
 }
 
 async function codeAsync (p: Promise<unknown>): Promise<string | undefined> {
-  try { await p } catch (e) { if (isChainError(e)) return e.code; throw e }
+  try { await p } catch (e) { if (isChainOrNodeError(e)) return e.code; throw e }
   return undefined
 }
 
@@ -77,7 +77,7 @@ describe('messaging: validation', () => {
       try {
         validateMessage(decodeMessage(bad), rules)
       } catch (e) {
-        expect(isChainError(e), String(e)).to.equal(true)
+        expect(isChainOrNodeError(e), String(e)).to.equal(true)
       }
     }
   })

@@ -3,7 +3,7 @@
 // (r is covered by the sender's signature). Also the v2 codecs: `r` on messages, `q`/`u` on gossip.
 import { expect } from 'chai'
 import { generateKeyPair, type KeyPair } from '../../../../chain/crypto.js'
-import { isChainError } from '../../../../chain/errors.js'
+import { isChainOrNodeError } from '../../../../node/errors.js'
 import { toHex } from '../../../../chain/hex.js'
 import { MSG_TYPE_TEXT } from '../../../../chain/constants.js'
 import { type Message, createMessage, decodeMessage, encodeMessage, messageId, verifyMessageSignature } from '../../../../chain/message.js'
@@ -102,7 +102,7 @@ describe('messaging: read receipts and the dual-chain DAG', () => {
     // Someone adds or changes r on B's message: the signature no longer verifies.
     expect(verifyMessageSignature(honest)).to.equal(true)
     expect(verifyMessageSignature({ ...honest, r: a1 })).to.equal(false)
-    const code = (m: Message): string | undefined => { try { validateMessage(m, rules); return undefined } catch (e) { return isChainError(e) ? e.code : 'other' } }
+    const code = (m: Message): string | undefined => { try { validateMessage(m, rules); return undefined } catch (e) { return isChainOrNodeError(e) ? e.code : 'other' } }
     expect(code({ ...honest, r: a1 })).to.equal('MSG_BAD_SIGNATURE')
     // C signs a receipt in B's name: it does not verify against f = B.
     const byC = createMessage(C.secretKey, { chainId, from: B.publicKey, to: A.publicKey, timestamp: NOW + 5, receipt: a1, type: MSG_TYPE_TEXT, body: enc.encode('hi') })
@@ -110,7 +110,7 @@ describe('messaging: read receipts and the dual-chain DAG', () => {
     // And a chain walk refuses it: nothing of it is linked.
     w.store.set(toHex(messageId(byC)), byC)
     let walk: string | undefined
-    try { await w.chains.sync(B.publicKey, messageId(byC)) } catch (e) { walk = isChainError(e) ? e.code : 'other' }
+    try { await w.chains.sync(B.publicKey, messageId(byC)) } catch (e) { walk = isChainOrNodeError(e) ? e.code : 'other' }
     expect(walk).to.equal('MSG_BAD_SIGNATURE')
     expect(w.chains.head(B.publicKey)).to.equal(undefined)
   })
@@ -126,7 +126,7 @@ describe('messaging: read receipts and the dual-chain DAG', () => {
     expect(decodeGossip(encodeGossip({ g: [] }))).to.deep.equal({ g: [] })
     for (const bad of [{ g: [], q: 0 }, { g: [], q: 61 }, { g: [], u: new Uint8Array(33) }]) {
       let c: string | undefined
-      try { encodeGossip(bad) } catch (e) { c = isChainError(e) ? e.code : 'other' }
+      try { encodeGossip(bad) } catch (e) { c = isChainOrNodeError(e) ? e.code : 'other' }
       expect(c, JSON.stringify(bad)).to.match(/^CODEC_/)
     }
   })

@@ -4,7 +4,7 @@
 import { expect } from 'chai'
 import { type Server, get as httpGet } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ChainError } from '../../../../chain/errors.js'
+import { NodeError } from '../../../../node/errors.js'
 import { Router, createApiServer } from '../../../../node/api/http.js'
 import { webHooks } from '../../../../node/api/web.js'
 import { isOrigin } from '../../../../node/api/cors.js'
@@ -133,12 +133,12 @@ describe('node/config: --ui and --api-cors', () => {
       if (bad === 'http://a.example,') { expect(loadConfig({ 'api-cors': bad }, {}).apiCors).to.deep.equal(['http://a.example']); continue }
       let err: unknown
       try { loadConfig({ 'api-cors': bad }, {}) } catch (e) { err = e }
-      expect(err, bad).to.be.instanceOf(ChainError)
-      expect((err as ChainError).code, bad).to.equal('CONFIG_BAD_VALUE')
+      expect(err, bad).to.be.instanceOf(NodeError)
+      expect((err as NodeError).code, bad).to.equal('CONFIG_BAD_VALUE')
     }
     expect(isOrigin('http://[::1]:8080')).to.equal(true)
     let many: unknown
     try { loadConfig({ 'api-cors': Array.from({ length: 17 }, (_, i) => `https://h${i}.example`).join(',') }, {}) } catch (e) { many = e }
-    expect((many as ChainError).code).to.equal('CONFIG_BAD_VALUE')
+    expect((many as NodeError).code).to.equal('CONFIG_BAD_VALUE')
   })
 })
