@@ -110,12 +110,12 @@ const oneOf = <T extends string>(name: string, values: readonly T[]) => (v: unkn
   return v as T
 }
 
-function endpointOf (s: string, what: string): Endpoint {
+/** `names`: a host name is allowed too (bootstrap entries; resolved at start, node/ops/netResolve.ts). */
+function endpointOf (s: string, what: string, names = true): Endpoint {
   try {
     return parseEndpoint(s)
   } catch (e) {
-    // A host name (a compose service, a server's DNS name) is resolved at start (node/ops/netResolve.ts).
-    const named = parseHostNameEndpoint(s)
+    const named = names ? parseHostNameEndpoint(s) : undefined
     if (named !== undefined) return named
     throw new NodeError('CONFIG_BAD_VALUE', `${what} "${s}": ${(e as Error).message}`)
   }
@@ -139,7 +139,8 @@ const origins = (name: string) => (v: unknown, from: string): string[] => {
 }
 const publicEp = (v: unknown, from: string): Endpoint => {
   if (typeof v !== 'string') throw bad('public-endpoint', from, 'must be a host:port string')
-  const ep = endpointOf(v, 'public-endpoint')
+  // Published as 6 bytes in blkTip.e: an IPv4 address, never a name.
+  const ep = endpointOf(v, 'public-endpoint', false)
   if (ep.host === '0.0.0.0') throw bad('public-endpoint', from, 'must be an address peers can reach, not 0.0.0.0')
   return ep
 }
