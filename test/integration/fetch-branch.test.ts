@@ -2,19 +2,14 @@
 // the branch behind a peer's tip whatever the tip claims, even less than ours (offer() would drop
 // such a tip). Real in-process nodes on real UDP DHT nodes on 127.0.0.1, real LevelDB in temp dirs.
 import { expect } from 'chai'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { Chain } from '../../chain/chain.js'
-import { keyPairFromSeed, writeKeyFile, type KeyPair } from '../../chain/crypto.js'
-import { type Genesis, buildGenesis, genesisToJson } from '../../chain/genesis.js'
+import { keyPairFromSeed, type KeyPair } from '../../chain/crypto.js'
+import { type Genesis, buildGenesis } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { txId } from '../../chain/tx.js'
 import type { Endpoint } from '../../dht/endpoint.js'
-import { loadConfig } from '../../node/config.js'
-import { createLogger } from '../../node/logger.js'
 import { TauNode } from '../../node/node.js'
 import { type Built, ChainBuilder } from '../helpers/chainBuilder.js'
-import { makeTmpDir, removeDir } from '../helpers/tmp.js'
+import { NodeHarness } from '../helpers/nodeHarness.js'
 
 const T = 10
 const M = 6
@@ -24,60 +19,38 @@ const FORK_BLOCKS = 4
 
 describe('sync: fetchBranchFor (real nodes)', function () {
   this.timeout(90_000)
-  let dir: string
   let genesis: Genesis
   let keys: KeyPair[]
   let main: Built[]
   let fork: Built[]
   let server: TauNode
   let client: TauNode
-  const nodes: TauNode[] = []
 
-  async function prepare (dataDir: string, blocks: Built[], builder: ChainBuilder): Promise<void> {
-    const chain = await Chain.open(join(dataDir, 'chain'), genesis)
-    try {
-      expect((await chain.importBranch(blocks.map(b => b.block), builder.txMap(blocks))).kind).to.equal('extended')
-    } finally {
-      await chain.close()
-    }
-  }
-
-  async function startNode (name: string, key: KeyPair, bootstrap?: Endpoint): Promise<TauNode> {
-    const keyFile = join(dir, `${name}.key.json`)
-    writeKeyFile(keyFile, key)
-    const flags: Record<string, string | boolean> = {
-      'data-dir': join(dir, name), genesis: join(dir, 'genesis.json'), 'key-file': keyFile,
-      'dht-port': '0', 'api-port': '0', mine: false, 'log-level': 'error'
-    }
-    if (bootstrap !== undefined) flags.bootstrap = `${bootstrap.host}:${bootstrap.port}`
-    const node = await TauNode.start(loadConfig(flags, {}), createLogger('error', 'json'))
-    nodes.push(node)
-    return node
-  }
+  let h: NodeHarness
+  const startNode = async (name: string, key: KeyPair, bootstrap?: Endpoint): Promise<TauNode> =>
+    await h.start(name, key, { bootstrap: bootstrap === undefined ? [] : [bootstrap], flags: { 'log-level': 'error' } })
 
   before(async () => {
-    dir = makeTmpDir()
     keys = [0, 1, 2].map(i => keyPairFromSeed(`fetch-branch-test-${i}`))
     genesis = buildGenesis({
       name: 'fetch-branch', timestamp: Math.floor(Date.now() / 1000) - HEIGHT * T * 3 - 600,
       blockTime: T, mutableRange: M, minFee: 1, blockReward: 10,
       accounts: keys.map((k, i) => ({ pubkey: k.publicKey, balance: 1_000_000, power: [1e12, 1e10, 1e10][i] }))
     })
-    writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesisToJson(genesis.config)))
+    h = new NodeHarness(genesis)
     const builder = new ChainBuilder({ genesis, keys })
     main = builder.extend(builder.root, HEIGHT, { speed: 'fast', txs: 1 })
     // The server's chain: shorter, so lighter, with transactions of its own.
     fork = builder.extend(main[FORK_AFTER - 1], FORK_BLOCKS, { speed: 'fast', txs: 1 })
     expect(fork[FORK_BLOCKS - 1].block.d < main[HEIGHT - 1].block.d).to.equal(true)
-    await prepare(join(dir, 'server'), [...main.slice(0, FORK_AFTER), ...fork], builder)
-    await prepare(join(dir, 'client'), main, builder)
+    await h.prepare('server', [...main.slice(0, FORK_AFTER), ...fork], builder)
+    await h.prepare('client', main, builder)
     server = await startNode('server', keys[0])
     client = await startNode('client', keyPairFromSeed('fetch-branch-client'), server.ctx.engine.endpoint)
   })
 
   after(async () => {
-    for (const n of nodes.splice(0)) await n.stop()
-    removeDir(dir)
+    await h.close()
   })
 
   const tipOf = (b: Built): { id: Uint8Array, n: number, d: bigint } => ({ id: b.id, n: b.block.n, d: b.block.d })

@@ -4,20 +4,15 @@
 // still yields exactly the branch above the fork point (a fresh node, a node on a fork that parts
 // inside a segment) and that a checkpoint id naming a block at the wrong height is invalid data.
 import { expect } from 'chai'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { blockId, encodeBlock, signBlock } from '../../chain/block.js'
-import { Chain } from '../../chain/chain.js'
-import { keyPairFromSeed, writeKeyFile, type KeyPair } from '../../chain/crypto.js'
-import { type Genesis, buildGenesis, genesisToJson } from '../../chain/genesis.js'
+import { keyPairFromSeed, type KeyPair } from '../../chain/crypto.js'
+import { type Genesis, buildGenesis } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../../dht/index.js'
 import type { Endpoint } from '../../dht/endpoint.js'
-import { loadConfig } from '../../node/config.js'
-import { createLogger } from '../../node/logger.js'
 import { TauNode } from '../../node/node.js'
 import { type Built, ChainBuilder } from '../helpers/chainBuilder.js'
-import { makeTmpDir, removeDir } from '../helpers/tmp.js'
+import { NodeHarness } from '../helpers/nodeHarness.js'
 import { waitFor } from '../helpers/wait.js'
 
 const T = 10
@@ -28,63 +23,40 @@ const FORK_AFTER = 21
 
 describe('sync walk by checkpoints (real nodes)', function () {
   this.timeout(120_000)
-  let dir: string
   let genesis: Genesis
   let keys: KeyPair[]
   let main: Built[]
   let fork: Built[]
-  const nodes: TauNode[] = []
   let hostile: DhtEngine | undefined
   let serverEndpoint: Endpoint
 
-  async function prepare (dataDir: string, blocks: Built[], builder: ChainBuilder): Promise<void> {
-    const chain = await Chain.open(join(dataDir, 'chain'), genesis)
-    try {
-      const r = await chain.importBranch(blocks.map(b => b.block), builder.txMap(blocks))
-      expect(r.kind).to.equal('extended')
-    } finally {
-      await chain.close()
-    }
-  }
-
-  async function startNode (name: string, key: KeyPair, bootstrap?: Endpoint): Promise<TauNode> {
-    const keyFile = join(dir, `${name}.key.json`)
-    writeKeyFile(keyFile, key)
-    const flags: Record<string, string | boolean> = {
-      'data-dir': join(dir, name), genesis: join(dir, 'genesis.json'), 'key-file': keyFile,
-      'dht-port': '0', 'api-port': '0', mine: false, 'log-level': 'error'
-    }
-    if (bootstrap !== undefined) flags.bootstrap = `${bootstrap.host}:${bootstrap.port}`
-    const node = await TauNode.start(loadConfig(flags, {}), createLogger('error', 'json'))
-    nodes.push(node)
-    return node
-  }
+  let h: NodeHarness
+  const startNode = async (name: string, key: KeyPair, bootstrap?: Endpoint): Promise<TauNode> =>
+    await h.start(name, key, { bootstrap: bootstrap === undefined ? [] : [bootstrap], flags: { 'log-level': 'error' } })
 
   const tipOf = (n: TauNode): string => `${n.ctx.chain.tip().n}:${toHex(n.ctx.chain.tip().id).slice(0, 12)}`
 
   before(async () => {
-    dir = makeTmpDir()
     keys = [0, 1, 2].map(i => keyPairFromSeed(`sync-walk-test-${i}`))
     genesis = buildGenesis({
       name: 'sync-walk-test', timestamp: Math.floor(Date.now() / 1000) - HEIGHT * T * 3 - 600,
       blockTime: T, mutableRange: M, minFee: 1, blockReward: 10,
       accounts: keys.map((k, i) => ({ pubkey: k.publicKey, balance: 1_000_000, power: [1e12, 1e10, 1e10][i] }))
     })
-    writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesisToJson(genesis.config)))
+    h = new NodeHarness(genesis)
     const builder = new ChainBuilder({ genesis, keys })
     main = builder.extend(builder.root, HEIGHT, { speed: 'fast', txs: 1 })
     // Same heights, other contents (no transactions): other ids from FORK_AFTER + 1 on.
     fork = builder.extend(main[FORK_AFTER - 1], 3, { speed: 'fast', txs: 0 })
-    await prepare(join(dir, 'server'), main, builder)
-    await prepare(join(dir, 'forked'), [...main.slice(0, FORK_AFTER), ...fork], builder)
+    await h.prepare('server', main, builder)
+    await h.prepare('forked', [...main.slice(0, FORK_AFTER), ...fork], builder)
     const server = await startNode('server', keys[0])
     serverEndpoint = server.ctx.engine.endpoint
   })
 
   after(async () => {
     await hostile?.stop()
-    for (const n of nodes.splice(0)) await n.stop()
-    removeDir(dir)
+    await h.close()
   })
 
   it('a fresh node fetches the whole branch and ends on the served tip; a checkpoint at the wrong height costs its peer', async () => {
