@@ -1,7 +1,8 @@
 // A voting round's tally and decision (PROTOCOL §6, version 2). Each checkpoint gets the summed weight
 // of the sampled keys that voted for it; S is the weight of every sampled key, answering or not. A node
-// with an empty chain takes the heaviest checkpoint (ties: the smaller id); any other node needs more
-// than S / 2, else it keeps its chain. Claimed heights never break ties: a height is a claim.
+// with an empty chain takes the heaviest checkpoint (ties: the smaller id) once the valid votes hold more
+// than S / 2 between them; any other node needs more than S / 2 for one checkpoint, else it keeps its
+// chain. Claimed heights never break ties: a height is a claim.
 import { ChainError } from '../errors.js'
 import { compareBytes, toHex } from '../hex.js'
 import { potParams } from '../consensus/pot.js'
@@ -43,6 +44,13 @@ export function tallyVotes (votes: Iterable<WeightedVote>, totalWeight: bigint, 
   const best = tally[0]
   if (best === undefined) return { kind: 'keep', why: 'no valid votes', ...base }
   if (emptyChain) {
+    // Plurality among the answers only when the answers hold most of the sampled weight: otherwise a
+    // few cheap keys that answer fast would choose for a new node whose heavy peers are slow or cut
+    // off (docs/protocol-notes.md §11). Without a decision the node follows the heaviest chain.
+    const answered = tally.reduce((sum, t) => sum + t.weight, 0n)
+    if (answered * 2n <= totalWeight) {
+      return { kind: 'keep', why: `only ${answered} of S = ${totalWeight} answered: no quorum for a new node's choice`, ...base }
+    }
     return { kind: 'adopt', checkpointId: best.checkpointId, height: best.height, weight: best.weight, why: `heaviest of ${tally.length} checkpoint(s): ${best.weight} of S = ${totalWeight}`, ...base }
   }
   if (best.weight * 2n > totalWeight) {

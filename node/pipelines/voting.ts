@@ -5,6 +5,7 @@
 // more than half of the sampled weight S. A decided checkpoint we do not hold is fetched from its voters
 // whatever their claimed difficulty, within 3M·T seconds; if it cannot be had the decision is void and
 // its voters are penalised. The chain applies the range rules (chain/chain/consensusPoint.ts).
+import { setMaxListeners } from 'node:events'
 import { blockId } from '../../chain/block.js'
 import { checkpointHeight } from '../../chain/consensus/pot.js'
 import { bytesEqual, fromHex, toHex } from '../../chain/hex.js'
@@ -14,7 +15,7 @@ import { type WeightedKey, samplePeers } from '../../chain/voting/sample.js'
 import { VotingRound, type VoteDecision, votingRoundDurationS } from '../../chain/voting/tally.js'
 import { isTipStale } from '../../chain/voting/vote.js'
 import { VOTE_MAX_PEERS } from '../../chain/constants.js'
-import { PENALTY_INVALID_DATA, VOTE_REPORTS_KEPT, VOTE_STALE_CHECK_MS } from '../constants.js'
+import { MAX_ABORT_LISTENERS, PENALTY_INVALID_DATA, VOTE_REPORTS_KEPT, VOTE_STALE_CHECK_MS } from '../constants.js'
 import type { NodeContext, VoteEntry, VoteRoundReport } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
 import type { TipClaim } from '../signals.js'
@@ -82,6 +83,8 @@ export class VotingPipeline implements Pipeline {
     const round = new VotingRound({ sampled, clock: ctx.nowS, durationS })
     const startedAt = ctx.nowS()
     const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationS * 1000)])
+    // Every sampled key's reads and fetches listen on it (several each): not a leak.
+    setMaxListeners(MAX_ABORT_LISTENERS, deadline)
     const tips = new Map<string, TipClaim>()
     const entries: VoteEntry[] = await Promise.all(sampled.map(async ({ key, weight }) => {
       const a = await askVote(ctx, key, deadline)

@@ -93,15 +93,20 @@ describe('chain/voting', () => {
       expect(d.tally.map(t => [t.weight, t.voters])).to.deep.equal([[60n, 2], [35n, 1]])
     })
     it('an empty chain takes the heaviest checkpoint, ties to the smaller id', () => {
-      const d = tallyVotes([wv(9, 6, 3), wv(3, 6, 3), wv(5, 6, 2)], 100n, true)
+      const d = tallyVotes([wv(9, 6, 3), wv(3, 6, 3), wv(5, 6, 2)], 15n, true)
       expect(d.kind === 'adopt' && toHex(d.checkpointId)).to.equal(toHex(key(3)))
       expect(d.rule).to.equal('plurality (empty chain)')
     })
+    it('an empty chain decides only when the valid votes hold more than S / 2 (no capture by the few that answer)', () => {
+      expect(tallyVotes([wv(2, 6, 13)], 213n, true)).to.include({ kind: 'keep' })
+      expect(tallyVotes([wv(2, 6, 13)], 213n, true).why).to.match(/no quorum/)
+      expect(tallyVotes([wv(2, 6, 13), wv(1, 6, 100)], 213n, true)).to.deep.include({ kind: 'adopt', weight: 100n })
+    })
     it('claimed heights never break ties', () => {
       // Key 9 claims a far greater height; with equal weight the smaller id still wins.
-      const d = tallyVotes([wv(9, 999_999_999, 5), wv(3, 6, 5)], 10n, true)
+      const d = tallyVotes([wv(9, 999_999_999, 5), wv(3, 6, 5)], 19n, true)
       expect(d.kind === 'adopt' && toHex(d.checkpointId)).to.equal(toHex(key(3)))
-      const e = tallyVotes([wv(3, 6, 5), wv(9, 999_999_999, 5)], 10n, true)
+      const e = tallyVotes([wv(3, 6, 5), wv(9, 999_999_999, 5)], 19n, true)
       expect(e.kind === 'adopt' && toHex(e.checkpointId)).to.equal(toHex(key(3)))
     })
     it('counts one id once, whatever heights its voters claim', () => {
@@ -136,8 +141,10 @@ describe('chain/voting', () => {
       }
       expect(attackWins).to.equal(0)
       expect(honestWins).to.be.greaterThan(100) // the test can tell a decision from none
-      // A new node (plurality) with every miner answering: never the five.
+      // A new node (plurality) with every miner answering: never the five; with every miner silent,
+      // not either (the five hold no quorum of the sampled weight).
       for (let r = 0; r < 500; r++) expect(wins(round([...miners, ...cheap(5)], rng, true, () => false))).to.equal(false)
+      for (let r = 0; r < 100; r++) expect(wins(round([...miners, ...cheap(5)], rng, true, k => k.weight > 1n))).to.equal(false)
     })
     it('100 power-1 keys holding less than half the sampled weight never win', () => {
       const rng = seededRng('hundred')
