@@ -100,6 +100,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
+  /** Marks a node that starts on an empty chain as new until a voting round decides (core.ts newNode). */
+  startAsNewNode (): void { if (this.store.tip.n === 0) this.core.newNode = true }
+  isNewNode (): boolean { return this.core.newNode }
+  /** A round decided (or the node gave up waiting for one): from now on the ranges protect its chain. */
+  settleNewNode (): void { this.core.newNode = false }
+
   /** Runs `read` between imports (in the chain's queue), so no commit is half-applied while it reads. */
   atRest<T> (read: () => T): Promise<T> {
     return this.queue.run(async () => read())

@@ -96,6 +96,10 @@ export const MINING_SUBSECOND_SPREAD_MS = 800
 export const VOTE_REPORTS_KEPT = 16
 /** How often the stale-tip voting trigger is checked, ms. */
 export const VOTE_STALE_CHECK_MS = 5000
+/** A node that started on an empty chain votes again this often (ms) while no round has decided... */
+export const VOTE_NEW_NODE_RETRY_MS = 10_000
+/** ...at most this many rounds; then it settles for the heaviest chain it holds (docs/protocol-notes.md §11). */
+export const VOTE_NEW_NODE_MAX_ROUNDS = 12
 /** A trusted checkpoint not held yet is looked for again this often, ms. */
 export const TRUSTED_CHECKPOINT_RETRY_MS = 10_000
 /** A sync to a checked tip holds the miner back (its tip is about to move) at most this long past

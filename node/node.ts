@@ -16,7 +16,8 @@ import { encodeTx } from '../chain/tx.js'
 import { encodeMessage } from '../chain/message.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../dht/index.js'
 import type { NodeConfig } from './config.js'
-import { MAX_ABORT_LISTENERS } from './constants.js'
+import { MAX_ABORT_LISTENERS, VOTE_NEW_NODE_MAX_ROUNDS, VOTE_NEW_NODE_RETRY_MS } from './constants.js'
+import { setTimeout as delay } from 'node:timers/promises'
 import { type NodeContext, NodeEvents, type NodeState } from './context.js'
 import { DemandSet } from './demand.js'
 import { Fetcher } from './fetch.js'
@@ -120,6 +121,7 @@ export class TauNode implements ApiNode {
     const { ctx } = this
     const tip = ctx.chain.tip()
     const stale = isTipStale(tip.block.t, ctx.nowS(), ctx.genesis)
+    if (tip.n === 0) ctx.chain.startAsNewNode()
     try {
       if (tip.n === 0 || stale) await this.voting.run(tip.n === 0 ? 'empty-chain' : 'stale-tip')
     } catch (e) {
@@ -128,6 +130,28 @@ export class TauNode implements ApiNode {
       ctx.state.ready = true
       ctx.log.info('node ready', { height: ctx.chain.tip().n, mining: ctx.state.miningEnabled })
       this.mining.schedule()
+    }
+    if (ctx.chain.isNewNode()) void this.voteUntilDecided()
+  }
+
+  /**
+   * A new node whose first round did not decide (no quorum answered) votes again, a bounded number
+   * of times; until one decides, what it synced is not protected by the warning range, so a junk
+   * branch taken first cannot lock it out of the network's chain (docs/protocol-notes.md §11).
+   */
+  private async voteUntilDecided (): Promise<void> {
+    const { ctx } = this
+    for (let k = 1; k < VOTE_NEW_NODE_MAX_ROUNDS && ctx.chain.isNewNode(); k++) {
+      try {
+        await delay(VOTE_NEW_NODE_RETRY_MS, undefined, { signal: ctx.signal })
+        await this.voting.run('empty-chain')
+      } catch {
+        return // stopping
+      }
+    }
+    if (ctx.chain.isNewNode()) {
+      ctx.chain.settleNewNode()
+      ctx.log.warn('no voting round reached a quorum since start: the ranges now protect the chain this node holds', { rounds: VOTE_NEW_NODE_MAX_ROUNDS, height: ctx.chain.tip().n })
     }
   }
 

@@ -24,7 +24,7 @@ import { warnRefused } from './warnings.js'
 export function adoptionRefusal (core: ChainCore, forkHeight: number, mode: PointMode): WarningReason | undefined {
   if (mode === 'trusted') return undefined
   if (forkHeight < core.store.consensusPoint.n) return 'vote-below-consensus-point'
-  if (mode === 'vote' && core.store.tip.n - forkHeight > 3 * core.genesis.config.mutableRange) return 'vote-deep-fork'
+  if (mode === 'vote' && !core.newNode && core.store.tip.n - forkHeight > 3 * core.genesis.config.mutableRange) return 'vote-deep-fork'
   return undefined
 }
 

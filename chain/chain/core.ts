@@ -26,6 +26,12 @@ export interface ChainCore {
   /** Chosen points we do not hold yet, at most one per kind: the branch that brings one is adopted (consensusPoint.ts). */
   votedPoint: PendingPoint | undefined
   trustedPoint: PendingPoint | undefined
+  /**
+   * A node that started on an empty chain and has not yet had a voting round decide: what it synced
+   * so far was taken on difficulty alone, so it has nothing the warning range should protect
+   * (docs/protocol-notes.md §11). Cleared by the first decision, or given up after a bounded time.
+   */
+  newNode: boolean
   emit: <K extends keyof ChainEvents>(event: K, ...args: ChainEvents[K]) => void
 }
 
@@ -37,7 +43,8 @@ export function createCore (store: ChainStore, now: () => number, emit: ChainCor
     candidates: new VoteCandidates(),
     warnings: new WarningLog(),
     votedPoint: undefined,
-    trustedPoint: undefined
+    trustedPoint: undefined,
+    newNode: false
   }
 }
 

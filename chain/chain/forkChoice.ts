@@ -24,6 +24,8 @@ export interface ForkInput {
   consensusHeight: number
   /** M, blocks. */
   mutableRange: number
+  /** A new node (chain/chain/core.ts newNode): better forks above the consensus point switch at any depth. */
+  newNode?: boolean
 }
 
 export function chooseFork (f: ForkInput): ForkDecision {
@@ -31,7 +33,7 @@ export function chooseFork (f: ForkInput): ForkDecision {
   if (f.forkHeight < f.consensusHeight) return 'below-consensus-point'
   const depth = f.tipN - f.forkHeight
   if (depth === 0) return 'extend'
-  if (depth <= f.mutableRange) return 'switch'
+  if (depth <= f.mutableRange || f.newNode === true) return 'switch'
   if (depth <= 3 * f.mutableRange) return 'vote'
   return 'deep-fork'
 }
@@ -39,6 +41,6 @@ export function chooseFork (f: ForkInput): ForkDecision {
 /** Branches the chain would never validate, whatever their difficulty: too deep or below the consensus point. */
 export function outOfReach (f: Omit<ForkInput, 'tipD' | 'candidateD'>): 'deep-fork' | 'below-consensus-point' | undefined {
   if (f.forkHeight < f.consensusHeight) return 'below-consensus-point'
-  if (f.tipN - f.forkHeight > 3 * f.mutableRange) return 'deep-fork'
+  if (f.tipN - f.forkHeight > 3 * f.mutableRange && f.newNode !== true) return 'deep-fork'
   return undefined
 }

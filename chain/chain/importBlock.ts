@@ -102,7 +102,7 @@ export async function importBranchNow (core: ChainCore, blocks: Block[], txsFor:
       return { result: { kind: 'refused-warning', id: blockId(last), warning }, stored: [] }
     }
   } else {
-    const reach = outOfReach({ tipN: store.tip.n, forkHeight: forkPoint.n, consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange })
+    const reach = outOfReach({ tipN: store.tip.n, forkHeight: forkPoint.n, consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange, newNode: core.newNode })
     if (reach !== undefined) {
       // Never validated: we could not adopt it. Only a claimed improvement is worth a warning.
       if (last.d > store.tip.d) return { result: { kind: 'refused-warning', id: blockId(last), warning: warnRefused(core, reach, last, branchFirst, forkPoint.n) }, stored: [] }
@@ -129,7 +129,7 @@ export async function importBranchNow (core: ChainCore, blocks: Block[], txsFor:
 
   const decision = chooseFork({
     tipD: store.tip.d, tipN: store.tip.n, candidateD: newTip.d, forkHeight: forkPoint.n,
-    consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange
+    consensusHeight: store.consensusPoint.n, mutableRange: core.genesis.config.mutableRange, newNode: core.newNode
   })
   if (decision === 'extend' || decision === 'switch') {
     const { tip, depth } = await commitSwitch(core, plan)

@@ -76,7 +76,8 @@ export class VotingPipeline implements Pipeline {
 
   private async round (reason: VoteRoundReport['reason']): Promise<VoteRoundReport> {
     const { ctx } = this
-    const emptyChain = ctx.chain.tip().n === 0
+    // A new node (started on an empty chain, no round decided yet) votes by the empty-chain rules.
+    const emptyChain = ctx.chain.tip().n === 0 || ctx.chain.isNewNode()
     const { keys, state } = await ctx.chain.atRest(() => this.weights())
     const sampled = samplePeers(keys, VOTE_MAX_PEERS, this.rng)
     const durationS = votingRoundDurationS(ctx.genesis.config.blockTime)
@@ -99,6 +100,7 @@ export class VotingPipeline implements Pipeline {
     const outcome = decision.kind === 'adopt'
       ? await this.adopt(decision.checkpointId, emptyChain, entries, tips)
       : { kind: 'none' as const, message: 'kept own chain' }
+    if (outcome.kind === 'kept' || outcome.kind === 'moved' || outcome.kind === 'switched') ctx.chain.settleNewNode()
     const report = this.report(reason, startedAt, state, sampled, round.totalWeight, entries, decision, outcome)
     this.keep(report)
     const log = {

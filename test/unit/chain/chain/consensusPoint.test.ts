@@ -144,4 +144,22 @@ describe('consensus point (M = 3)', function () {
     expect(chain.consensusPoint()).to.deep.equal({ id: branch[2].id, n: 5 })
     expect(hex(chain.tip().id)).to.equal(hex(branch[2].id))
   })
+
+  it('a new node (empty at start, no round decided yet) switches to a heavier chain at any depth; after settling it refuses', async () => {
+    const junk = zeroPowerBranch(b.root, 12) // synced first: valid, light, 12 blocks
+    const honest = b.extend(b.root, 20, { speed: 'fast', miner: 1 })
+    chain.startAsNewNode()
+    for (const x of junk) await chain.importBlock(x.block, x.txs)
+    expect(chain.tip().n).to.equal(12)
+    const r = await chain.importBranch(honest.map(x => x.block), new Map())
+    expect(r).to.deep.include({ kind: 'reorged', depth: 12 })
+    expect(hex(chain.tip().id)).to.equal(hex(honest[19].id))
+    // Once settled, the warning range protects what it holds.
+    chain.settleNewNode()
+    const deeper = zeroPowerBranch(b.root, 2)
+    const heavier = b.extend(deeper[1], 30, { speed: 'fast', miner: 2 })
+    const refused = await chain.importBranch([...deeper, ...heavier].map(x => x.block), new Map())
+    expect(refused.kind).to.equal('refused-warning')
+    expect(hex(chain.tip().id)).to.equal(hex(honest[19].id))
+  })
 })
