@@ -108,6 +108,10 @@ export const TRUSTED_CHECKPOINT_RETRY_MS = 10_000
 export const MINING_SYNC_HOLD_MAX_MS = 2500
 /** How often a held miner looks again whether the sync is over. */
 export const MINING_SYNC_RETRY_MS = 250
+/** Candidate blocks on our tip whose transactions the mining pipeline gathers at once (count); more wait for sync. */
+export const MINING_CANDIDATES_MAX = 4
+/** How long such a candidate may wait for its transactions before it is left to sync (ms). */
+export const MINING_CANDIDATE_TTL_MS = 10_000
 // ---- public API mode (--api-public): limits per client IP, for binding beyond loopback ----------
 /** Requests a client IP may make per second on average (token bucket refill rate). */
 export const API_PUBLIC_RATE_PER_S = 20

@@ -1,7 +1,9 @@
 // Item fetches: local store first, then the DHT (direct to the peer's endpoint when we know it,
 // else recursive). Every answer is decoded strictly; bytes that fail to decode or answer another
-// id cost the peer penalty points. A miss goes into the demand set. Each successful fetch is also
-// emitted as the signal its purpose names, so every DHT answer passes through the router.
+// id cost the peer penalty points. A miss goes into the demand set. Each DHT answer is emitted as
+// the signal its purpose names, to the pipeline that acts on it (node/signals.ts SIGNAL_ROUTES);
+// the caller's promise resolves with the same item. Gets of the same id under way at once share
+// one DHT get (a candidate's transactions are asked for by mining and by sync).
 import { type Block, decodeBlock } from '../chain/block.js'
 import { type Transaction, decodeTx } from '../chain/tx.js'
 import { type Message, decodeMessage } from '../chain/message.js'
@@ -11,7 +13,7 @@ import type { Chain } from '../chain/chain.js'
 import type { Getter } from '../dht/index.js'
 import type { DemandKind, DemandSet } from './demand.js'
 import type { PeerSet } from './peers.js'
-import type { SignalRouter } from './router.js'
+import type { Emit, SignalRouter } from './router.js'
 import { PENALTY_INVALID_DATA } from './constants.js'
 import type { Logger } from './logger.js'
 
@@ -34,11 +36,29 @@ const NO_PEER = new Uint8Array(32)
 /** Fetched items written to the staging area in one batch at most this many at a time. */
 const STAGE_BATCH_ITEMS = 256
 
+type FetchSignal = BlockPurpose | TxPurpose | 'GET_MSG_FROM_PEER'
+
 export class Fetcher {
   private toStage: Array<{ kind: 'block' | 'tx', id: Uint8Array, bytes: Uint8Array }> = []
   private stageScheduled = false
+  /** DHT gets under way, by hex id: a second fetch of the same id waits for the first. */
+  private readonly inFlight = new Map<string, Promise<{ bytes: Uint8Array | null, from: Uint8Array | undefined }>>()
+  private readonly emit: Emit<FetchSignal>
 
-  constructor (private readonly d: FetchDeps) {}
+  constructor (private readonly d: FetchDeps) {
+    this.emit = d.router.producer('fetcher', 'GET_HISTORY_BLOCK_FOR_SYNC', 'GET_HISTORY_BLOCK_FOR_MINING', 'GET_HISTORY_BLOCK_FOR_VOTING',
+      'GET_HISTORY_TX_FOR_SYNC', 'GET_HISTORY_BLOCK_TX_FOR_MINING', 'GET_TX_FOR_MINING', 'GET_MSG_FROM_PEER')
+  }
+
+  /** One DHT get per id at a time; the others under way wait for its answer (`from`: the peer it was asked of). */
+  private shared (id: Uint8Array, peer: Uint8Array | undefined): Promise<{ bytes: Uint8Array | null, from: Uint8Array | undefined }> {
+    const k = toHex(id)
+    const running = this.inFlight.get(k)
+    if (running !== undefined) return running
+    const p = this.raw(id, peer).then(bytes => ({ bytes, from: peer })).finally(() => { this.inFlight.delete(k) })
+    this.inFlight.set(k, p)
+    return p
+  }
 
   /**
    * Every caller has looked in its kind's store (and staging area) first, and an id of one kind is
@@ -68,39 +88,45 @@ export class Fetcher {
    * demand bookkeeping, staging, and the signal that reports the answer.
    */
   private async remote<T> (id: Uint8Array, peer: Uint8Array | undefined, kind: DemandKind,
-    decode: (b: Uint8Array) => T, done: (item: T, bytes: Uint8Array) => void): Promise<T | null> {
-    const bytes = await this.raw(id, peer)
+    decode: (b: Uint8Array) => T, done: (item: T, bytes: Uint8Array, from: Uint8Array | undefined) => void): Promise<T | null> {
+    const { bytes, from } = await this.shared(id, peer)
     if (bytes === null) { this.d.demand.add(kind, id); return null }
     let item: T
-    try { item = decode(bytes) } catch (e) { return this.bad(peer, id, e) }
+    // Bad bytes are the fault of the peer they were asked of, not of a caller that shared the get.
+    try { item = decode(bytes) } catch (e) { return this.bad(from, id, e) }
     this.d.demand.satisfied(kind, id)
-    done(item, bytes)
+    done(item, bytes, from)
     return item
   }
 
   async block (id: Uint8Array, purpose: BlockPurpose, peer?: Uint8Array): Promise<Block | null> {
     const local = this.d.chain.getBlock(id) ?? this.staged('block', id, decodeBlock)
     if (local !== undefined) return local
-    return await this.remote(id, peer, 'b', decodeBlock, (block, bytes) => {
+    return await this.remote(id, peer, 'b', decodeBlock, (block, bytes, from) => {
       this.keepStaged('block', id, bytes)
-      this.d.router.emit({ type: purpose, peer: peer ?? NO_PEER, id, block })
+      this.emit({ type: purpose, peer: from ?? NO_PEER, id, block })
     })
   }
 
+  /** A transaction the node holds already (stored or staged): a fetch of it is answered without a signal. */
+  heldTx (id: Uint8Array): Transaction | undefined {
+    return this.d.chain.getTx(id) ?? this.staged('tx', id, decodeTx)
+  }
+
   async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array): Promise<Transaction | null> {
-    const local = this.d.chain.getTx(id) ?? this.staged('tx', id, decodeTx)
+    const local = this.heldTx(id)
     if (local !== undefined) return local
-    return await this.remote(id, peer, 'x', decodeTx, (tx, bytes) => {
+    return await this.remote(id, peer, 'x', decodeTx, (tx, bytes, from) => {
       this.keepStaged('tx', id, bytes)
-      this.d.router.emit({ type: purpose, peer: peer ?? NO_PEER, id, tx })
+      this.emit({ type: purpose, peer: from ?? NO_PEER, id, tx })
     })
   }
 
   async message (id: Uint8Array, peer?: Uint8Array): Promise<Message | null> {
     const stored = this.d.chain.messages.get(id)
     if (stored !== undefined) return stored
-    return await this.remote(id, peer, 'm', decodeMessage, message => {
-      this.d.router.emit({ type: 'GET_MSG_FROM_PEER', peer: peer ?? NO_PEER, id, message })
+    return await this.remote(id, peer, 'm', decodeMessage, (message, _bytes, from) => {
+      this.emit({ type: 'GET_MSG_FROM_PEER', peer: from ?? NO_PEER, id, message })
     })
   }
 

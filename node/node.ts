@@ -233,21 +233,22 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
 
   const publisher = new Publisher(ctx)
   const poolPipeline = new PoolPipeline(ctx, () => publisher.scheduleTxTip())
-  const mining = new MiningPipeline(ctx, { onMined: ({ block, txs }) => publisher.putOwnBlock(block, txs) })
   // Sync asks for a vote (a fork in the voting range) only once started, after voting is built.
   let voting: VotingPipeline | undefined
   const sync = new SyncPipeline(ctx, { onNeedsVote: () => { void voting?.run('voting-range-fork') } })
-  voting = new VotingPipeline(ctx, sync)
+  const mining = new MiningPipeline(ctx, { onMined: ({ block, txs }) => publisher.putOwnBlock(block, txs), offer: (peer, tip) => sync.offer(peer, tip) })
   const messages = new MessagesPipeline(ctx)
   const readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'], hex => messages.reader.announcedMs(hex))
+  voting = new VotingPipeline(ctx, sync, readers)
   const chainEvents = new ChainEventsPipeline(ctx, {
     onReorg: returned => { poolPipeline.onReorg(returned) },
     onTip: mined => { poolPipeline.onTip(mined); publisher.publishTip(); mining.schedule() }
   })
 
   // One shape (pipelines/pipeline.ts): each start() returns its stop, called in reverse order.
-  // The chain's events are followed first; consumers subscribe before the readers produce signals.
-  const parts: Pipeline[] = [chainEvents, sync, poolPipeline, new DemandResponder(ctx), messages, readers, publisher, voting, mining]
+  // The chain's events are followed first; every consumer subscribes (node/signals.ts SIGNAL_ROUTES)
+  // before the readers produce signals, and mining forges only once enabled, after the start-up vote.
+  const parts: Pipeline[] = [chainEvents, sync, mining, poolPipeline, new DemandResponder(ctx), messages, voting, readers, publisher]
   for (const part of parts) closers.push(part.start())
   return { ctx, mining, poolPipeline, voting, sync, messages, readers, adminToken: ensureAdminToken(cfg.dataDir) }
 }

@@ -15,6 +15,7 @@ import { backoffMs } from './backoff.js'
 import type { NodeContext } from './context.js'
 import type { Pipeline, Stop } from './pipelines/pipeline.js'
 import type { PeerInfo } from './peers.js'
+import type { Emit } from './router.js'
 
 const INTERVALS: Partial<Record<ChannelName, number>> = {
   blkTip: BLKTIP_READ_INTERVAL_MS,
@@ -46,8 +47,14 @@ export class ChannelReaders implements Pipeline {
    * `msgTipCapMs(peerHex)`: the longest a peer's unchanged msgTip may go unread — the gossip
    * interval it announced (PROTOCOL §9 `q`), from the messaging pipeline; undefined when unknown.
    */
+  private readonly emit: Emit<'TIP_BLOCK_FROM_PEER_FOR_MINING' | 'TIP_BLOCK_FROM_PEER_FOR_VOTING' | 'TIP_TX_FOR_MINING' |
+    'BLOCK_DEMAND_FROM_PEER' | 'BLOCK_TX_DEMAND_FROM_PEER' | 'MSG_DEMAND_FROM_PEER' | 'TIP_MSG_FROM_PEER'>
+
   constructor (private readonly ctx: NodeContext, private readonly channels: ChannelName[] = ['blkTip', 'txTip', 'demand'],
-    private readonly msgTipCapMs: (peerHex: string) => number | undefined = () => undefined) {}
+    private readonly msgTipCapMs: (peerHex: string) => number | undefined = () => undefined) {
+    this.emit = ctx.router.producer('readers', 'TIP_BLOCK_FROM_PEER_FOR_MINING', 'TIP_BLOCK_FROM_PEER_FOR_VOTING', 'TIP_TX_FOR_MINING',
+      'BLOCK_DEMAND_FROM_PEER', 'BLOCK_TX_DEMAND_FROM_PEER', 'MSG_DEMAND_FROM_PEER', 'TIP_MSG_FROM_PEER')
+  }
 
   start (): Stop {
     const timer = setInterval(() => this.tick(), READER_TICK_MS)
@@ -115,7 +122,7 @@ export class ChannelReaders implements Pipeline {
     try { endpoint = v.e !== undefined ? decodeEndpoint(v.e) : undefined } catch { endpoint = undefined }
     const tip = { id: v.h, n: v.n, d: v.d }
     ctx.peers.seen(peer.key, { endpoint, tip })
-    ctx.router.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_MINING', peer: peer.key, tip })
+    this.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_MINING', peer: peer.key, tip })
   }
 
   /** Starts due reads until the in-flight bound; visits each peer at most once per tick. */
@@ -170,8 +177,27 @@ export class ChannelReaders implements Pipeline {
     return Math.max(dead, backoffMs(base, e, cap))
   }
 
-  /** Reads now, outside the schedule (a voting round asks for specific peers' tips); true if an item was found. */
-  async read (peer: PeerInfo, ch: ChannelName): Promise<boolean> {
+  /**
+   * A voting round's read of `key`'s blkTip, now and outside the schedule; its answer is a
+   * TIP_BLOCK_FROM_PEER_FOR_VOTING signal, emitted before this resolves true (false: none came).
+   * It leaves the schedule and the peer's book alone: the key may be any sampled key.
+   */
+  async readTipForVote (key: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    const { ctx } = this
+    let item
+    try {
+      item = await ctx.channels.read(key, 'blkTip', { endpoint: ctx.peers.get(key)?.endpoint, signal })
+    } catch (e) {
+      ctx.log.debug('vote read failed', { peer: toHex(key).slice(0, 16), err: (e as Error).message })
+      return false
+    }
+    if (item === null || signal.aborted) return false
+    this.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_VOTING', peer: key, tip: { id: item.value.h, n: item.value.n, d: item.value.d } })
+    return true
+  }
+
+  /** One scheduled read; true if an item with news was found. */
+  private async read (peer: PeerInfo, ch: ChannelName): Promise<boolean> {
     const { ctx } = this
     let item
     try {
@@ -198,22 +224,22 @@ export class ChannelReaders implements Pipeline {
       case 'txTip': {
         ctx.peers.seen(peer.key, {})
         const ids = (value as { x: Uint8Array[] }).x
-        if (ids.length > 0) ctx.router.emit({ type: 'TIP_TX_FOR_MINING', peer: peer.key, ids })
+        if (ids.length > 0) this.emit({ type: 'TIP_TX_FOR_MINING', peer: peer.key, ids })
         break
       }
       case 'demand': {
         ctx.peers.seen(peer.key, {})
         const d = value as { b: Uint8Array[], x: Uint8Array[], m: Uint8Array[] }
-        if (d.b.length > 0) ctx.router.emit({ type: 'BLOCK_DEMAND_FROM_PEER', peer: peer.key, ids: d.b })
-        if (d.x.length > 0) ctx.router.emit({ type: 'BLOCK_TX_DEMAND_FROM_PEER', peer: peer.key, ids: d.x })
-        if (d.m.length > 0) ctx.router.emit({ type: 'MSG_DEMAND_FROM_PEER', peer: peer.key, ids: d.m })
+        if (d.b.length > 0) this.emit({ type: 'BLOCK_DEMAND_FROM_PEER', peer: peer.key, ids: d.b })
+        if (d.x.length > 0) this.emit({ type: 'BLOCK_TX_DEMAND_FROM_PEER', peer: peer.key, ids: d.x })
+        if (d.m.length > 0) this.emit({ type: 'MSG_DEMAND_FROM_PEER', peer: peer.key, ids: d.m })
         break
       }
       case 'msgTip': {
         ctx.peers.seen(peer.key, {})
         if (this.msgTips.size >= MAX_PEERS && !this.msgTips.has(peer.hex)) this.msgTips.clear() // bounded; only costs reads
         this.msgTips.set(peer.hex, toHex((value as { h: Uint8Array }).h))
-        ctx.router.emit({ type: 'TIP_MSG_FROM_PEER', peer: peer.key, id: (value as { h: Uint8Array }).h })
+        this.emit({ type: 'TIP_MSG_FROM_PEER', peer: peer.key, id: (value as { h: Uint8Array }).h })
         break
       }
       default:

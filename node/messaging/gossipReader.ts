@@ -5,12 +5,16 @@
 // when it announced none, EMPTY_CHANNEL_BACKOFF_MAX_MS; anything new resets it. A pushed gossip
 // item (a verified put stored on this node) is taken like a read; one from a key this node does
 // not know can only raise a contact request (its entries naming this node as receiver).
+// A known peer's gossip, read or pushed, becomes a GOSSIP_FROM_PEER signal; the messaging pipeline
+// takes it from the router and hands it back to take() here, which turns it into hints, demands and
+// contact requests.
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import { type Gossip, channelSalt, decodeChannelValue } from '../../dht/index.js'
 import type { StoredPut } from '../../dht/engine.js'
 import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS } from '../constants.js'
 import { backoffMs } from '../backoff.js'
 import type { NodeContext } from '../context.js'
+import type { Emit } from '../router.js'
 import { GOSSIP_INTERVALS_MIN, GOSSIP_MAX_CONCURRENT_READS, GOSSIP_READ_INTERVAL_MS, GOSSIP_Y_DEMAND } from './constants.js'
 import type { FriendBook } from './friends.js'
 import { type GossipHint, demandsOf, minutesOf, prioritise } from './gossip.js'
@@ -37,8 +41,11 @@ export class GossipReader {
   private inFlight = 0
   private friendCursor = 0
   readonly stats = { read: 0, pushed: 0, unknownPushed: 0 }
+  private readonly emit: Emit<'GOSSIP_FROM_PEER'>
 
-  constructor (private readonly d: GossipReaderDeps) {}
+  constructor (private readonly d: GossipReaderDeps) {
+    this.emit = d.ctx.router.producer('gossipReader', 'GOSSIP_FROM_PEER')
+  }
 
   /** One step: a due friend first, else the next due peer round robin. */
   tick (): void {
@@ -99,16 +106,21 @@ export class GossipReader {
     const hex = toHex(key)
     if (item === null || item.seq <= (this.lastSeq.get(hex) ?? -1)) { this.miss(hex); return }
     this.stats.read++
-    this.take(key, item.seq, item.value)
+    this.noteSeq(hex, item.seq)
+    this.emit({ type: 'GOSSIP_FROM_PEER', peer: key, seq: item.seq, gossip: item.value })
   }
 
-  /** A verified gossip value of `key` (read or pushed), with a seq above the last one taken. */
-  private take (key: Uint8Array, seq: number, g: Gossip): void {
-    const { ctx, friends } = this.d
-    const hex = toHex(key)
+  /** Remembers the newest seq of a peer's gossip: anything new ends its back-off. */
+  private noteSeq (hex: string, seq: number): void {
     this.misses.delete(hex)
     if (this.lastSeq.size >= MAX_PEERS * 2 && !this.lastSeq.has(hex)) this.lastSeq.clear()
     this.lastSeq.set(hex, seq)
+  }
+
+  /** A known peer's verified gossip (read or pushed, with a seq above the last one taken), from the router. */
+  take (key: Uint8Array, g: Gossip): void {
+    const { ctx, friends } = this.d
+    const hex = toHex(key)
     if (g.q !== undefined && GOSSIP_INTERVALS_MIN.includes(g.q)) this.announced.set(hex, g.q)
     friends.heard(hex, g.q, g.u)
     ctx.peers.seen(key, {})
@@ -160,6 +172,7 @@ export class GossipReader {
     }
     this.stats.pushed++
     this.lastRead.set(hex, Date.now())
-    this.take(item.k, item.seq, g)
+    this.noteSeq(hex, item.seq)
+    this.emit({ type: 'GOSSIP_FROM_PEER', peer: item.k, seq: item.seq, gossip: g })
   }
 }

@@ -18,7 +18,7 @@ export class DemandResponder implements Pipeline {
 
   start (): Stop {
     const { ctx } = this
-    const sub = ctx.router.on('BLOCK_DEMAND_FROM_PEER', 'BLOCK_TX_DEMAND_FROM_PEER', 'MSG_DEMAND_FROM_PEER').subscribe(s => {
+    const sub = ctx.router.on('demand', 'BLOCK_DEMAND_FROM_PEER', 'BLOCK_TX_DEMAND_FROM_PEER', 'MSG_DEMAND_FROM_PEER').subscribe(s => {
       let n = 0
       for (const id of s.ids.slice(0, DEMAND_MAX_PUTS_PER_READ)) {
         let bytes: Uint8Array | undefined

@@ -89,8 +89,9 @@ export class MessagesPipeline implements Pipeline {
       ctx.peers.add(fromHex(f.key), 'friend')
       if (f.fromConfig) ctx.peers.add(fromHex(f.key), 'config')
     }
-    this.sub = ctx.router.on('TIP_MSG_FROM_PEER', 'GET_MSG_FROM_PEER').subscribe(s => {
+    this.sub = ctx.router.on('messages', 'TIP_MSG_FROM_PEER', 'GET_MSG_FROM_PEER', 'GOSSIP_FROM_PEER').subscribe(s => {
       if (s.type === 'TIP_MSG_FROM_PEER') this.enqueue({ sender: s.peer, tip: s.id, peer: s.peer })
+      else if (s.type === 'GOSSIP_FROM_PEER') this.reader.take(s.peer, s.gossip)
       // A message fetched outside a chain walk is a tip of its sender's chain.
       else if (!this.running.has(toHex(s.message.f))) this.enqueue({ sender: s.message.f, tip: s.id, peer: s.peer })
     })

@@ -4,6 +4,8 @@
 // start-up voting round, and while a sync to a checked tip runs (the tip is about to move) — but
 // never more than MINING_SYNC_HOLD_MAX_MS past the planned time: a sync is no reason to miss a
 // block (issue 14: tips claimed by peers, even checked ones, must not keep a miner idle).
+// It also follows the live chain: peers' tips and the blocks and transactions under them come to it
+// as signals (candidates.ts), and a valid next block on our tip is imported as soon as it is whole.
 import { blockId } from '../../chain/block.js'
 import { mineBlock, plannedMiningFor } from '../../chain/miner.js'
 import { toHex } from '../../chain/hex.js'
@@ -11,12 +13,16 @@ import { isChainError } from '../../chain/errors.js'
 import { MINING_SUBSECOND_SPREAD_MS, MINING_SYNC_HOLD_MAX_MS, MINING_SYNC_RETRY_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
+import type { TipClaim } from '../signals.js'
+import { LiveCandidates } from './candidates.js'
 
 /** Retry delay when mining cannot proceed now (syncing, not ready, no context). */
 const RETRY_MS = 1000
 
 export interface MiningHooks {
   onMined: (r: { block: import('../../chain/block.js').Block, txs: import('../../chain/tx.js').Transaction[] }) => void
+  /** A candidate tip that may beat ours: the sync's tip probes fetch and check its block. */
+  offer: (peer: Uint8Array, tip: TipClaim) => void
 }
 
 export class MiningPipeline implements Pipeline {
@@ -25,11 +31,20 @@ export class MiningPipeline implements Pipeline {
   /** The first planned firing time (ms) on the current parent: what a late block is late against. */
   private planned?: { parentHex: string, atMs: number }
 
-  constructor (private readonly ctx: NodeContext, private readonly hooks: MiningHooks) {}
+  readonly candidates: LiveCandidates
 
-  /** Nothing runs until enable() (--mine, POST /mining/start); stopping disables and clears the timer. */
+  constructor (private readonly ctx: NodeContext, private readonly hooks: MiningHooks) {
+    this.candidates = new LiveCandidates({ ctx, offer: (peer, tip) => hooks.offer(peer, tip) })
+  }
+
+  /**
+   * Follows the live chain's signals at once (a node that does not mine still takes its next blocks
+   * this way); forging waits for enable() (--mine, POST /mining/start). Stopping disables it.
+   */
   start (): Stop {
-    return () => { this.disable() }
+    const sub = this.ctx.router.on('mining', 'TIP_BLOCK_FROM_PEER_FOR_MINING', 'GET_HISTORY_BLOCK_FOR_MINING', 'GET_HISTORY_BLOCK_TX_FOR_MINING')
+      .subscribe(s => { this.candidates.take(s) })
+    return () => { sub.unsubscribe(); this.disable() }
   }
 
   /** The operator's switch on (--mine, POST /mining/start): plans the next block. */

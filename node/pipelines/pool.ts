@@ -19,11 +19,18 @@ export class PoolPipeline implements Pipeline {
   start (): Stop {
     const { ctx } = this
     // Ids to transactions, bounded: at most POOL_FETCH_CONCURRENCY fetches at once.
-    const sub = ctx.router.on('TIP_TX_FOR_MINING').pipe(
+    // Ids to fetches, bounded: at most POOL_FETCH_CONCURRENCY at once; each answer comes back as a
+    // GET_TX_FOR_MINING signal, admitted below; one staged by a sync is admitted from there.
+    const fetches = ctx.router.on('pool', 'TIP_TX_FOR_MINING').pipe(
       mergeMap(s => s.ids.filter(id => !ctx.pool.has(id) && ctx.chain.getTx(id) === undefined).map(id => ({ id, peer: s.peer }))),
-      mergeMap(({ id, peer }) => ctx.fetcher.tx(id, 'GET_TX_FOR_MINING', peer), POOL_FETCH_CONCURRENCY)
-    ).subscribe(tx => { if (tx !== null) this.submit(tx, 'peer') })
-    return () => { sub.unsubscribe() }
+      mergeMap(async ({ id, peer }) => {
+        const staged = ctx.fetcher.heldTx(id)
+        if (staged !== undefined) this.submit(staged, 'peer')
+        else await ctx.fetcher.tx(id, 'GET_TX_FOR_MINING', peer)
+      }, POOL_FETCH_CONCURRENCY)
+    ).subscribe()
+    const admits = ctx.router.on('pool', 'GET_TX_FOR_MINING').subscribe(s => { this.submit(s.tx, 'peer') })
+    return () => { fetches.unsubscribe(); admits.unsubscribe() }
   }
 
   /** Admits a transaction (from a peer or the API); throws the coded refusal for the API. */

@@ -44,10 +44,14 @@ export class SyncPipeline implements Pipeline {
   private readonly refused = new Lru<string, true>(SYNC_REFUSED_TIPS_KEPT)
   /** One walk at a time: a walk reads what the chain holds, so a second one importing beside it cuts its segments wrong. */
   private walking: Promise<unknown> = Promise.resolve()
+  /** The verify workers of the walk under way, when its branch is long enough to use them. */
+  private preverify?: VerifyPool
 
   constructor (private readonly ctx: NodeContext, private readonly hooks: SyncHooks) {
     this.tips = new TipProbes({
-      fetch: async (peer, id) => await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer),
+      // A candidate tip's block is a block "for mining": the mining pipeline imports it at once when
+      // it is the next block on our tip (candidates.ts); the probe checks it for the queue.
+      fetch: async (peer, id) => await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_MINING', peer),
       check: (block, claim) => checkTipBlock(block, claim, ctx.chain, ctx.nowS()),
       ourD: () => ctx.chain.tip().d,
       known: id => ctx.chain.hasBlock(id) || ctx.chain.invalidReason(id) !== undefined || this.refused.has(toHex(id)),
@@ -63,12 +67,15 @@ export class SyncPipeline implements Pipeline {
     ctx.signal.addEventListener('abort', () => this.tips.stop(), { once: true })
   }
 
+  /** The blocks and transactions of the branch being synced go to its verify workers as they arrive. */
   start (): Stop {
-    const sub = this.ctx.router.on('TIP_BLOCK_FROM_PEER_FOR_MINING').subscribe(s => this.offer(s.peer, s.tip))
+    const sub = this.ctx.router.on('sync', 'GET_HISTORY_BLOCK_FOR_SYNC', 'GET_HISTORY_TX_FOR_SYNC').subscribe(s => {
+      if (s.type === 'GET_HISTORY_BLOCK_FOR_SYNC') this.preverify?.block(s.block); else this.preverify?.tx(s.tx)
+    })
     return () => { sub.unsubscribe() }
   }
 
-  /** A peer's claimed tip; probed if it would beat ours and we do not hold it. */
+  /** A peer's claimed tip (from the mining pipeline's candidates); probed if it would beat ours and we do not hold it. */
   offer (peer: Uint8Array, tip: TipClaim): void {
     const { chain } = this.ctx
     if (tip.d <= chain.tip().d || chain.hasBlock(tip.id) || chain.invalidReason(tip.id) !== undefined) return
@@ -155,23 +162,20 @@ export class SyncPipeline implements Pipeline {
   private async walkAndImport (peer: Uint8Array, top: Block, signal: AbortSignal): Promise<BranchOutcome> {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
-    const pool = top.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
+    // Items fetched from the DHT reach it as signals (start()); the tip came through the probe.
+    const pool = this.preverify = top.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
     pool?.block(top)
-    // Transactions are fetched as their blocks arrive, in the order they are asked for (import order).
-    const fetchTx = async (id: Uint8Array): Promise<Transaction | null> => {
-      const t = await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
-      if (t !== null) pool?.tx(t)
-      return t
-    }
+    // Transactions are fetched as their blocks arrive, in the order they are asked for (import
+    // order); one in our pool has the same id, so the same bytes, and needs no fetch.
+    const fetchTx = async (id: Uint8Array): Promise<Transaction | null> =>
+      ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
     const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
     let over = false
     const walk: WalkDeps = {
       hasBlock: id => ctx.chain.hasBlock(id),
       fetch: async id => {
         if (over || signal.aborted) return null
-        const b = await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
-        if (b !== null) pool?.block(b)
-        return b
+        return await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
       },
       mutableRange: ctx.chain.genesis.config.mutableRange,
       maxBlocks: SYNC_MAX_BRANCH_BLOCKS
@@ -243,6 +247,7 @@ export class SyncPipeline implements Pipeline {
     } finally {
       over = true
       txs.close()
+      this.preverify = undefined
       void pool?.close()
     }
   }

@@ -1,12 +1,16 @@
-// Asking one sampled key for its vote (PROTOCOL §6): its signed blkTip, the tip block it names, and the
-// block that tip's `i` names, each checked before the vote counts. A key that does not answer within
-// the round abstains; a key whose answer breaks a rule is penalised and its vote is void, with the code.
+// Asking one sampled key for its vote (docs/protocol.md §6): its signed blkTip, the tip block it names,
+// and the block that tip's `i` names, each checked before the vote counts. The channel readers read
+// the blkTip and the fetcher gets the blocks; their answers come back as signals through the router
+// to the voting pipeline, which hands them to this check (voteAnswers.ts). A key that does not answer
+// within the round abstains; a key whose answer breaks a rule is penalised and its vote is void, with the code.
+import type { Block } from '../../chain/block.js'
 import { isChainError } from '../../chain/errors.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import { type Vote, checkTipBlock, confirmCheckpoint } from '../../chain/voting/vote.js'
 import { PENALTY_INVALID_DATA, PENALTY_MISSING_DATA } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { TipClaim } from '../signals.js'
+import type { VoteAnswers } from './voteAnswers.js'
 
 export type AskResult =
   | { ok: true, vote: Vote, tip: TipClaim }
@@ -25,21 +29,22 @@ export function untilAborted<T> (p: Promise<T>, signal: AbortSignal): Promise<T 
 
 const noAnswer = (what: string): AskResult => ({ ok: false, code: 'VOTE_NO_ANSWER', reason: what })
 
-export async function askVote (ctx: NodeContext, key: Uint8Array, signal: AbortSignal): Promise<AskResult> {
-  const peer = ctx.peers.get(key)
-  const item = await untilAborted(ctx.channels.read(key, 'blkTip', { endpoint: peer?.endpoint, signal }), signal)
-  if (item === undefined || item === null) return noAnswer('no blkTip within the round')
-  const tip: TipClaim = { id: item.value.h, n: item.value.n, d: item.value.d }
-  ctx.router.emit({ type: 'TIP_BLOCK_FROM_PEER_FOR_VOTING', peer: key, tip })
-  const block = bytesEqual(tip.id, ctx.genesis.blockId)
-    ? ctx.genesis.block
-    : await untilAborted(ctx.fetcher.block(tip.id, 'GET_HISTORY_BLOCK_FOR_VOTING', key), signal)
-  if (block === undefined || block === null) return noAnswer(`tip block ${toHex(tip.id)} not fetched within the round`)
+/** What a vote check uses: the key's blkTip read (its answer a signal) and the round's answers. */
+export interface VoteAskDeps {
+  readTip: (key: Uint8Array, signal: AbortSignal) => Promise<boolean>
+  answers: VoteAnswers
+}
+
+export async function askVote (ctx: NodeContext, d: VoteAskDeps, key: Uint8Array, signal: AbortSignal): Promise<AskResult> {
+  const tip = await d.answers.tipOf(key, () => untilAborted(d.readTip(key, signal), signal))
+  if (tip === undefined) return noAnswer('no blkTip within the round')
+  const fetchBlock = (id: Uint8Array): Promise<Block | undefined> =>
+    d.answers.blockOf(id, () => untilAborted(ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_VOTING', key), signal))
+  const block = bytesEqual(tip.id, ctx.genesis.blockId) ? ctx.genesis.block : await fetchBlock(tip.id)
+  if (block === undefined) return noAnswer(`tip block ${toHex(tip.id)} not fetched within the round`)
   try {
     const claim = checkTipBlock(block, ctx.genesis, tip.id)
-    const checkpoint = claim.checkpointHeight === 0
-      ? undefined
-      : await untilAborted(ctx.fetcher.block(claim.checkpointId, 'GET_HISTORY_BLOCK_FOR_VOTING', key), signal)
+    const checkpoint = claim.checkpointHeight === 0 ? undefined : await fetchBlock(claim.checkpointId)
     if (checkpoint === undefined && claim.checkpointHeight !== 0 && signal.aborted) return noAnswer('checkpoint block not fetched within the round')
     // The blkTip's `n` and `d` are claims too; the block's own height is what the checkpoint is checked against.
     return { ok: true, vote: confirmCheckpoint(claim, checkpoint ?? undefined, ctx.genesis), tip: { id: claim.tipId, n: block.n, d: block.d } }

@@ -19,7 +19,8 @@ import { MAX_ABORT_LISTENERS, PENALTY_INVALID_DATA, VOTE_REPORTS_KEPT, VOTE_STAL
 import type { NodeContext, VoteEntry, VoteRoundReport } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
 import type { TipClaim } from '../signals.js'
-import { askVote } from './voteAsk.js'
+import { type VoteAskDeps, askVote } from './voteAsk.js'
+import { VoteAnswers } from './voteAnswers.js'
 
 /** What voting needs of sync: a peer's branch fetched and imported whatever its claimed difficulty. */
 export interface BranchFetch {
@@ -28,13 +29,24 @@ export interface BranchFetch {
 
 type Outcome = VoteRoundReport['outcome']
 
+/** What voting needs of the channel readers: a key's blkTip read now, its answer a TIP_BLOCK_FROM_PEER_FOR_VOTING signal. */
+export interface VoteTipReader {
+  readTipForVote: (key: Uint8Array, signal: AbortSignal) => Promise<boolean>
+}
+
 export class VotingPipeline implements Pipeline {
   private running = false
   private timer?: NodeJS.Timeout
+  /** The round's answers as the router brings them (voteAnswers.ts). */
+  readonly answers = new VoteAnswers()
+  private readonly ask: VoteAskDeps
 
-  constructor (private readonly ctx: NodeContext, private readonly sync: BranchFetch, private readonly rng: Rng = cryptoRng()) {}
+  constructor (private readonly ctx: NodeContext, private readonly sync: BranchFetch, tips: VoteTipReader, private readonly rng: Rng = cryptoRng()) {
+    this.ask = { readTip: (key, signal) => tips.readTipForVote(key, signal), answers: this.answers }
+  }
 
   start (): Stop {
+    const sub = this.ctx.router.on('voting', 'TIP_BLOCK_FROM_PEER_FOR_VOTING', 'GET_HISTORY_BLOCK_FOR_VOTING').subscribe(s => { this.answers.take(s) })
     this.timer = setInterval(() => {
       const tip = this.ctx.chain.tip()
       const { mutableRange, blockTime } = this.ctx.genesis.config
@@ -44,7 +56,7 @@ export class VotingPipeline implements Pipeline {
       if (isTipStale(tip.block.t, this.ctx.nowS(), this.ctx.genesis)) void this.run('stale-tip')
     }, VOTE_STALE_CHECK_MS)
     this.timer.unref()
-    return () => { clearInterval(this.timer) }
+    return () => { clearInterval(this.timer); sub.unsubscribe() }
   }
 
   /** Runs one round unless one is running; resolves with its report (undefined if skipped). */
@@ -88,7 +100,7 @@ export class VotingPipeline implements Pipeline {
     setMaxListeners(MAX_ABORT_LISTENERS, deadline)
     const tips = new Map<string, TipClaim>()
     const entries: VoteEntry[] = await Promise.all(sampled.map(async ({ key, weight }) => {
-      const a = await askVote(ctx, key, deadline)
+      const a = await askVote(ctx, this.ask, key, deadline)
       const base = { key: toHex(key), weight: weight.toString() }
       if (!a.ok) return { ...base, valid: false, code: a.code, reason: a.reason }
       if (round.isDone()) return { ...base, valid: false, code: 'VOTE_ROUND_CLOSED', reason: 'answered after the round ended' }
