@@ -4,6 +4,8 @@
 export const SWARM_NODES = 16
 /** Timed operations per phase, one at a time. */
 export const ITEMS_PER_PHASE = 100
+/** Rounds, each side in turn (ours, then libtorrent); rows are medians over them. */
+export const ROUNDS = 3
 /** Untimed operations per phase on our side first, so V8 has compiled the hot path (libtorrent is C++). */
 export const WARMUP_ITEMS = 20
 /** Bytes of each stored value: our canonical dict's whole encoding, libtorrent's byte string. */

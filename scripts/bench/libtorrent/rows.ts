@@ -1,33 +1,45 @@
 // Bench rows for the side-by-side DHT bench: per operation our p50, p95 and CPU per op, each with
 // libtorrent's figure from the same run as its bound (so the ratio column is ours / libtorrent's).
-import { type BenchRow, percentile } from '../harness.js'
+// The two sides run in alternating rounds; a row's value and bound are medians over the rounds, so
+// a load change on the shared machine between rounds hits both sides alike.
+import { type BenchRow, median, percentile } from '../harness.js'
 import { GOAL_CPU_RATIO, GOAL_P50_RATIO } from './constants.js'
-import { OP_MEANING, OPS, type PhaseResult, type SideResult } from './ops.js'
+import { OP_MEANING, OPS, type Op, type PhaseResult, type SideResult } from './ops.js'
 
 export const cpuPerOp = (p: PhaseResult): number => p.ops === 0 ? NaN : p.cpuMs / p.ops
 
+type Figure = (p: PhaseResult) => number
+const p50: Figure = p => percentile(p.latMs, 50)
+const p95: Figure = p => percentile(p.latMs, 95)
+
 /**
- * `anchor` undefined: libtorrent could not be run; the rows carry our figures alone and `why`.
- * The mutable get's two rows come from one lookup, so they share one CPU figure.
+ * `ours` and `anchor`: one SideResult per round. `anchor` undefined (or empty): libtorrent could
+ * not be run; the rows carry our figures alone and `why`. The mutable get's two rows come from one
+ * lookup, so they share one CPU figure.
  */
-export function buildRows (ours: SideResult, anchor: SideResult | undefined, why?: string, anchorLabel = 'libtorrent'): BenchRow[] {
+export function buildRows (ours: SideResult[], anchor: SideResult[] | undefined, why?: string, anchorLabel = 'libtorrent'): BenchRow[] {
   const rows: BenchRow[] = []
+  const theirs = anchor !== undefined && anchor.length > 0 ? anchor : undefined
+  const sum = (sides: SideResult[], op: Op, f: (p: PhaseResult) => number): number => sides.reduce((a, s) => a + f(s[op]), 0)
   for (const op of OPS) {
-    const o = ours[op]
-    const a = anchor?.[op]
     const base = `dht.lt.${op}`
-    const fail = o.failed > 0 || (a?.failed ?? 0) > 0 ? `; failed: ours ${o.failed}, ${anchorLabel} ${a?.failed ?? '-'}` : ''
-    const against = (ourValue: number, bound: number | undefined, goal: number | undefined, note: string): Partial<BenchRow> => {
-      if (a === undefined || bound === undefined) return { note: `${why ?? 'libtorrent not installed: skipped'}; ${note}` }
-      const g = goal === undefined ? '' : ` (goal ratio <= ${goal}${ourValue / bound <= goal ? ', met' : ', NOT met'})`
-      return { bound, boundLabel: anchorLabel, note: `${note}${g}` }
+    const failedOurs = sum(ours, op, p => p.failed)
+    const failedTheirs = theirs === undefined ? undefined : sum(theirs, op, p => p.failed)
+    const fail = failedOurs > 0 || (failedTheirs ?? 0) > 0 ? `; failed: ours ${failedOurs}, ${anchorLabel} ${failedTheirs ?? '-'}` : ''
+    const n = sum(ours, op, p => p.latMs.length)
+    const one = (suffix: string, f: Figure, goal: number | undefined, note: string): BenchRow => {
+      const samples = ours.map(s => f(s[op]))
+      const value = median(samples)
+      const r: BenchRow = { name: `${base}.${suffix}`, value, unit: 'ms', samples }
+      if (theirs === undefined) return { ...r, note: `${why ?? 'libtorrent not installed: skipped'}; ${note}` }
+      const bound = median(theirs.map(s => f(s[op])))
+      const g = goal === undefined ? '' : ` (goal ratio <= ${goal}${value / bound <= goal ? ', met' : ', NOT met'})`
+      return { ...r, bound, boundLabel: anchorLabel, note: `${note}${g}` }
     }
-    const p50 = percentile(o.latMs, 50)
-    const p95 = percentile(o.latMs, 95)
-    const cpu = cpuPerOp(o)
-    rows.push({ name: `${base}.p50`, value: p50, unit: 'ms', samples: [p50], ...against(p50, a && percentile(a.latMs, 50), GOAL_P50_RATIO, `${OP_MEANING[op]}; n=${o.latMs.length}${fail}`) })
-    rows.push({ name: `${base}.p95`, value: p95, unit: 'ms', samples: [p95], ...against(p95, a && percentile(a.latMs, 95), undefined, 'same operations') })
-    rows.push({ name: `${base}.cpuPerOp`, value: cpu, unit: 'ms', samples: [cpu], ...against(cpu, a && cpuPerOp(a), GOAL_CPU_RATIO, 'process CPU over the phase / ops, every node of the swarm included') })
+    const rounds = `median of ${ours.length} round(s)`
+    rows.push(one('p50', p50, GOAL_P50_RATIO, `${OP_MEANING[op]}; ${rounds}, ${n} ops${fail}`))
+    rows.push(one('p95', p95, undefined, `same operations, ${rounds}`))
+    rows.push(one('cpuPerOp', cpuPerOp, GOAL_CPU_RATIO, 'process CPU over the phase / ops, every node of the swarm included'))
   }
   return rows
 }

@@ -44,7 +44,7 @@ describe('bench: libtorrent side by side (rows and driver JSON)', () => {
   })
 
   it('builds p50, p95 and CPU-per-op rows with libtorrent as the bound', () => {
-    const rows = buildRows(side(3), side(1))
+    const rows = buildRows([side(3)], [side(1)])
     expect(rows).to.have.length(OPS.length * 3)
     const p50 = rows.find(r => r.name === 'dht.lt.mutablePut.p50')!
     expect(p50.value).to.equal(15) // percentile 50 of 3..30 (nearest rank)
@@ -57,8 +57,17 @@ describe('bench: libtorrent side by side (rows and driver JSON)', () => {
     expect(rows.find(r => r.name === 'dht.lt.immutableGet.p95')!.bound).to.equal(10)
   })
 
+  it('takes the median over rounds on each side (value and bound alike)', () => {
+    const rows = buildRows([side(1), side(5), side(2)], [side(1), side(1), side(9)])
+    const r = rows.find(x => x.name === 'dht.lt.immutablePut.p50')!
+    expect(r.samples).to.deep.equal([5, 25, 10])
+    expect(r.value).to.equal(10)
+    expect(r.bound).to.equal(5)
+    expect(r.note).to.contain('median of 3 round(s), 30 ops')
+  })
+
   it('without libtorrent the rows carry our figures, no bound, and say it was skipped', () => {
-    const rows = buildRows(side(2), undefined)
+    const rows = buildRows([side(2)], undefined)
     expect(rows).to.have.length(OPS.length * 3)
     for (const r of rows) {
       expect(r.bound).to.equal(undefined)
@@ -70,7 +79,7 @@ describe('bench: libtorrent side by side (rows and driver JSON)', () => {
   it('counts failures on either side in the p50 note, and CPU per op divides by every attempt', () => {
     const ours = side(1)
     ours.immutableGet = phase([1, 2, 3], 50, 2)
-    const rows = buildRows(ours, side(1))
+    const rows = buildRows([ours], [side(1)])
     expect(rows.find(r => r.name === 'dht.lt.immutableGet.p50')!.note).to.contain('failed: ours 2, libtorrent 0')
     expect(rows.find(r => r.name === 'dht.lt.immutableGet.cpuPerOp')!.value).to.equal(10)
   })
