@@ -137,3 +137,6 @@ export const LINK_MAX_HELD_DATAGRAMS = 8192
 export const IMMUTABLE_LOOKUP_ALPHA = 3
 /** Queries one immutable get's walk sends at most (a network of thousands needs far fewer). */
 export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
+/** Requester hosts whose write token is remembered per token secret (tokenMemo.ts); past this the
+ *  memo starts again empty. A token is SHA-256(host ‖ secret): one per host per 5-minute secret. */
+export const MAX_TOKEN_MEMO_HOSTS = 4096
