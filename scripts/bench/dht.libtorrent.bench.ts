@@ -7,7 +7,7 @@
 import type { BenchRow } from './harness.js'
 import * as C from './libtorrent/constants.js'
 import { libtorrentInstalled, runAnchor } from './libtorrent/driver.js'
-import type { Op, SideResult } from './libtorrent/ops.js'
+import type { SideResult } from './libtorrent/ops.js'
 import { runOurs } from './libtorrent/ours.js'
 import { buildRows } from './libtorrent/rows.js'
 
@@ -21,12 +21,10 @@ export async function run (): Promise<BenchRow[]> {
   const anchor: SideResult[] = []
   let version = ''
   let verifies = 0
-  const packets: Array<Record<Op, number>> = []
   for (let r = 0; r < C.ROUNDS; r++) {
     const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES })
     ours.push(o.phases)
     verifies += o.verifies
-    packets.push(o.packetsPerOp)
     if (why !== undefined) continue
     try {
       const a = await runAnchor(C.SWARM_NODES, C.ITEMS_PER_PHASE, C.PAYLOAD_BYTES)
@@ -39,9 +37,6 @@ export async function run (): Promise<BenchRow[]> {
     }
   }
   const rows = buildRows(ours, why === undefined ? anchor : undefined, why, `libtorrent ${version}`.trim())
-  const last = packets[packets.length - 1]
-  const perOp = Object.entries(last).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')
-  rows.push({ name: 'dht.lt.ours.packetsPerOp', value: last.mutablePut, unit: 'datagrams', note: `mutable put, all nodes' sends; every op (last round): ${perOp}` })
   rows.push({ name: 'dht.lt.ours.verifiesPerMutableOp', value: verifies / (2 * C.ITEMS_PER_PHASE * C.ROUNDS), unit: 'count', note: 'BIP340 verifies in the swarm per mutable put or get' })
   return rows
 }

@@ -109,12 +109,26 @@ def ed25519_keys(seed):
     return bytes(h), pk
 
 
+def messages_out(sessions):
+    """DHT messages the whole swarm has sent (libtorrent's own counter), or None if not reported."""
+    total = 0
+    for ses in sessions:
+        ses.post_session_stats()
+        got = await_alert(ses, lambda a, now: a.values if isinstance(a, lt.session_stats_alert) else None, 2.0)
+        if got is None or "dht.dht_messages_out" not in got:
+            return None
+        total += got["dht.dht_messages_out"]
+    return total
+
+
 class Phase:
-    def __init__(self, deadline):
+    def __init__(self, deadline, sessions):
         self.deadline = deadline
+        self.sessions = sessions
         self.lat_ms = []
         self.extra_ms = []
         self.failed = 0
+        self.msgs0 = messages_out(sessions)  # counted outside the CPU window
         self.cpu0 = cpu_s()
         self.wall0 = time.monotonic()
 
@@ -123,9 +137,13 @@ class Phase:
             raise OutOfTime()
 
     def done(self):
-        return {"latMs": self.lat_ms, "cpuMs": 1000 * (cpu_s() - self.cpu0),
-                "wallMs": 1000 * (time.monotonic() - self.wall0), "failed": self.failed,
-                "ops": len(self.lat_ms) + self.failed}
+        out = {"latMs": self.lat_ms, "cpuMs": 1000 * (cpu_s() - self.cpu0),
+               "wallMs": 1000 * (time.monotonic() - self.wall0), "failed": self.failed,
+               "ops": len(self.lat_ms) + self.failed}
+        msgs1 = messages_out(self.sessions)
+        if self.msgs0 is not None and msgs1 is not None:
+            out["datagramsOut"] = msgs1 - self.msgs0
+        return out
 
 
 def main():
@@ -160,7 +178,7 @@ def main():
     phases = {}
     try:
         # Immutable put: a lookup for the target's closest nodes, then a store on them.
-        ph = Phase(deadline)
+        ph = Phase(deadline, sessions)
         imm = []
         for i in range(args.items):
             ph.check_time()
@@ -179,7 +197,7 @@ def main():
         phases["immutablePut"] = ph.done()
 
         # Immutable get from another session: a lookup that ends at the first matching answer.
-        ph = Phase(deadline)
+        ph = Phase(deadline, sessions)
         for i, (owner, target, value) in enumerate(imm):
             ph.check_time()
             ses = sessions[(owner + 1 + i % (n - 1)) % n]
@@ -204,7 +222,7 @@ def main():
 
         # Mutable put: fresh key and salt per item; signing happens inside the put, as on our side.
         keys = [ed25519_keys(hashlib.sha256(b"anchor-%d-%d" % (os.getpid(), i)).digest()) for i in range(args.items)]
-        ph = Phase(deadline)
+        ph = Phase(deadline, sessions)
         mut = []
         for i in range(args.items):
             ph.check_time()
@@ -224,7 +242,7 @@ def main():
         phases["mutablePut"] = ph.done()
 
         # Mutable get: one lookup; the first alert with the value, and the authoritative one.
-        ph = Phase(deadline)
+        ph = Phase(deadline, sessions)
         for i, (owner, pk, salt, value) in enumerate(mut):
             ph.check_time()
             ses = sessions[(owner + 1 + i % (n - 1)) % n]

@@ -44,7 +44,9 @@ function phase (name: string, x: unknown): PhaseResult {
   if (!Number.isInteger(ops) || !Number.isInteger(failed) || latMs.length + failed !== ops) {
     throw new AnchorError('ANCHOR_BAD_SHAPE', `phase ${name}: ${latMs.length} latencies + ${failed} failed != ${ops} ops`)
   }
-  return { latMs, cpuMs, ops, failed }
+  const d = x.datagramsOut
+  if (d !== undefined && !isNum(d)) throw new AnchorError('ANCHOR_BAD_SHAPE', `phase ${name}: datagramsOut must be a non-negative number`)
+  return d === undefined ? { latMs, cpuMs, ops, failed } : { latMs, cpuMs, ops, failed, datagramsOut: d }
 }
 
 /** The driver's stdout → its run; a clear AnchorError for anything else. */

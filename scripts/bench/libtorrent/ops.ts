@@ -12,6 +12,8 @@ export interface PhaseResult {
   /** Operations attempted (successful + failed); CPU per op divides by this. */
   ops: number
   failed: number
+  /** Datagrams the whole swarm sent during the phase, when the side counts them. */
+  datagramsOut?: number
 }
 
 export type SideResult = Record<Op, PhaseResult>

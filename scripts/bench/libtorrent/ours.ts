@@ -10,7 +10,7 @@ import { TestNet } from '../../../dht/testnet.js'
 import { LookupVerifier, verifyImmutable, verifyMutable } from '../../../dht/verify.js'
 import { mutableTarget } from '../../../dht/wire.js'
 import { randomBytes } from 'node:crypto'
-import type { Op, PhaseResult, SideResult } from './ops.js'
+import type { PhaseResult, SideResult } from './ops.js'
 
 /** A canonical one-key dict `{p: <bytes>}` whose whole encoding is `total` bytes (random content). */
 export function payloadOf (total: number): Uint8Array {
@@ -26,7 +26,14 @@ export function payloadOf (total: number): Uint8Array {
 class Phase {
   readonly latMs: number[] = []
   failed = 0
-  private readonly cpu0 = process.cpuUsage()
+  private readonly sent0: number
+  private readonly cpu0: NodeJS.CpuUsage
+
+  /** `sent`: datagrams the whole swarm has sent so far. */
+  constructor (private readonly sent: () => number) {
+    this.sent0 = sent()
+    this.cpu0 = process.cpuUsage()
+  }
 
   async time (fn: () => Promise<boolean>): Promise<void> {
     const t0 = performance.now()
@@ -37,7 +44,7 @@ class Phase {
 
   done (): PhaseResult {
     const c = process.cpuUsage(this.cpu0)
-    return { latMs: this.latMs, cpuMs: (c.user + c.system) / 1000, ops: this.latMs.length + this.failed, failed: this.failed }
+    return { latMs: this.latMs, cpuMs: (c.user + c.system) / 1000, ops: this.latMs.length + this.failed, failed: this.failed, datagramsOut: this.sent() - this.sent0 }
   }
 }
 
@@ -62,21 +69,19 @@ async function mutableGet (e: DhtEngine, k: Uint8Array, salt: Uint8Array, value:
 }
 
 /** Runs the five phases (after `warmup` untimed rounds of each) and stops the swarm. */
-export async function runOurs (w: Workload): Promise<{ phases: SideResult, verifies: number, packetsPerOp: Record<Op, number> }> {
+export async function runOurs (w: Workload): Promise<{ phases: SideResult, verifies: number }> {
   const net = await TestNet.start(w.nodes, { keySeed: 'dht-lt-bench' })
   const e = net.engines
   const putters = e.map(x => new Putter(x))
   const n = w.nodes
   const reader = (owner: number, i: number): number => (owner + 1 + (i % (n - 1))) % n
   const packets = (): number => e.reduce((a, x) => a + x.stats.traffic.packetsOut, 0)
-  const packetsPerOp = {} as Record<Op, number>
   try {
     const run = async (label: string, count: number) => {
       const phases = {} as SideResult
       const keys: KeyPair[] = Array.from({ length: count }, (_, i) => keyPairFromSeed(`dht-lt-${label}-${i}`))
       const imm: Array<{ owner: number, value: Uint8Array }> = []
-      let ph = new Phase()
-      let p0 = packets()
+      let ph = new Phase(packets)
       for (let i = 0; i < count; i++) {
         const value = payloadOf(w.payload)
         const owner = i % n
@@ -84,9 +89,7 @@ export async function runOurs (w: Workload): Promise<{ phases: SideResult, verif
         await ph.time(async () => (await putters[owner].putImmutable(value).done).ok)
       }
       phases.immutablePut = ph.done()
-      packetsPerOp.immutablePut = (packets() - p0) / count
-      ph = new Phase()
-      p0 = packets()
+      ph = new Phase(packets)
       for (const [i, it] of imm.entries()) {
         const target = sha256(it.value)
         await ph.time(async () => {
@@ -96,10 +99,8 @@ export async function runOurs (w: Workload): Promise<{ phases: SideResult, verif
         })
       }
       phases.immutableGet = ph.done()
-      packetsPerOp.immutableGet = (packets() - p0) / count
       const mut: Array<{ owner: number, salt: Uint8Array, value: Uint8Array }> = []
-      ph = new Phase()
-      p0 = packets()
+      ph = new Phase(packets)
       for (let i = 0; i < count; i++) {
         const owner = i % n
         const salt = new TextEncoder().encode(`bench-${label}-${i}`)
@@ -108,9 +109,7 @@ export async function runOurs (w: Workload): Promise<{ phases: SideResult, verif
         await ph.time(async () => (await putters[owner].putMutable({ salt, value, seq: 1, keyPair: keys[i] }).done).ok)
       }
       phases.mutablePut = ph.done()
-      packetsPerOp.mutablePut = (packets() - p0) / count
-      ph = new Phase()
-      p0 = packets()
+      ph = new Phase(packets)
       const first: number[] = []
       for (const [i, it] of mut.entries()) {
         await ph.time(async () => {
@@ -120,7 +119,6 @@ export async function runOurs (w: Workload): Promise<{ phases: SideResult, verif
         })
       }
       const auth = ph.done()
-      packetsPerOp.mutableGetAuthoritative = packetsPerOp.mutableGetFirst = (packets() - p0) / count
       phases.mutableGetAuthoritative = auth
       phases.mutableGetFirst = { ...auth, latMs: first }
       return phases
@@ -128,7 +126,7 @@ export async function runOurs (w: Workload): Promise<{ phases: SideResult, verif
     if (w.warmup > 0) await run('warmup', w.warmup)
     const v0 = e.reduce((a, x) => a + x.stats.verifies, 0)
     const phases = await run('timed', w.items)
-    return { phases, verifies: e.reduce((a, x) => a + x.stats.verifies, 0) - v0, packetsPerOp }
+    return { phases, verifies: e.reduce((a, x) => a + x.stats.verifies, 0) - v0 }
   } finally {
     await net.stop()
   }

@@ -40,6 +40,12 @@ export function buildRows (ours: SideResult[], anchor: SideResult[] | undefined,
     rows.push(one('p50', p50, GOAL_P50_RATIO, `${OP_MEANING[op]}; ${rounds}, ${n} ops${fail}`))
     rows.push(one('p95', p95, undefined, `same operations, ${rounds}`))
     rows.push(one('cpuPerOp', cpuPerOp, GOAL_CPU_RATIO, 'process CPU over the phase / ops, every node of the swarm included'))
+    // Datagrams the whole swarm sent per op, when both sides counted them (libtorrent's own counter).
+    const grams = (p: PhaseResult): number => p.datagramsOut === undefined || p.ops === 0 ? NaN : p.datagramsOut / p.ops
+    if (ours.every(s => s[op].datagramsOut !== undefined)) {
+      const counted = theirs?.every(s => s[op].datagramsOut !== undefined) === true
+      rows.push({ ...one('datagramsPerOp', grams, undefined, 'UDP datagrams sent by all nodes / ops'), unit: 'datagrams', ...(counted ? {} : { bound: undefined, boundLabel: undefined }) })
+    }
   }
   return rows
 }

@@ -10,7 +10,7 @@ import { buildRows } from '../../../../scripts/bench/libtorrent/rows.js'
 const phase = (lat: number[], cpuMs: number, failed = 0): PhaseResult => ({ latMs: lat, cpuMs, ops: lat.length + failed, failed })
 const side = (scale: number): SideResult => {
   const s = {} as SideResult
-  for (const op of OPS) s[op] = phase([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(x => x * scale), 20 * scale)
+  for (const op of OPS) s[op] = { ...phase([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(x => x * scale), 20 * scale), datagramsOut: 100 * scale }
   return s
 }
 const anchorJson = (over: Record<string, unknown> = {}): string => JSON.stringify({ ok: true, version: '2.0.8.0', nodes: 16, items: 10, payload: 256, phases: side(1), ...over })
@@ -45,7 +45,7 @@ describe('bench: libtorrent side by side (rows and driver JSON)', () => {
 
   it('builds p50, p95 and CPU-per-op rows with libtorrent as the bound', () => {
     const rows = buildRows([side(3)], [side(1)])
-    expect(rows).to.have.length(OPS.length * 3)
+    expect(rows).to.have.length(OPS.length * 4)
     const p50 = rows.find(r => r.name === 'dht.lt.mutablePut.p50')!
     expect(p50.value).to.equal(15) // percentile 50 of 3..30 (nearest rank)
     expect(p50.bound).to.equal(5)
@@ -55,6 +55,8 @@ describe('bench: libtorrent side by side (rows and driver JSON)', () => {
     expect(cpu.bound).to.equal(2)
     expect(cpu.note).to.contain('met').and.not.contain('NOT met') // ratio 3 <= 3
     expect(rows.find(r => r.name === 'dht.lt.immutableGet.p95')!.bound).to.equal(10)
+    const grams = rows.find(r => r.name === 'dht.lt.mutableGetFirst.datagramsPerOp')!
+    expect([grams.value, grams.bound, grams.unit]).to.deep.equal([30, 10, 'datagrams'])
   })
 
   it('takes the median over rounds on each side (value and bound alike)', () => {
@@ -66,9 +68,18 @@ describe('bench: libtorrent side by side (rows and driver JSON)', () => {
     expect(r.note).to.contain('median of 3 round(s), 30 ops')
   })
 
+  it('a driver that does not count datagrams leaves that row without a bound', () => {
+    const theirs = side(1)
+    for (const op of OPS) delete theirs[op].datagramsOut
+    const r = buildRows([side(2)], [theirs]).find(x => x.name === 'dht.lt.immutablePut.datagramsPerOp')!
+    expect(r.value).to.equal(20)
+    expect(r.bound).to.equal(undefined)
+    expect(code(() => parseAnchor(anchorJson({ phases: theirs })))).to.equal(undefined)
+  })
+
   it('without libtorrent the rows carry our figures, no bound, and say it was skipped', () => {
     const rows = buildRows([side(2)], undefined)
-    expect(rows).to.have.length(OPS.length * 3)
+    expect(rows).to.have.length(OPS.length * 4)
     for (const r of rows) {
       expect(r.bound).to.equal(undefined)
       expect(r.note).to.contain('libtorrent not installed: skipped')
