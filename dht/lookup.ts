@@ -8,13 +8,18 @@
 // still in flight then end on their own. Without such a reply the walk ends when the k closest
 // candidates known have all answered or failed; the node's own stored copy is the fallback, as in
 // the library's get with `cache: false`. Replies feed the routing table through k-rpc as usual.
+// A routing table smaller than the bootstrap list adds the bootstrap peers, as k-rpc's walk does.
 import type DHT from 'bittorrent-dht'
 import type { GetResult, KrpcMessage } from 'bittorrent-dht'
 import { COMPACT_NODE_BYTES, ID_BYTES, IMMUTABLE_LOOKUP_ALPHA, IMMUTABLE_LOOKUP_MAX_QUERIES } from './constants.js'
 import { decodeEndpoint, type Endpoint } from './endpoint.js'
 import { verifyImmutable } from './verify.js'
 
-interface Candidate { id: Buffer, host: string, port: number, dist: Buffer, state: 'new' | 'asked' | 'done' }
+/** `id` undefined: a bootstrap peer, known by endpoint only (asked after every node with an id). */
+interface Candidate { id?: Buffer, host: string, port: number, dist: Buffer, state: 'new' | 'asked' | 'done' }
+interface Bootstrap { bootstrap: Array<{ host: string, port: number }> }
+
+const FARTHEST = Buffer.alloc(32, 0xff)
 
 /** XOR distance of two equal-length ids; compared bytewise (Buffer.compare). */
 function distance (a: Buffer, b: Uint8Array): Buffer {
@@ -38,10 +43,10 @@ export function firstImmutable (dht: DHT, target: Uint8Array, done: (res: GetRes
   let sent = 0
   let answered = false
 
-  const add = (id: Buffer, host: string, port: number): void => {
+  const add = (id: Buffer | undefined, host: string, port: number): void => {
     const ep = `${host}:${port}`
-    if (id.equals(self) || known.has(ep)) return
-    known.set(ep, { id, host, port, dist: distance(id, key), state: 'new' })
+    if (id?.equals(self) === true || known.has(ep)) return
+    known.set(ep, { id, host, port, dist: id === undefined ? FARTHEST : distance(id, key), state: 'new' })
     sorted = [] // re-sorted on the next kick
   }
   const finish = (res: GetResult | null): void => {
@@ -71,7 +76,7 @@ export function firstImmutable (dht: DHT, target: Uint8Array, done: (res: GetRes
     inflight--
     c.state = 'done'
     // As k-rpc's own walk does: a node that timed out leaves the routing table.
-    if (err !== null && (err.code === 'ETIMEDOUT' || err.code === 'EUNEXPECTEDNODE') && rpc.nodes.get(c.id) !== null) rpc.nodes.remove(c.id)
+    if (c.id !== undefined && err !== null && (err.code === 'ETIMEDOUT' || err.code === 'EUNEXPECTEDNODE') && rpc.nodes.get(c.id) !== null) rpc.nodes.remove(c.id)
     const r = err === null ? res?.r : undefined
     if (r !== undefined && !answered) {
       if (r.v !== undefined && verifyImmutable(r.v, target).ok) return finish({ v: r.v, id: Buffer.isBuffer(r.id) ? r.id : undefined })
@@ -91,6 +96,11 @@ export function firstImmutable (dht: DHT, target: Uint8Array, done: (res: GetRes
     kick()
   }
 
-  for (const c of rpc.nodes.closest(key, k)) add(c.id, c.host, c.port)
+  const start = rpc.nodes.closest(key, k)
+  for (const c of start) add(c.id, c.host, c.port)
+  // As k-rpc's walk does: a table smaller than the bootstrap list asks the bootstrap peers too,
+  // so a node whose table has emptied finds its way back in through any lookup.
+  const boot = (rpc as unknown as Bootstrap).bootstrap ?? []
+  if (start.length < boot.length || start.length === 0) for (const b of boot) add(undefined, b.host, b.port)
   kick()
 }

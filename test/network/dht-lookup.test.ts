@@ -1,7 +1,8 @@
 // The immutable get's own walk (dht/lookup.ts) on real UDP engines (127.0.0.1, one process):
 // answered by the first holder with at most alpha queries out, null after asking the closest
-// nodes when nobody holds the item, the node's own copy as the fallback, and silent nodes among
-// the first asked cost no query timeout.
+// nodes when nobody holds the item, the node's own copy as the fallback, the bootstrap peers when
+// the routing table has emptied, and silent nodes among the first asked cost no query timeout.
+import type DHT from 'bittorrent-dht'
 import { expect } from 'chai'
 import { encodeCanonical } from '../../chain/bencode.js'
 import { sha256 } from '../../chain/crypto.js'
@@ -77,6 +78,21 @@ describe('dht immutable lookup (first good answer, bounded walk)', function () {
     } finally {
       holder.blocked.replace([])
     }
+  })
+
+  it('a node whose routing table has emptied finds the item through its bootstrap peers', async () => {
+    const bytes = object('rejoin')
+    expect((await new Putter(e[4]).putImmutable(bytes).done).ok).to.equal(true)
+    const target = sha256(bytes)
+    // A new node bootstrapped through node 0 whose table is then emptied (as after a long outage).
+    const lone = await net.add([e[0].endpoint])
+    const table = (lone as unknown as { dht: DHT }).dht._rpc.nodes
+    for (const c of table.toArray()) table.remove(c.id)
+    expect(lone.nodeCount()).to.equal(0)
+    const res = await lone.recursiveGet(target)
+    expect(res, 'found through the bootstrap peer').to.not.equal(null)
+    expect(verifyImmutable(res!.v, target).ok).to.equal(true)
+    expect(lone.nodeCount(), 'the walk refilled the table').to.be.greaterThan(0)
   })
 
   it('silent nodes among the closest do not hold the answer up for a query timeout', async () => {
