@@ -129,3 +129,14 @@ export const LINK_MAX_LOSS_PCT = 50
 /** Datagrams held back at once; beyond this a datagram is dropped (counted as overflow), so a
  *  burst on a slow emulated link cannot grow memory without bound. */
 export const LINK_MAX_HELD_DATAGRAMS = 8192
+
+// ---- immutable lookup (lookup.ts) -------------------------------------------------------------
+
+/** Queries in flight at once in one immutable get's walk (Kademlia's alpha; libtorrent's default
+ *  search branching is similar). The library's own walk asks the k closest at once. */
+export const IMMUTABLE_LOOKUP_ALPHA = 3
+/** Queries one immutable get's walk sends at most (a network of thousands needs far fewer). */
+export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
+/** Requester hosts whose write token is remembered per token secret (tokenMemo.ts); past this the
+ *  memo starts again empty. A token is SHA-256(host ‖ secret): one per host per 5-minute secret. */
+export const MAX_TOKEN_MEMO_HOSTS = 4096

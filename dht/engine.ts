@@ -11,6 +11,7 @@ import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
 import { installHandler, type Lookup } from './handler.js'
+import { firstImmutable } from './lookup.js'
 import { ExternalEndpoint } from './external.js'
 import { installExternalIp } from './externalHook.js'
 import { LinkEmulator, type LinkOptions } from './link.js'
@@ -268,15 +269,16 @@ export class DhtEngine {
   }
 
   /**
-   * The library's iterative lookup, `cache:false` so the network is asked even when we hold a
-   * copy; `verify` replaces the engine's hook for this lookup (see LookupVerifier).
+   * An iterative lookup that asks the network even when we hold a copy. Immutable: answered by the
+   * first reply that checks (lookup.ts). Mutable: the library's get, `cache:false`, to the end of
+   * the walk (highest seq); `verify` replaces the engine's hook for it (see LookupVerifier).
    */
   recursiveGet (target: Uint8Array, salt?: Uint8Array, verify?: Verify): Promise<GetResult | null> {
     const dht = this.requireDht()
     this.stats.requests.recursive++
-    const opts = salt === undefined ? { cache: false } : { salt: Buffer.from(salt), cache: false, verify }
     return this.pending.track<GetResult | null>(null, settle => {
-      dht.get(Buffer.from(target), opts, (err, res) => settle(err !== null ? null : res))
+      if (salt === undefined) return firstImmutable(dht, target, settle)
+      dht.get(Buffer.from(target), { salt: Buffer.from(salt), cache: false, verify }, (err, res) => settle(err !== null ? null : res))
     })
   }
 

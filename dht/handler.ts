@@ -18,6 +18,7 @@ import type { DhtStats } from './stats.js'
 import type { OwnItems } from './store.js'
 import { type CheckedSignature, type VerifiedCache, verifyMutable } from './verify.js'
 import { isBytes, mutableTarget, toWire } from './wire.js'
+import { memoTokens } from './tokenMemo.js'
 import type { StoredPut } from './engine.js'
 
 /** Returns the canonical bytes of a stored immutable object (block, tx, message) by id. */
@@ -55,6 +56,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
     }
   }
   capReplyNodes(dht)
+  memoTokens(dht)
   oneContactPerEndpoint(dht)
   instrumentSocket(dht, stats, deps.blocked)
 }

@@ -53,8 +53,8 @@ class HostileResponder {
   get port (): number { return this.sock.address().port }
 
   /** A ping query with a proper id: the victim adds its sender to the routing table (as k-rpc does). */
-  announce (to: { host: string, port: number }): void {
-    const ping = { t: Buffer.from([0xff, 0xfe]), y: 'q', q: 'ping', a: { id: id32(0x42) } }
+  announce (to: { host: string, port: number }, id: Buffer = id32(0x42)): void {
+    const ping = { t: Buffer.from([0xff, 0xfe]), y: 'q', q: 'ping', a: { id } }
     this.sock.send(Buffer.from(bencode.encode(ping)), to.port, to.host)
   }
 
@@ -107,8 +107,9 @@ describe('dht: malformed replies (real engines, raw UDP socket on 127.0.0.1)', f
     let lookupsThatMetHostile = 0
     for (let i = 0; i < GETS; i++) {
       hostile.current = i
-      // The hostile re-joins before every get (a bad reply takes it out of the table).
-      hostile.announce(victim.endpoint)
+      // The hostile re-joins before every get (a bad reply takes it out of the table), with the
+      // get's target as its id: the nearest node, so the walk (a few queries at a time) asks it first.
+      hostile.announce(victim.endpoint, Buffer.from(targets[i]))
       await waitFor(inTable, { timeoutMs: 5_000, what: 'the hostile socket in the routing table' })
       const got = await getter.getImmutable(targets[i])
       expect(got?.value).to.deep.equal(items[i])

@@ -1,0 +1,42 @@
+// The project's DHT and libtorrent (Debian's python3-libtorrent, what TAU's own apps built on) on
+// the same BEP44 workload in one run: 16 nodes on 127.0.0.1, 100 items per phase, 256-byte values;
+// immutable put, immutable get from another node, mutable put (fresh key, salt), mutable get (first
+// value and authoritative). The sides take turns for ROUNDS rounds; each row's bound is libtorrent's
+// median from this run, so the ratio column is ours / libtorrent's (issue 21's goals: p50 ratio
+// <= 2, CPU per op ratio <= 3). Without libtorrent the module says so and reports our figures alone.
+import type { BenchRow } from './harness.js'
+import * as C from './libtorrent/constants.js'
+import { libtorrentInstalled, runAnchor } from './libtorrent/driver.js'
+import type { SideResult } from './libtorrent/ops.js'
+import { runOurs } from './libtorrent/ours.js'
+import { buildRows } from './libtorrent/rows.js'
+
+export async function run (): Promise<BenchRow[]> {
+  let why: string | undefined
+  if (!libtorrentInstalled()) {
+    why = 'libtorrent not installed: skipped'
+    process.stderr.write(`bench: ${C.PYTHON} cannot import libtorrent (apt-get install python3-libtorrent python3-cryptography): libtorrent rows skipped\n`)
+  }
+  const ours: SideResult[] = []
+  const anchor: SideResult[] = []
+  let version = ''
+  let verifies = 0
+  for (let r = 0; r < C.ROUNDS; r++) {
+    const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES })
+    ours.push(o.phases)
+    verifies += o.verifies
+    if (why !== undefined) continue
+    try {
+      const a = await runAnchor(C.SWARM_NODES, C.ITEMS_PER_PHASE, C.PAYLOAD_BYTES)
+      anchor.push(a.phases)
+      version = a.version
+    } catch (e) {
+      why = `libtorrent run failed: ${(e as Error).message}`
+      anchor.length = 0 // rounds must pair up: report ours alone
+      process.stderr.write(`bench: ${why}\n`)
+    }
+  }
+  const rows = buildRows(ours, why === undefined ? anchor : undefined, why, `libtorrent ${version}`.trim())
+  rows.push({ name: 'dht.lt.ours.verifiesPerMutableOp', value: verifies / (2 * C.ITEMS_PER_PHASE * C.ROUNDS), unit: 'count', note: 'BIP340 verifies in the swarm per mutable put or get' })
+  return rows
+}

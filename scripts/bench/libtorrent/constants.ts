@@ -1,0 +1,26 @@
+// Limits of the side-by-side DHT bench (scripts/bench/dht.libtorrent.bench.ts), each with its unit.
+
+/** Nodes in each swarm (ours: engines in this process; libtorrent: sessions in its process). */
+export const SWARM_NODES = 16
+/** Timed operations per phase, one at a time. */
+export const ITEMS_PER_PHASE = 100
+/** Rounds, each side in turn (ours, then libtorrent); rows are medians over them. */
+export const ROUNDS = 3
+/** Untimed operations per phase on our side first, so V8 has compiled the hot path (libtorrent is C++). */
+export const WARMUP_ITEMS = 20
+/** Bytes of each stored value: our canonical dict's whole encoding, libtorrent's byte string. */
+export const PAYLOAD_BYTES = 256
+/** The interpreter with Debian's python3-libtorrent (not a virtualenv's python3 that lacks it). */
+export const PYTHON = '/usr/bin/python3'
+/** Longest the `import libtorrent` probe may take. */
+export const PROBE_TIMEOUT_MS = 15_000
+/** Longest one libtorrent operation may wait for its alert before it counts as failed. */
+export const ANCHOR_OP_TIMEOUT_S = 10
+/** Longest the libtorrent driver may run; past it the driver is killed and the rows say so. */
+export const ANCHOR_TIMEOUT_MS = 300_000
+/** Most bytes read from the driver's stdout (its JSON holds 500 latencies: ~15 KB). */
+export const ANCHOR_MAX_STDOUT_BYTES = 4 * 1024 * 1024
+/** Goal of issue 21: each op's p50 within this multiple of libtorrent's. */
+export const GOAL_P50_RATIO = 2
+/** Goal of issue 21: each op's CPU per op within this multiple of libtorrent's. */
+export const GOAL_CPU_RATIO = 3
