@@ -12,6 +12,7 @@ import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
 import { installHandler, type Lookup } from './handler.js'
 import { ExternalEndpoint } from './external.js'
+import { onFirstImmutable } from './firstValue.js'
 import { installExternalIp } from './externalHook.js'
 import { LinkEmulator, type LinkOptions } from './link.js'
 import { Blocklist } from './blocklist.js'
@@ -277,6 +278,7 @@ export class DhtEngine {
     const opts = salt === undefined ? { cache: false } : { salt: Buffer.from(salt), cache: false, verify }
     return this.pending.track<GetResult | null>(null, settle => {
       dht.get(Buffer.from(target), opts, (err, res) => settle(err !== null ? null : res))
+      if (salt === undefined) return onFirstImmutable(dht._rpc.socket, target, settle) // firstValue.ts
     })
   }
 

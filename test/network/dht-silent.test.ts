@@ -68,6 +68,29 @@ describe('dht with silent nodes', function () {
     net = undefined
   })
 
+  it('an immutable get returns at its first verified value, not after a silent node it also asked', async () => {
+    const timeoutMs = 2500
+    const holder = new DhtEngine()
+    const mute = new DhtEngine()
+    const reader = new DhtEngine({ queryTimeoutMs: timeoutMs })
+    extra.push(holder, mute, reader)
+    await Promise.all([holder.start(), mute.start(), reader.start()])
+    const bytes = encodeCanonical({ held: enc.encode('by one node') })
+    const target = sha256(bytes)
+    holder.setLookup(t => Buffer.from(t).equals(target) ? bytes : undefined)
+    expect(await reader.addNode(holder.endpoint)).to.equal(true)
+    expect(await reader.addNode(mute.endpoint)).to.equal(true)
+    mute.blocked.silence(true)
+    const t0 = performance.now()
+    const got = await new Getter(reader).getImmutable(target)
+    const ms = performance.now() - t0
+    expect(got?.path).to.equal('recursive')
+    expect(Buffer.from(got!.value).equals(bytes)).to.equal(true)
+    expect(mute.stats.traffic.blockedIn, 'the silent node was asked too').to.be.greaterThan(0)
+    // Its query expires after 0.75–0.94 × the timeout; the get must not have waited for that.
+    expect(ms, `get took ${ms.toFixed(0)} ms`).to.be.lessThan(timeoutMs / 2)
+  })
+
   it('a lookup whose only contact is silent ends within the query timeout', async () => {
     const timeoutMs = 2500
     const waits: number[] = []
