@@ -57,7 +57,7 @@ export async function run (): Promise<BenchRow[]> {
     try {
       const tables = net.engines.map(e => e.nodeCount())
       rows.push(row(`dhtsim.n${n}.join`, [net.joinMs], 'ms', {
-        note: `${S.JOIN_BATCH} at a time, ${S.BOOTSTRAP_PEERS} contacts each; routing table median ${median(tables)} (min ${Math.min(...tables)}); RSS +${((process.memoryUsage().rss - rss0) / n / 1048576).toFixed(1)} MB/node`
+        note: `${S.JOIN_BATCH} at a time, ${S.BOOTSTRAP_PEERS} contacts each; routing table median ${median(tables)} (min ${Math.min(...tables)}); process RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB (${(rss0 / 1048576).toFixed(0)} before)`
       }))
       const { items, failed } = await putItems(net.engines, S.ITEMS_PER_KIND, `sim${n}`, rng)
       if (failed > 0) rows.push(row(`dhtsim.n${n}.putsFailed`, [failed], 'count', { note: 'puts that failed before any node went silent: should be 0' }))
@@ -70,7 +70,7 @@ export async function run (): Promise<BenchRow[]> {
         for (const kind of ['mutable', 'immutable'] as const) {
           const f = await readers.phase(items, kind, lookups, gone.idx, gone.eps, rng)
           rows.push(...phaseRows(n, silentPct, kind, f))
-          points.push({ n, kind, silentPct, hops: median(f.hops), p50: percentile(f.latencyMs, 50), p95: percentile(f.latencyMs, 95) })
+          points.push({ n, kind, silentPct, hops: f.hops.reduce((a, b) => a + b, 0) / Math.max(1, f.hops.length), p50: percentile(f.latencyMs, 50), p95: percentile(f.latencyMs, 95) })
           maxWait = Math.max(maxWait, f.maxSilentWaitMs)
           silentQueries += f.silentQueries
         }

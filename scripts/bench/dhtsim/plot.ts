@@ -1,5 +1,5 @@
 // The simulation's plot, written as SVG text (no plotting dependency): three panels against the
-// network size N on a log2 axis: lookup hops (with Kademlia's expected ⌈log2 N / b⌉), and latency
+// network size N on a log2 axis: mean lookup hops (with Kademlia's expected ⌈log2 N / b⌉), and latency
 // p50 and p95 per lookup (with the per-query timeout); mutable and immutable gets, 0 % and 20 % of
 // the nodes silent.
 
@@ -18,7 +18,7 @@ const fmt = (x: number): string => (Math.round(x * 10) / 10).toString()
 function niceMax (x: number): number {
   if (!(x > 0)) return 1
   const p = 10 ** Math.floor(Math.log10(x))
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= x) return m * p
   return 10 * p
 }
 
@@ -80,7 +80,7 @@ export function drawPlot (p: PlotInput): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    panel(0, 'Lookup hops (median)', 'hops', sizes, [...series(x => x.hops), expected]),
+    panel(0, 'Lookup hops (mean)', 'hops', sizes, [...series(x => x.hops), expected]),
     panel(W, 'Latency per lookup, p50', 'ms', sizes, series(x => x.p50)),
     panel(2 * W, 'Latency per lookup, p95', 'ms', sizes, series(x => x.p95), { y: p.queryTimeoutMs, label: 'query timeout' }),
     legend,
