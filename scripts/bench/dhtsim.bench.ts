@@ -67,16 +67,22 @@ export async function run (): Promise<BenchRow[]> {
         const gone = silentPct === 0 ? { idx: new Set<number>(), eps: new Set<string>() } : silence(net.engines, Math.round((n * silentPct) / 100), rng)
         let maxWait = 0
         let silentQueries = 0
+        const waits: number[] = []
+        let loopP99 = 0
+        let loopMax = 0
         for (const kind of ['mutable', 'immutable'] as const) {
           const f = await readers.phase(items, kind, lookups, gone.idx, gone.eps, rng)
           rows.push(...phaseRows(n, silentPct, kind, f))
           points.push({ n, kind, silentPct, hops: f.hops.reduce((a, b) => a + b, 0) / Math.max(1, f.hops.length), p50: percentile(f.latencyMs, 50), p95: percentile(f.latencyMs, 95) })
           maxWait = Math.max(maxWait, f.maxSilentWaitMs)
           silentQueries += f.silentQueries
+          waits.push(...f.silentWaitsMs)
+          loopP99 = Math.max(loopP99, f.loopDelayP99Ms)
+          loopMax = Math.max(loopMax, f.loopDelayMaxMs)
         }
         if (silentPct > 0) {
           rows.push(row(`dhtsim.n${n}.silent${silentPct}.maxSilentWait`, [maxWait], 'ms', {
-            bound: QUERY_TIMEOUT_MS, boundLabel: 'query timeout', note: `longest any lookup waited on one silent node; ${silentQueries} queries went to silent nodes`
+            bound: QUERY_TIMEOUT_MS, boundLabel: 'query timeout', note: `longest any lookup waited on one silent node (p50 ${percentile(waits, 50).toFixed(0)}, p99 ${percentile(waits, 99).toFixed(0)} ms over ${silentQueries} queries to silent nodes); event-loop delay meanwhile p99 ${loopP99.toFixed(0)}, max ${loopMax.toFixed(0)} ms`
           }))
         }
         unsilence(net.engines)

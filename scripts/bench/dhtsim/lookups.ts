@@ -1,6 +1,7 @@
 // The simulation's workload: items put while the whole network is up, then recursive gets of them
 // (no owner endpoint: the lookup must walk the network) from random live readers, a few readers at
 // once, each reader one lookup at a time so its traced queries belong to that lookup alone.
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { encodeCanonical } from '../../../chain/bencode.js'
 import { bytesEqual } from '../../../chain/hex.js'
 import type { DhtEngine } from '../../../dht/engine.js'
@@ -22,6 +23,11 @@ export interface PhaseFigures {
   messages: number[]
   silentQueries: number
   maxSilentWaitMs: number
+  silentWaitsMs: number[]
+  /** Event-loop delay over the phase (ms): how late this process ran its timers, the library's
+   *  query-expiry check among them (1,000 engines share one loop on a shared 2-core machine). */
+  loopDelayP99Ms: number
+  loopDelayMaxMs: number
 }
 
 const enc = new TextEncoder()
@@ -72,8 +78,9 @@ export class Readers {
   /** `count` gets of `kind` over `items`, from live readers (not in `silentIdx`), never the owner. */
   async phase (items: Item[], kind: Kind, count: number, silentIdx: ReadonlySet<number>, silentEps: ReadonlySet<string>, rng: Rng): Promise<PhaseFigures> {
     const pool0 = items.filter(i => i.kind === kind)
-    const f: PhaseFigures = { lookups: 0, found: 0, latencyMs: [], hops: [], messages: [], silentQueries: 0, maxSilentWaitMs: 0 }
+    const f: PhaseFigures = { lookups: 0, found: 0, latencyMs: [], hops: [], messages: [], silentQueries: 0, maxSilentWaitMs: 0, silentWaitsMs: [], loopDelayP99Ms: 0, loopDelayMaxMs: 0 }
     if (pool0.length === 0) return f
+    const loop = monitorEventLoopDelay({ resolution: 10 })
     const jobs = Array.from({ length: count }, (_, n) => async () => {
       const item = pool0[n % pool0.length]
       const reader = this.reader(item, silentIdx, rng)
@@ -91,11 +98,19 @@ export class Readers {
         f.messages.push(t.messages)
         f.silentQueries += t.silentQueries
         f.maxSilentWaitMs = Math.max(f.maxSilentWaitMs, t.maxSilentWaitMs)
+        f.silentWaitsMs.push(...t.silentWaitsMs)
       } finally {
         this.busy.delete(reader)
       }
     })
-    await pool(jobs, PARALLEL_LOOKUPS)
+    loop.enable()
+    try {
+      await pool(jobs, PARALLEL_LOOKUPS)
+    } finally {
+      loop.disable()
+    }
+    f.loopDelayP99Ms = loop.percentile(99) / 1e6
+    f.loopDelayMaxMs = loop.max / 1e6
     return f
   }
 

@@ -18,6 +18,8 @@ export interface LookupFigures {
   /** Queries sent to silent peers, and the longest any of them kept the lookup waiting (ms). */
   silentQueries: number
   maxSilentWaitMs: number
+  /** How long each query to a silent peer kept the lookup waiting (ms). */
+  silentWaitsMs: number[]
 }
 
 export class LookupTrace {
@@ -61,14 +63,17 @@ export class LookupTrace {
     let hops = 0
     let silentQueries = 0
     let maxSilentWaitMs = 0
+    const silentWaitsMs: number[] = []
     for (const s of this.sent) {
       if (s.answered) hops = Math.max(hops, s.depth)
       if (silent.has(s.peer)) {
         silentQueries++
-        maxSilentWaitMs = Math.max(maxSilentWaitMs, Math.min(s.t1 ?? endAt, endAt) - s.t0)
+        const waited = Math.min(s.t1 ?? endAt, endAt) - s.t0
+        silentWaitsMs.push(waited)
+        maxSilentWaitMs = Math.max(maxSilentWaitMs, waited)
       }
     }
-    return { messages: this.sent.length, hops, silentQueries, maxSilentWaitMs }
+    return { messages: this.sent.length, hops, silentQueries, maxSilentWaitMs, silentWaitsMs }
   }
 
   private learn (nodes: unknown, depth: number): void {
