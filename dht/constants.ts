@@ -40,8 +40,13 @@ export const DHT_K = 8
 export const MAX_REPLY_NODES = 8
 /** In-flight UDP queries per engine (k-rpc concurrency). */
 export const DHT_CONCURRENCY = 16
-/** Per-query UDP timeout; k-rpc expires a query after 1 to 1.25 times this. Loopback/LAN network. */
+/** Per-query UDP timeout, loopback/LAN network: no query waits longer than this for its answer. */
 export const QUERY_TIMEOUT_MS = 1000
+/** k-rpc-socket expires a query after 1 to 1.25 times the timeout it is given (it checks every
+ *  quarter of it, four checks to live), so the engine gives it this fraction of the query timeout:
+ *  a query to a silent node then ends after 0.75 to 0.94 times QUERY_TIMEOUT_MS, never later (the
+ *  rest is room for a busy event loop). */
+export const LIBRARY_TIMEOUT_FRACTION = 0.75
 /** Longest wait for the bootstrap self-lookup before start() resolves anyway. */
 export const BOOTSTRAP_TIMEOUT_MS = 3000
 /** Most routing-table entries written to the data dir on stop. */
