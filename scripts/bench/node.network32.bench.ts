@@ -124,7 +124,7 @@ export async function run (): Promise<BenchRow[]> {
     rows.push({ name: 'node32.miner cpu max', value: Math.max(...minerCpu), unit: '% core', note: 'the busiest miner, same window' })
     rows.push({ name: 'node32.miner rss median', value: median(minerRss), unit: 'MB', note: 'median over the miners of each one\'s median RSS in the window' })
     rows.push({ name: 'node32.miner rss max', value: Math.max(...minerRss), unit: 'MB', note: 'the largest miner\'s median RSS' })
-    rows.push({ name: 'node32.idle rss', value: median(rss.get(idleP.idx)!), unit: 'MB', note: 'synced mine:false node, median over the window' })
+    rows.push({ name: 'node32.idle rss', value: median(rss.get(idleP.idx)!), unit: 'MB', note: `mine:false node (${joined}), median over the window` })
     rows.push({
       name: 'node32.samples with a node behind', value: lag.samples === 0 ? NaN : lag.behindSamples / lag.samples * 100, unit: '% samples',
       note: `${lag.behindSamples} of ${lag.samples} status rounds (every ${SAMPLE_EVERY_MS / 1000} s, mining and idle windows) had a node > ${BEHIND_BLOCKS} block under the best; largest lag ${lag.maxLag}; ${lag.silent} node answers missing`
