@@ -75,6 +75,14 @@ export const MAX_RATE_LIMIT_SOURCES = 4096
 
 /** Wait for a verified direct answer from the owner before going recursive (PROTOCOL §9). */
 export const DIRECT_GET_TIMEOUT_MS = 1000
+/** A direct get is sent again when no answer came within the retransmission timeout learnt from
+ *  answered direct queries (dht/retransmit.ts), clamped to [MIN, MAX] ms; MAX before any answer. A
+ *  lost datagram then costs about one RTO instead of the whole DIRECT_GET_TIMEOUT_MS. The floor keeps
+ *  a loaded loopback node (answers in a few ms, stalls of ~100 ms) from doubling its queries. */
+export const DIRECT_RETRANSMIT_MIN_MS = 150
+export const DIRECT_RETRANSMIT_MAX_MS = 500
+/** Sends of one direct get at most (the first and its retransmissions), all within DIRECT_GET_TIMEOUT_MS. */
+export const DIRECT_MAX_SENDS = 3
 /** Whole get, direct attempt included; a get that runs out resolves null (a miss). */
 export const GET_TIMEOUT_MS = 5000
 /** Gets running at once (distinct targets). */

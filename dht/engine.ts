@@ -263,8 +263,9 @@ export class DhtEngine {
   }
 
   /** One k-rpc `get` to a known endpoint; resolves the reply dict or null (timeout, error, stop). */
-  directGet (ep: Endpoint, target: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
-    this.stats.requests.direct++
+  /** `resend`: a retransmission of a direct get already counted (dht/retransmit.ts). */
+  directGet (ep: Endpoint, target: Uint8Array, timeoutMs: number, signal?: AbortSignal, resend = false): Promise<Record<string, unknown> | null> {
+    if (!resend) this.stats.requests.direct++
     return this.rpc(ep, 'get', { target: Buffer.from(target) }, timeoutMs, signal)
   }
 

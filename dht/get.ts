@@ -11,6 +11,7 @@ import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import type { DhtEngine } from './engine.js'
 import { DhtError, isDhtError } from './errors.js'
+import { type RetransmitStats, RttEstimate, sendWithRetransmit } from './retransmit.js'
 import { UniqueQueue } from './queue.js'
 import type { HistogramName } from './stats.js'
 import { type CheckedSignature, LookupVerifier, verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
@@ -53,6 +54,9 @@ export class Getter {
   private readonly silent = new Lru<string, { misses: number, retryAtMs: number }>(C.MAX_SILENT_KEYS)
   /** Mutable gets answered null at once because their key is silent (no network). */
   skippedSilent = 0
+  /** Round trips of answered direct gets, and what their retransmissions did. */
+  readonly rtt = new RttEstimate()
+  readonly retransmits: RetransmitStats = { sent: 0, retransmits: 0, answeredByRetransmit: 0 }
 
   constructor (private readonly engine: DhtEngine, opts: GetterOptions = {}) {
     this.queue = new UniqueQueue({
@@ -63,6 +67,9 @@ export class Getter {
     this.directTimeoutMs = opts.directTimeoutMs ?? C.DIRECT_GET_TIMEOUT_MS
     engine.stats.gauge('getQueueDepth', () => this.queue.size)
     engine.stats.gauge('getsSkippedSilentKey', () => this.skippedSilent)
+    engine.stats.gauge('directRetransmits', () => this.retransmits.retransmits)
+    engine.stats.gauge('directAnsweredByRetransmit', () => this.retransmits.answeredByRetransmit)
+    engine.stats.gauge('directRttMs', () => Math.round(this.rtt.smoothedMs ?? 0))
     engine.onStoredPut(item => { this.silent.delete(toHex(item.k)) })
   }
 
@@ -82,7 +89,7 @@ export class Getter {
       const local = this.immutableLocal(target, opts.storeChecked === true)
       if (local !== null) return local
       if (opts.endpoint !== undefined) {
-        const r = await this.timed('getDirect', () => this.engine.directGet(opts.endpoint!, target, this.directTimeoutMs, signal))
+        const r = await this.timed('getDirect', () => this.direct(opts.endpoint!, target, signal))
         const item = this.check(r === null || r.v === undefined ? null : verifyImmutable(r.v, target))
         if (item !== null) return { value: item, path: 'direct' }
       }
@@ -137,7 +144,7 @@ export class Getter {
       const own = this.engine.ownItem(target)
       if (own !== undefined) return { value: own.value, seq: own.seq, k: new Uint8Array(own.k), path: 'local' }
       if (opts.endpoint !== undefined) {
-        const r = await this.timed('getDirect', () => this.engine.directGet(opts.endpoint!, target, this.directTimeoutMs, signal))
+        const r = await this.timed('getDirect', () => this.direct(opts.endpoint!, target, signal))
         const before = checks
         const item = counted(this.check(r === null || r.v === undefined ? null : verifyMutable(r, salt, target, onVerify, verified.get(target), remember)), before)
         if (item !== null) return { ...item, path: 'direct' }
@@ -150,6 +157,16 @@ export class Getter {
       if (item !== null && lv.checked !== undefined) verified.set(target, lv.checked)
       return item === null ? null : { ...item, path: 'recursive' }
     }) as MutableItem | null
+  }
+
+  /** A direct get to `ep`, sent again after the learnt retransmission timeout while unanswered. */
+  private async direct (ep: Endpoint, target: Uint8Array, signal: AbortSignal): Promise<Record<string, unknown> | null> {
+    let first = true
+    return await sendWithRetransmit((timeoutMs, s) => {
+      const resend = !first
+      first = false
+      return this.engine.directGet(ep, target, timeoutMs, s, resend)
+    }, this.directTimeoutMs, this.rtt, this.retransmits, signal)
   }
 
   private immutableLocal (target: Uint8Array, storeChecked: boolean): ImmutableItem | null {

@@ -19,6 +19,8 @@ export const BLKTIP_READ_INTERVAL_MS = 1000
  *  blkTip to us when they publish it (node/publisher.ts), so this poll is the fallback for a lost
  *  push or a peer that does not push; a push resets the peer's poll clock. */
 export const BLKTIP_DIRECT_READ_INTERVAL_MS = 2000
+/** A peer is pushed to only if one of its channel items verified this recently (it is running). */
+export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000

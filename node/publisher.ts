@@ -6,16 +6,15 @@
 // A new slot's republish is not pushed: readers already hold that value.
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
-import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
+import { type Endpoint, encodeEndpoint } from '../dht/index.js'
 import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 import { publicEndpointOf } from './publicEndpoint.js'
+import { pushTargets } from './pushTargets.js'
 import type { Pipeline, Stop } from './pipelines/pipeline.js'
 
 /** How often the publisher checks for a new slot and a changed demand. */
 const PUBLISH_TICK_MS = 500
-/** A peer is pushed to only if one of its channel items verified this recently (it is running). */
-export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
 
 export class Publisher implements Pipeline {
   private txTipTimer?: NodeJS.Timeout
@@ -25,7 +24,7 @@ export class Publisher implements Pipeline {
   constructor (private readonly ctx: NodeContext) {}
 
   start (): Stop {
-    this.publishTip()
+    this.publishTip(true) // first publish: every live peer learns the endpoint
     const timer = setInterval(() => this.tick(), PUBLISH_TICK_MS)
     timer.unref()
     return () => {
@@ -34,7 +33,11 @@ export class Publisher implements Pipeline {
     }
   }
 
-  publishTip (): void {
+  /**
+   * `endpointChanged`: the republish is for a new `e`; every live peer must see it, so peers that
+   * announced the same block are pushed to as well.
+   */
+  publishTip (endpointChanged = false): void {
     const { ctx } = this
     // A commit can end while the node stops (its DHT already closed): nothing to publish then.
     if (ctx.signal.aborted || !ctx.engine.running) return
@@ -43,20 +46,18 @@ export class Publisher implements Pipeline {
     const pub = publicEndpointOf(ctx.cfg, ctx.engine).endpoint
     this.publishedE = pub === undefined ? '' : `${pub.host}:${pub.port}`
     try { e = pub === undefined ? undefined : encodeEndpoint(pub) } catch { e = undefined }
-    this.push(ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target)
+    this.push(ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target, endpointChanged ? undefined : tip.id)
   }
 
-  private push (target: Uint8Array): void {
-    const to = this.pushEndpoints()
+  /** `tipId`: a blkTip's block, so peers that announced that block themselves are not pushed to. */
+  private push (target: Uint8Array, tipId?: Uint8Array): void {
+    const to = this.pushEndpoints(Date.now(), tipId)
     if (to.length > 0) void this.ctx.putter.push(target, to, this.ctx.signal)
   }
 
-  /** Endpoints of the peers seen within PUSH_PEER_SEEN_WITHIN_MS, most recent first, at most MAX_PUSH_ENDPOINTS. */
-  pushEndpoints (now = Date.now()): Endpoint[] {
-    const live = this.ctx.peers.all().filter(p => p.endpoint !== undefined && p.lastSeenMs !== undefined &&
-      now - p.lastSeenMs <= PUSH_PEER_SEEN_WITHIN_MS && !this.ctx.peers.isBanned(p))
-    live.sort((a, b) => (b.lastSeenMs ?? 0) - (a.lastSeenMs ?? 0))
-    return live.slice(0, MAX_PUSH_ENDPOINTS).map(p => p.endpoint!)
+  /** Endpoints a new item goes to (node/pushTargets.ts). */
+  pushEndpoints (now = Date.now(), tipId?: Uint8Array): Endpoint[] {
+    return pushTargets(this.ctx.peers, now, tipId)
   }
 
   /** A block this node mined: the block and its transactions go out as immutable items. */
@@ -81,7 +82,7 @@ export class Publisher implements Pipeline {
     if (this.ctx.signal.aborted) return
     // The public endpoint was learnt or changed (peers' reports): readers must see it at once.
     const pub = publicEndpointOf(this.ctx.cfg, this.ctx.engine).endpoint
-    if ((pub === undefined ? '' : `${pub.host}:${pub.port}`) !== this.publishedE) this.publishTip()
+    if ((pub === undefined ? '' : `${pub.host}:${pub.port}`) !== this.publishedE) this.publishTip(true)
     const { value, changed } = this.ctx.demand.take()
     if (changed) this.push(this.ctx.channels.publish('demand', value).target)
     this.ctx.channels.republishStale()

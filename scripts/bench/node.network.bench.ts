@@ -26,14 +26,14 @@ function procStat (pid: number): { rss: number, cpuS: number } {
   return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024, cpuS: (Number(f[11]) + Number(f[12])) / 100 }
 }
 
-/** The push counters of every node's DHT (GET /dht gauges), summed; nodes that do not answer are skipped. */
+/** The push and direct-get retransmission counters of every node's DHT (GET /dht gauges), summed; nodes that do not answer are skipped. */
 async function pushCounters (bases: string[]): Promise<Record<string, number>> {
   const sum: Record<string, number> = {}
   for (const base of bases) {
     try {
       const r = await fetch(`${base}/dht`, { signal: AbortSignal.timeout(5000) })
       const g = ((await r.json()) as { stats?: { gauges?: Record<string, number> } }).stats?.gauges ?? {}
-      for (const k of ['pushSent', 'pushOk', 'pushAlreadyThere', 'pushFailed', 'pushTokenGets', 'mutablePutsStored', 'verifyCacheHits']) sum[k] = (sum[k] ?? 0) + (g[k] ?? 0)
+      for (const k of ['pushSent', 'pushOk', 'pushAlreadyThere', 'pushFailed', 'pushTokenGets', 'mutablePutsStored', 'verifyCacheHits', 'directRetransmits', 'directAnsweredByRetransmit']) sum[k] = (sum[k] ?? 0) + (g[k] ?? 0)
     } catch { /* a node that does not answer is left out */ }
   }
   return sum

@@ -1,0 +1,131 @@
+// Direct gets over a path that loses datagrams (dht/retransmit.ts), on real UDP on 127.0.0.1: a
+// relay socket stands between the reader's engine and the holder's and drops the first N queries
+// it is given. The reader knows no other node, so a direct get that gives up finds nothing: only a
+// retransmission to the same endpoint can bring the item.
+import { createSocket, type Socket } from 'node:dgram'
+import { expect } from 'chai'
+import { encodeCanonical } from '../../chain/bencode.js'
+import { keyPairFromSeed, sha256 } from '../../chain/crypto.js'
+import { bytesEqual } from '../../chain/hex.js'
+import { DIRECT_MAX_SENDS, DIRECT_RETRANSMIT_MAX_MS, DIRECT_RETRANSMIT_MIN_MS } from '../../dht/constants.js'
+import { DhtEngine } from '../../dht/engine.js'
+import { Getter } from '../../dht/get.js'
+import { RttEstimate } from '../../dht/retransmit.js'
+
+/** Forwards reader → holder and back; drops the first `drop` datagrams from the reader. */
+class LossyRelay {
+  readonly front: Socket = createSocket('udp4')
+  readonly back: Socket = createSocket('udp4')
+  queries = 0
+  dropped = 0
+  private reader?: { address: string, port: number }
+
+  constructor (private readonly holderPort: number, public drop: number) {}
+
+  async start (): Promise<number> {
+    this.front.on('message', (msg, rinfo) => {
+      this.reader = rinfo
+      this.queries++
+      if (this.dropped < this.drop) { this.dropped++; return }
+      this.back.send(msg, this.holderPort, '127.0.0.1')
+    })
+    this.back.on('message', msg => {
+      if (this.reader !== undefined) this.front.send(msg, this.reader.port, this.reader.address)
+    })
+    await new Promise<void>(resolve => this.front.bind(0, '127.0.0.1', resolve))
+    await new Promise<void>(resolve => this.back.bind(0, '127.0.0.1', resolve))
+    return this.front.address().port
+  }
+
+  close (): void { this.front.close(); this.back.close() }
+}
+
+describe('dht direct get retransmission', function () {
+  this.timeout(30_000)
+  const block = encodeCanonical({ retransmit: new Uint8Array([1, 2, 3]) })
+  const id = sha256(block)
+  let holder: DhtEngine
+  let reader: DhtEngine
+  let relay: LossyRelay
+  let via: { host: string, port: number }
+
+  before(async () => {
+    holder = new DhtEngine({ keyPair: keyPairFromSeed('retransmit-holder') })
+    reader = new DhtEngine({ keyPair: keyPairFromSeed('retransmit-reader') })
+    await holder.start()
+    await reader.start()
+    holder.setLookup(t => bytesEqual(t, id) ? block : undefined)
+    relay = new LossyRelay(holder.endpoint.port, 0)
+    via = { host: '127.0.0.1', port: await relay.start() }
+  })
+  after(async () => {
+    relay?.close()
+    await reader?.stop()
+    await holder?.stop()
+  })
+
+  it('a clean path: one query, answered; no retransmission', async () => {
+    const getter = new Getter(reader)
+    relay.queries = 0
+    expect(await getter.getImmutable(id, { endpoint: via })).to.deep.equal({ value: block, path: 'direct' })
+    expect(relay.queries).to.equal(1)
+    expect(getter.retransmits).to.deep.equal({ sent: 1, retransmits: 0, answeredByRetransmit: 0 })
+    expect(getter.rtt.samples).to.equal(1)
+  })
+
+  it('the first query lost: the retransmission brings the item directly', async () => {
+    const getter = new Getter(reader)
+    const attemptsBefore = reader.stats.requests.direct
+    relay.queries = 0
+    relay.dropped = 0
+    relay.drop = 1
+    expect(await getter.getImmutable(id, { endpoint: via })).to.deep.equal({ value: block, path: 'direct' })
+    expect(relay.queries).to.equal(2)
+    expect(getter.retransmits).to.deep.equal({ sent: 2, retransmits: 1, answeredByRetransmit: 1 })
+    expect(reader.stats.requests.direct - attemptsBefore, 'one direct get attempt, however many sends').to.equal(1)
+    expect(reader.stats.gets.direct).to.be.at.least(1)
+  })
+
+  it('a dead path: at most DIRECT_MAX_SENDS queries, then a miss (null)', async () => {
+    const getter = new Getter(reader)
+    // One answered get first: with a learnt (loopback) RTT the retransmissions come every
+    // DIRECT_RETRANSMIT_MIN_MS, so every allowed send fits in the direct get's time.
+    relay.drop = 0
+    expect(await getter.getImmutable(id, { endpoint: via })).to.deep.equal({ value: block, path: 'direct' })
+    expect(getter.rtt.retransmitAfterMs()).to.equal(DIRECT_RETRANSMIT_MIN_MS)
+    getter.retransmits.sent = 0
+    relay.queries = 0
+    relay.dropped = 0
+    relay.drop = 1_000
+    expect(await getter.getImmutable(id, { endpoint: via })).to.equal(null)
+    // The relay answered before, so the reader's table holds it: the recursive fallback asks it too.
+    expect(relay.queries).to.be.at.least(DIRECT_MAX_SENDS)
+    expect(getter.retransmits).to.deep.include({ sent: DIRECT_MAX_SENDS, retransmits: DIRECT_MAX_SENDS - 1, answeredByRetransmit: 0 })
+    relay.drop = 0
+  })
+})
+
+describe('RttEstimate', () => {
+  it('waits the longest before any answer, then SRTT + 4 RTTVAR within its bounds', () => {
+    const r = new RttEstimate()
+    expect(r.retransmitAfterMs()).to.equal(DIRECT_RETRANSMIT_MAX_MS)
+    for (const ms of [160, 180, 140, 170, 150, 165, 175, 155]) r.sample(ms)
+    const rto = r.retransmitAfterMs()
+    expect(r.smoothedMs).to.be.within(140, 180)
+    expect(rto).to.be.above(r.smoothedMs!).and.at.most(DIRECT_RETRANSMIT_MAX_MS)
+    const fast = new RttEstimate()
+    for (let i = 0; i < 20; i++) fast.sample(1)
+    expect(fast.retransmitAfterMs()).to.equal(DIRECT_RETRANSMIT_MIN_MS)
+    const slow = new RttEstimate()
+    slow.sample(2_000)
+    expect(slow.retransmitAfterMs()).to.equal(DIRECT_RETRANSMIT_MAX_MS)
+  })
+
+  it('ignores samples that are not round trips', () => {
+    const r = new RttEstimate()
+    r.sample(Number.NaN)
+    r.sample(-5)
+    expect(r.samples).to.equal(0)
+    expect(r.retransmitAfterMs()).to.equal(DIRECT_RETRANSMIT_MAX_MS)
+  })
+})
