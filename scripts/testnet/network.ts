@@ -3,12 +3,12 @@
 // both drive this class, so what the tests assert is what users run.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
 import type { KeyPair } from '../../chain/crypto.js'
 import { writeKeyFile } from '../../chain/crypto.js'
 import { type Genesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
+import { PACKAGE_ROOT } from '../../node/packageRoot.js'
 import { NodeApi } from './api.js'
 import { NetnsLayout } from './netns.js'
 import { nodeArgs, nodeEnv } from './nodeArgs.js'
@@ -25,7 +25,8 @@ import { type NodePorts, choosePorts, portsOf, busyPorts } from './ports.js'
 import { NodeResources } from './resources.js'
 import { AbortedError, waitFor, sleep } from './wait.js'
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** The package's root (bin/tau-node.js, genesis.json), run from the sources or compiled under dist/. */
+export const REPO_ROOT = PACKAGE_ROOT
 
 export interface TestnetConfig {
   nodes: number
