@@ -4,18 +4,20 @@
 # Node.js ≥ 20.19 (package.json engines); any official node:<major>-bookworm-slim works as BASE.
 ARG BASE=node:20-bookworm-slim
 
-# Build stage: production dependencies only (npm ci --omit=dev, from the lockfile). The project has
-# no build step: the launcher runs the TypeScript sources through tsx, a production dependency.
+# Build stage: production dependencies only (npm ci --omit=dev, from the lockfile); npm ci also runs
+# the `prepare` build (scripts/build.mjs: esbuild, a production dependency) into dist/, so the sources
+# it compiles are copied first. The launcher runs dist/; tsx is a devDependency and is not installed.
 FROM ${BASE} AS build
 WORKDIR /opt/tau-node
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY package.json package-lock.json genesis.json ./
 COPY bin ./bin
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY chain ./chain
 COPY dht ./dht
 COPY node ./node
 COPY scripts/testnet ./scripts/testnet
-COPY genesis.json tsconfig.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && rm -rf chain dht node scripts
 
 # Run stage: the base, the app, a non-root user; no npm cache, tests, docs or dev tools.
 FROM ${BASE}

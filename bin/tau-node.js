@@ -1,19 +1,44 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is TypeScript, run through tsx's ESM loader so no build step is needed.
+// Thin launcher: runs the compiled CLI (dist/, written by `npm run build`, which `npm install` and
+// `npm ci` run through `prepare`). In a checkout whose sources changed since the last build (or that
+// was never built), it runs the TypeScript sources through tsx instead (a devDependency), so a stale
+// dist/ is never run; an installed package ships dist/ alone.
 // It also keeps V8's young generation small (chain/constants.ts V8_SEMI_SPACE_GROWTH_FACTOR: an idle
 // node kept a 32 MiB new space resident) unless the user sized it (a semi-space flag in argv or
 // NODE_OPTIONS). V8 reads the growth factor whenever it grows the space, so setting it at run time
 // works; a starting worker thread (tsx's loader, the sync's verify pool) resets V8's flags to their
 // defaults, so it is set again each time one comes online (diagnostics channel 'worker_threads').
 import { subscribe } from 'node:diagnostics_channel'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
-import { register } from 'tsx/esm/api'
-register()
-const { V8_SEMI_SPACE_GROWTH_FACTOR } = await import('../chain/constants.ts')
+import { distState } from './compiled.mjs'
+
+const root = new URL('../', import.meta.url)
+// TAU_RUN_SOURCES=1: run the sources through tsx even when dist/ is current (a checkout only).
+const state = process.env.TAU_RUN_SOURCES === '1' ? 'bypassed' : distState(fileURLToPath(root))
+let from = '../dist/'
+let ext = '.js'
+if (state !== 'fresh') {
+  if (!existsSync(new URL('node/cli.ts', root))) {
+    process.stderr.write('tau-node: the compiled code (dist/) is missing: run `npm run build` in the package directory\n')
+    process.exit(1)
+  }
+  let register
+  try { ({ register } = await import('tsx/esm/api')) } catch {
+    process.stderr.write(`tau-node: dist/ is ${state} and tsx is not installed to run the sources: run \`npm run build\`\n`)
+    process.exit(1)
+  }
+  register()
+  if (process.stderr.isTTY && state !== 'bypassed') process.stderr.write(`tau-node: dist/ is ${state}; running the sources through tsx (\`npm run build\` to compile)\n`)
+  from = '../'
+  ext = '.ts'
+}
+const { V8_SEMI_SPACE_GROWTH_FACTOR } = await import(`${from}chain/constants${ext}`)
 const userSized = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some(a => /semi[-_]space/.test(a))
 if (!userSized) {
   const cap = () => { setFlagsFromString(`--semi-space-growth-factor=${V8_SEMI_SPACE_GROWTH_FACTOR}`) }
   cap()
   subscribe('worker_threads', ({ worker }) => { worker.once('online', cap) })
 }
-await import('../node/cli.ts')
+await import(`${from}node/cli${ext}`)

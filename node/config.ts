@@ -1,9 +1,9 @@
 // Node configuration: command-line flags override TAU_* environment variables, which override a
 // JSON config file, which overrides the defaults. Every value is checked here, once, with a message
 // that names the setting and where it came from.
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
 import { NodeError } from './errors.js'
+import { PACKAGE_ROOT } from './packageRoot.js'
 import { readJsonFile } from '../chain/jsonFile.js'
 import { type Endpoint, parseEndpoint } from '../dht/endpoint.js'
 import { isOrigin } from './api/cors.js'
@@ -65,7 +65,7 @@ export interface NodeConfig {
  * The devnet genesis shipped with the package (README: "embedded"), found from the package's own
  * location so `tau-node start` works from any working directory; --genesis still wins.
  */
-export const EMBEDDED_GENESIS = fileURLToPath(new URL('../genesis.json', import.meta.url))
+export const EMBEDDED_GENESIS = join(PACKAGE_ROOT, 'genesis.json')
 
 /** Set by the testnet tool in each node's environment; link emulation is refused without it. */
 export const TESTNET_ENV = 'TAU_UNDER_TESTNET'

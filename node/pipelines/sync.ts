@@ -18,6 +18,7 @@ import {
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
 import { VerifyPool } from '../verifyPool.js'
+import { releaseAfterSync } from '../memory.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import { SyncError, type SyncErrorCode } from './syncErrors.js'
 import { TipProbes } from './syncTips.js'
@@ -248,7 +249,8 @@ export class SyncPipeline implements Pipeline {
       over = true
       txs.close()
       this.preverify = undefined
-      void pool?.close()
+      // A long sync's garbage is given back once its pool stopped (node/memory.ts).
+      if (pool !== undefined) void pool.close().then(() => { releaseAfterSync(ctx.log) })
     }
   }
 

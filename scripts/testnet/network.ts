@@ -3,12 +3,13 @@
 // both drive this class, so what the tests assert is what users run.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { KeyPair } from '../../chain/crypto.js'
 import { writeKeyFile } from '../../chain/crypto.js'
 import { type Genesis, genesisToJson } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
+import { PACKAGE_ROOT } from '../../node/packageRoot.js'
 import { NodeApi } from './api.js'
 import { NetnsLayout } from './netns.js'
 import { nodeArgs, nodeEnv } from './nodeArgs.js'
@@ -25,7 +26,17 @@ import { type NodePorts, choosePorts, portsOf, busyPorts } from './ports.js'
 import { NodeResources } from './resources.js'
 import { AbortedError, waitFor, sleep } from './wait.js'
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** The package's root (bin/tau-node.js, genesis.json), run from the sources or compiled under dist/. */
+export const REPO_ROOT = PACKAGE_ROOT
+
+/**
+ * The nodes run what users run, the compiled dist/: a missing or stale build is an error saying to
+ * run `npm run build` (bin/compiled.mjs, loaded from the package root: this file also runs from dist/).
+ */
+async function requireBuiltNode (): Promise<void> {
+  const { requireBuilt } = await import(pathToFileURL(join(REPO_ROOT, 'bin', 'compiled.mjs')).href) as typeof import('../../bin/compiled.mjs')
+  requireBuilt(REPO_ROOT)
+}
 
 export interface TestnetConfig {
   nodes: number
@@ -118,6 +129,7 @@ export class Testnet {
 
   /** Keys, genesis (timestamp now), free ports and data dirs; no process is started yet. */
   static async create (cfg: TestnetConfig): Promise<Testnet> {
+    if (cfg.nodeScript === undefined) await requireBuiltNode()
     const capacity = cfg.nodes + (cfg.spareNodes ?? 0)
     const basePort = await choosePorts(capacity, cfg.basePort)
     let dir: string

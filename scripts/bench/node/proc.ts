@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { requireBuilt } from '../../../bin/compiled.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const REPO = resolve(here, '..', '..', '..')
 const CLK_TCK = 100
 
 export interface LogLine { message?: string, timestamp?: string, [k: string]: unknown }
-export interface NodeSpec { dataDir: string, genesisFile: string, keyFile?: string, bootstrap?: string, mine?: boolean, cpuProfDir?: string, logLevel?: string }
+export interface NodeSpec { dataDir: string, genesisFile: string, keyFile?: string, bootstrap?: string, mine?: boolean, cpuProfDir?: string, logLevel?: string, fromSources?: boolean, env?: Record<string, string> }
 
 export class BenchNode {
   readonly pid: number
@@ -22,13 +23,15 @@ export class BenchNode {
   readonly exited: Promise<void>
 
   constructor (readonly spec: NodeSpec) {
+    // What users run: the compiled node (the launcher would fall back to the sources if dist/ were stale).
+    if (spec.fromSources !== true) requireBuilt(REPO)
     const nodeArgs = ['--import', join(here, 'memProbe.mjs')]
     if (spec.cpuProfDir !== undefined) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', spec.cpuProfDir)
     const args = ['start', '--data-dir', spec.dataDir, '--genesis', spec.genesisFile, '--dht-host', '127.0.0.1', '--dht-port', '0',
       '--api-host', '127.0.0.1', '--api-port', '0', '--log-format', 'json', '--log-level', spec.logLevel ?? 'info', spec.mine === true ? '--mine' : '--no-mine']
     if (spec.keyFile !== undefined) args.push('--key-file', spec.keyFile)
     if (spec.bootstrap !== undefined) args.push('--bootstrap', spec.bootstrap)
-    this.child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin', 'tau-node.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin', 'tau-node.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(spec.fromSources === true ? { TAU_RUN_SOURCES: '1' } : {}), ...spec.env } })
     this.pid = this.child.pid ?? -1
     this.exited = new Promise(res => this.child.once('exit', () => { res(); this.wake() }))
     for (const stream of [this.child.stdout, this.child.stderr]) {

@@ -1,0 +1,99 @@
+// Start-up and idle memory of one node process (issue 21 item 3).
+// Start-up: `tau-node start` (mine: false, empty data dir) from spawn to its 'API listening' log line,
+// and its RSS then, run as users run it (bin/tau-node.js on the compiled dist/) and through tsx on the
+// TypeScript sources (TAU_RUN_SOURCES=1, the launcher before the build step) in turn, so load drift
+// hits both; the tsx figure is the anchor, measured in the same run.
+// Idle: a mine:false node synced from a serving node holding a short built chain, then left idle
+// (NODE_BENCH_IDLE_S, 60 s); RSS, RssAnon, RssFile and the live heap at the end; goal RSS < 80 MB. A
+// second node beside it runs with MALLOC_ARENA_MAX=2 (the container image's and testnet's setting).
+// Knobs: NODE_BENCH_STARTUP_REPS (5), NODE_BENCH_IDLE_S (60), NODE_BENCH_IDLE_BLOCKS (50).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BenchRow, median, row } from './harness.js'
+import { BenchNode, REPO, timeMs } from './node/proc.js'
+import { buildServedChain } from './node/servedChain.js'
+
+const log = (s: string): void => { process.stderr.write(s + '\n') }
+const envInt = (k: string, d: number): number => { const v = Number(process.env[k]); return Number.isInteger(v) && v > 0 ? v : d }
+const MB = 2 ** 20
+/** Goal for an idle synced node's RSS (issue 21 item 3). */
+const IDLE_RSS_GOAL_MB = 80
+const START_TIMEOUT_MS = 60_000
+
+interface StartSample { ms: number, rss: number }
+
+async function startOnce (genesisFile: string, dataDir: string, fromSources: boolean): Promise<StartSample> {
+  const spawned = Date.now()
+  const n = new BenchNode({ dataDir, genesisFile, fromSources })
+  try {
+    const l = await n.waitLine(x => x.message === 'API listening', START_TIMEOUT_MS, 'API listening')
+    return { ms: timeMs(l) - spawned, rss: n.rssBytes() }
+  } finally {
+    await n.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+interface IdleSample { rss: number, anon: number, file: number, heapLive: number, heapUsed: number }
+
+/**
+ * Nodes synced from one serving node, then idle side by side for `idleS`: one as users start it, one
+ * with MALLOC_ARENA_MAX=2 (what the container image, the systemd unit and the testnet set).
+ */
+async function idle (work: string, idleS: number, blocks: number): Promise<{ plain: IdleSample, arena2: IdleSample }> {
+  const served = await buildServedChain(join(work, 'served'), blocks, 8, log)
+  const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
+  const nodes: BenchNode[] = []
+  try {
+    const ep = await server.dhtEndpoint()
+    await server.waitLine(l => l.message === 'node ready', START_TIMEOUT_MS, 'server ready')
+    for (const [i, env] of ([{}, { MALLOC_ARENA_MAX: '2' }] as Record<string, string>[]).entries()) nodes.push(new BenchNode({ dataDir: join(work, `idle-${i}`), genesisFile: served.genesisFile, bootstrap: ep, env }))
+    for (const n of nodes) await n.waitLine(l => l.message === 'imported block' && l.id === served.tipId, 180_000, `sync to ${blocks}`)
+    log(`  idle nodes synced ${blocks} blocks; idle ${idleS} s`)
+    await new Promise(resolve => setTimeout(resolve, idleS * 1000))
+    const out: IdleSample[] = []
+    for (const n of nodes) {
+      const split = n.rssSplit() // before the probe, whose GC changes what is resident
+      const rss = n.rssBytes()
+      const mem = await n.memory()
+      out.push({ rss, anon: split.anon, file: split.file, heapLive: mem.heapLive, heapUsed: mem.heapUsed })
+    }
+    return { plain: out[0], arena2: out[1] }
+  } finally {
+    for (const n of nodes) await n.stop()
+    await server.stop()
+  }
+}
+
+export async function run (): Promise<BenchRow[]> {
+  const reps = envInt('NODE_BENCH_STARTUP_REPS', 5)
+  const work = mkdtempSync(join(tmpdir(), 'tau-node-bench-startup-'))
+  const rows: BenchRow[] = []
+  try {
+    const genesisFile = join(REPO, 'genesis.json') // the embedded devnet
+    const compiled: StartSample[] = []
+    const sources: StartSample[] = []
+    for (let r = 0; r < reps; r++) {
+      compiled.push(await startOnce(genesisFile, join(work, `c${r}`), false))
+      sources.push(await startOnce(genesisFile, join(work, `s${r}`), true))
+      log(`  start-up rep ${r}: compiled ${compiled[r].ms} ms ${(compiled[r].rss / MB).toFixed(0)} MB, tsx ${sources[r].ms} ms ${(sources[r].rss / MB).toFixed(0)} MB`)
+    }
+    const tsxMs = median(sources.map(s => s.ms))
+    const tsxRss = median(sources.map(s => s.rss / MB))
+    rows.push(row('node.startup compiled', compiled.map(s => s.ms), 'ms', { bound: tsxMs, boundLabel: 'tsx', note: `spawn to 'API listening', dist/ vs the sources through tsx, alternated, ${reps} each` }))
+    rows.push(row('node.startup tsx', sources.map(s => s.ms), 'ms', { note: 'the anchor: the launcher before the build step' }))
+    rows.push(row('node.startup rss compiled', compiled.map(s => s.rss / MB), 'MB', { bound: tsxRss, boundLabel: 'tsx', note: 'RSS at API listening' }))
+    rows.push(row('node.startup rss tsx', sources.map(s => s.rss / MB), 'MB', { note: 'RSS at API listening' }))
+    const idleS = envInt('NODE_BENCH_IDLE_S', 60)
+    const { plain: m, arena2 } = await idle(work, idleS, envInt('NODE_BENCH_IDLE_BLOCKS', 50))
+    rows.push({ name: 'node.idle rss compiled', value: m.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `synced mine:false node after ${idleS} s idle; anon ${(m.anon / MB).toFixed(1)}, file ${(m.file / MB).toFixed(1)}` })
+    rows.push({ name: 'node.idle rss anon', value: m.anon / MB, unit: 'MB', note: 'RssAnon: V8 heaps, malloc, thread stacks' })
+    rows.push({ name: 'node.idle rss file', value: m.file / MB, unit: 'MB', note: 'RssFile: the node binary, shared libraries, LevelDB tables mapped' })
+    rows.push({ name: 'node.idle heap live', value: m.heapLive / MB, unit: 'MB', note: `after a full GC (heapUsed before it ${(m.heapUsed / MB).toFixed(1)})` })
+    rows.push({ name: 'node.idle rss arena2', value: arena2.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `the same with MALLOC_ARENA_MAX=2, side by side; anon ${(arena2.anon / MB).toFixed(1)}, file ${(arena2.file / MB).toFixed(1)}` })
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+  return rows
+}
