@@ -40,6 +40,10 @@ export const SYNC_IMPORT_CHUNK_BLOCKS = 256
 export const SYNC_WINDOW_BLOCKS = 4 * SYNC_IMPORT_CHUNK_BLOCKS
 /** A sync to a tip at least this many blocks ahead pre-verifies signatures in worker threads (node/verifyPool.ts). */
 export const SYNC_PREVERIFY_MIN_BLOCKS = 64
+/** While a sync runs, one 'sync progress' log line this often (never one per block). */
+export const SYNC_PROGRESS_LOG_MS = 5000
+/** Blocks/s in /status and the progress line is measured over the imports of this recent window. */
+export const SYNC_PROGRESS_WINDOW_MS = 10_000
 /** Longest branch fetched in one sync (a deeper one is fetched in several rounds). */
 export const SYNC_MAX_BRANCH_BLOCKS = 100_000
 /** Candidate tips queued for sync at most; older ones are dropped for newer. */

@@ -20,6 +20,7 @@ import type { Pipeline, Stop } from './pipeline.js'
 import { VerifyPool } from '../verifyPool.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import { SyncError, type SyncErrorCode } from './syncErrors.js'
+import { SyncProgress } from './syncProgress.js'
 import { TipProbes } from './syncTips.js'
 import { checkTipBlock } from './tipCheck.js'
 import { TxPrefetch } from './txPrefetch.js'
@@ -153,6 +154,16 @@ export class SyncPipeline implements Pipeline {
   }
 
   private async walkAndImport (peer: Uint8Array, top: Block, signal: AbortSignal): Promise<BranchOutcome> {
+    const progress = new SyncProgress(top.n, this.ctx.chain.tip().n)
+    progress.begin(this.ctx.state, this.ctx.log)
+    try {
+      return await this.walkAndImportWith(peer, top, signal, progress)
+    } finally {
+      progress.end(this.ctx.state)
+    }
+  }
+
+  private async walkAndImportWith (peer: Uint8Array, top: Block, signal: AbortSignal, progress: SyncProgress): Promise<BranchOutcome> {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
     const pool = top.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
@@ -201,7 +212,7 @@ export class SyncPipeline implements Pipeline {
       // Starts the next chunk's import when none is running; each one starts the next as it ends.
       const pump = (): void => {
         if (importing !== undefined || stop || ready.length < SYNC_IMPORT_CHUNK_BLOCKS) return
-        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, pool).then(r => {
+        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, progress, pool).then(r => {
           importing = undefined
           last = r
           if (goOn(r)) pump(); else stop = true
@@ -231,7 +242,7 @@ export class SyncPipeline implements Pipeline {
         if (stop) return outcome()
         const chunk = extending === true ? SYNC_IMPORT_CHUNK_BLOCKS : ready.length
         while (ready.length > 0 && !signal.aborted) {
-          last = await this.importPart(peer, ready.splice(0, chunk), txs, pool)
+          last = await this.importPart(peer, ready.splice(0, chunk), txs, progress, pool)
           if (!goOn(last)) break
         }
         const st = ctx.engine.stats.snapshot()
@@ -248,7 +259,7 @@ export class SyncPipeline implements Pipeline {
   }
 
   /** Imports a run of blocks once their transactions are in (and pre-checked); null when some could not be had. */
-  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, pool?: VerifyPool): Promise<ImportResult | null> {
+  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, progress: SyncProgress, pool?: VerifyPool): Promise<ImportResult | null> {
     const t1 = performance.now()
     const got = await txs.take(part)
     if (got === null) { this.failed(peer, 'missing'); return null }
@@ -260,6 +271,8 @@ export class SyncPipeline implements Pipeline {
       from: part[0].n, blocks: part.length, txWaitMs: Math.round(tTx - t1), verifyWaitMs: Math.round(t2 - tTx), importMs: Math.round(performance.now() - t2)
     })
     this.report(peer, r, part)
+    // The chain's new tip is the last of this part that was valid.
+    if (r.kind === 'extended' || r.kind === 'reorged') progress.reached(r.tip.n)
     return r
   }
 
