@@ -36,12 +36,19 @@ export const MAX_CONCURRENT_READS = 8
  * (together under the getter's GET_CONCURRENCY of 32, leaving room for channel reads). */
 export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
 export const SYNC_TX_FETCH_CONCURRENCY = 24
+/** Tries per transaction of a branch being synced before the sync ends with SYNC_TXS_MISSING (each try
+ *  is bounded by the getter's timeout, 5 s): one lost or late answer from a busy peer cost the whole walk. */
+export const SYNC_TX_FETCH_ATTEMPTS = 3
 /** A sync that extends our tip imports this many blocks at a time while later transactions still arrive. */
 export const SYNC_IMPORT_CHUNK_BLOCKS = 256
 /** Blocks a sync holds walked but not yet imported at most (memory stays flat however long the branch). */
 export const SYNC_WINDOW_BLOCKS = 4 * SYNC_IMPORT_CHUNK_BLOCKS
 /** A sync to a tip at least this many blocks ahead pre-verifies signatures in worker threads (node/verifyPool.ts). */
 export const SYNC_PREVERIFY_MIN_BLOCKS = 64
+/** While a sync runs, one 'sync progress' log line this often (never one per block). */
+export const SYNC_PROGRESS_LOG_MS = 5000
+/** Blocks/s in /status and the progress line is measured over the imports of this recent window. */
+export const SYNC_PROGRESS_WINDOW_MS = 10_000
 /** Longest branch fetched in one sync (a deeper one is fetched in several rounds). */
 export const SYNC_MAX_BRANCH_BLOCKS = 100_000
 /** Candidate tips queued for sync at most; older ones are dropped for newer. */

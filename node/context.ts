@@ -32,7 +32,24 @@ export interface NodeState {
   /** The last rounds, newest last (VOTE_REPORTS_KEPT at most). */
   voteRounds: VoteRoundReport[]
   startedAtMs: number
+  /** The sync under way, if any (node/pipelines/syncProgress.ts): what /status shows as `sync`. */
+  sync?: SyncProgressSource
 }
+
+/** A running sync's progress, read at `nowMs` (blocks/s over a recent window, so it is computed on read). */
+export interface SyncProgressView {
+  /** Height of the tip being synced to. */
+  targetHeight: number
+  /** Height of the last block of its branch imported (the chain's height when the sync began until then). */
+  currentHeight: number
+  /** The chain's height when the sync began. */
+  startHeight: number
+  /** Blocks imported per second over the last SYNC_PROGRESS_WINDOW_MS (0 before the first import). */
+  blocksPerSec: number
+  /** Seconds left at that rate; null while the rate is 0. */
+  etaS: number | null
+}
+export interface SyncProgressSource { view: (nowMs: number) => SyncProgressView }
 
 /** Events for the API's live stream (SSE) and for tests. */
 export interface NodeEventMap {

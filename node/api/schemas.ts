@@ -50,7 +50,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
   Status: obj({
     chainId: CHAIN_ID, genesisId: hex32('genesis block id'), height: int('tip height'), tipId: hex32('tip block id'),
     tipTime: int('tip timestamp, unix seconds'), cumulativeDifficulty: dec('tip cumulative difficulty'),
-    consensusPoint: nullable(ref('BlockRef')), syncing: { type: 'boolean' }, ready: { type: 'boolean' },
+    consensusPoint: nullable(ref('BlockRef')), syncing: { type: 'boolean' }, sync: nullable(ref('Sync')), ready: { type: 'boolean' },
     mining: obj({ enabled: { type: 'boolean' }, nextEligibleTime: nullable(int('unix seconds')) }),
     nextEligibleTime: nullable(int('unix seconds')), peers: int('peers seen'), knownPeers: int('peers known'), poolSize: int('pooled transactions'),
     minedBlocks: int('blocks this node mined'), importedBlocks: int('blocks imported from peers'), reorgs: int('reorganisations'),
@@ -69,6 +69,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
     directGets: obj({ attempts: int('direct gets to published endpoints'), answered: int('those that got the item') }),
     link: nullable(ref('Link'))
   }),
+  Sync: obj({
+    targetHeight: int('height of the tip being synced to'), currentHeight: int("height of the branch's last block imported so far"),
+    startHeight: int('chain height when the sync began'), blocksPerSec: { type: 'number', minimum: 0, description: 'blocks imported per second over the last 10 s' },
+    etaS: nullable(int('seconds left at that rate; null while the rate is 0'))
+  }, [], { description: 'the branch sync under way; null when none runs', examples: [{ targetHeight: 2000, currentHeight: 768, startHeight: 0, blocksPerSec: 251.3, etaS: 5 }] }),
   Link: obj({
     emulated: { type: 'boolean', enum: [true] }, latencyMs: int('ms'), jitterMs: int('ms'), lossPct: { type: 'number', minimum: 0 },
     far: nullable(obj({ latencyMs: int('ms'), jitterMs: int('ms'), lossPct: { type: 'number', minimum: 0 }, peers: int('peers on the far link') })),

@@ -10,6 +10,7 @@ export interface HealthJson { status: 'synced' | 'syncing' | 'not-ready' }
 export interface BlockRefJson { id: string, height: number }
 export interface EndpointJson { host: string, port: number }
 export interface WarningJson { reason: 'deep-fork' | 'below-consensus-point' | 'vote-deep-fork' | 'vote-below-consensus-point', candidateId: string, branchId: string, candidateHeight: number, forkHeight: number, depth: number, at: number, message: string }
+export interface SyncJson { targetHeight: number, currentHeight: number, startHeight: number, blocksPerSec: number, etaS: number | null }
 export interface StatusJson {
   chainId: string
   genesisId: string
@@ -19,6 +20,7 @@ export interface StatusJson {
   cumulativeDifficulty: string
   consensusPoint: BlockRefJson | null
   syncing: boolean
+  sync: SyncJson | null
   ready: boolean
   mining: { enabled: boolean, nextEligibleTime: number | null }
   nextEligibleTime: number | null

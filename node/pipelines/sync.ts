@@ -13,7 +13,7 @@ import type { ImportResult } from '../../chain/chain.js'
 import { Lru } from '../../chain/lru.js'
 import {
   PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES, SYNC_REFUSED_TIPS_KEPT,
-  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
+  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_ATTEMPTS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
@@ -21,6 +21,7 @@ import { VerifyPool } from '../verifyPool.js'
 import { releaseAfterSync } from '../memory.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import { SyncError, type SyncErrorCode } from './syncErrors.js'
+import { SyncProgress } from './syncProgress.js'
 import { TipProbes } from './syncTips.js'
 import { checkTipBlock } from './tipCheck.js'
 import { TxPrefetch } from './txPrefetch.js'
@@ -161,6 +162,16 @@ export class SyncPipeline implements Pipeline {
   }
 
   private async walkAndImport (peer: Uint8Array, top: Block, signal: AbortSignal): Promise<BranchOutcome> {
+    const progress = new SyncProgress(top.n, this.ctx.chain.tip().n)
+    progress.begin(this.ctx.state, this.ctx.log)
+    try {
+      return await this.walkAndImportWith(peer, top, signal, progress)
+    } finally {
+      progress.end(this.ctx.state)
+    }
+  }
+
+  private async walkAndImportWith (peer: Uint8Array, top: Block, signal: AbortSignal, progress: SyncProgress): Promise<BranchOutcome> {
     const { ctx } = this
     // A long branch has its signatures checked on other cores as its items arrive.
     // Items fetched from the DHT reach it as signals (start()); the tip came through the probe.
@@ -170,7 +181,7 @@ export class SyncPipeline implements Pipeline {
     // order); one in our pool has the same id, so the same bytes, and needs no fetch.
     const fetchTx = async (id: Uint8Array): Promise<Transaction | null> =>
       ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
-    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
+    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY, SYNC_TX_FETCH_ATTEMPTS)
     let over = false
     const walk: WalkDeps = {
       hasBlock: id => ctx.chain.hasBlock(id),
@@ -206,7 +217,7 @@ export class SyncPipeline implements Pipeline {
       // Starts the next chunk's import when none is running; each one starts the next as it ends.
       const pump = (): void => {
         if (importing !== undefined || stop || ready.length < SYNC_IMPORT_CHUNK_BLOCKS) return
-        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, pool).then(r => {
+        importing = this.importPart(peer, ready.splice(0, SYNC_IMPORT_CHUNK_BLOCKS), txs, progress, pool).then(r => {
           importing = undefined
           last = r
           if (goOn(r)) pump(); else stop = true
@@ -236,7 +247,7 @@ export class SyncPipeline implements Pipeline {
         if (stop) return outcome()
         const chunk = extending === true ? SYNC_IMPORT_CHUNK_BLOCKS : ready.length
         while (ready.length > 0 && !signal.aborted) {
-          last = await this.importPart(peer, ready.splice(0, chunk), txs, pool)
+          last = await this.importPart(peer, ready.splice(0, chunk), txs, progress, pool)
           if (!goOn(last)) break
         }
         const st = ctx.engine.stats.snapshot()
@@ -255,7 +266,7 @@ export class SyncPipeline implements Pipeline {
   }
 
   /** Imports a run of blocks once their transactions are in (and pre-checked); null when some could not be had. */
-  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, pool?: VerifyPool): Promise<ImportResult | null> {
+  private async importPart (peer: Uint8Array, part: Block[], txs: TxPrefetch, progress: SyncProgress, pool?: VerifyPool): Promise<ImportResult | null> {
     const t1 = performance.now()
     const got = await txs.take(part)
     if (got === null) { this.failed(peer, 'missing'); return null }
@@ -267,6 +278,8 @@ export class SyncPipeline implements Pipeline {
       from: part[0].n, blocks: part.length, txWaitMs: Math.round(tTx - t1), verifyWaitMs: Math.round(t2 - tTx), importMs: Math.round(performance.now() - t2)
     })
     this.report(peer, r, part)
+    // The chain's new tip is the last of this part that was valid.
+    if (r.kind === 'extended' || r.kind === 'reorged') progress.reached(r.tip.n)
     return r
   }
 

@@ -27,14 +27,18 @@ export class NodeHarness {
   async prepare (name: string, blocks: Built[], builder: ChainBuilder): Promise<void> {
     const chain = await Chain.open(join(this.dir, name, 'chain'), this.genesis)
     try {
-      expect((await chain.importBranch(blocks.map(b => b.block), builder.txMap(blocks))).kind).to.equal('extended')
+      // In parts of at most 1,024 blocks (the chain's MAX_BRANCH_BLOCKS per call).
+      for (let i = 0; i < blocks.length; i += 1024) {
+        const part = blocks.slice(i, i + 1024)
+        expect((await chain.importBranch(part.map(b => b.block), builder.txMap(part))).kind).to.equal('extended')
+      }
     } finally {
       await chain.close()
     }
   }
 
-  /** Starts node `name` (data dir of that name) with `key`, not mining unless flags say so. */
-  async start (name: string, key: KeyPair, o: { bootstrap?: Endpoint[], flags?: Record<string, string | boolean>, log?: PassThrough } = {}): Promise<TauNode> {
+  /** Starts node `name` (data dir of that name) with `key`, not mining unless flags say so; `env` as loadConfig reads it (e.g. the testnet switch for link flags). */
+  async start (name: string, key: KeyPair, o: { bootstrap?: Endpoint[], flags?: Record<string, string | boolean>, log?: PassThrough, env?: Record<string, string> } = {}): Promise<TauNode> {
     const keyFile = join(this.dir, `${name}.key.json`)
     writeKeyFile(keyFile, key)
     const flags: Record<string, string | boolean> = {
@@ -42,7 +46,7 @@ export class NodeHarness {
       'dht-port': '0', 'api-port': '0', mine: false, 'log-level': 'info', ...o.flags
     }
     if (o.bootstrap !== undefined && o.bootstrap.length > 0) flags.bootstrap = o.bootstrap.map(e => `${e.host}:${e.port}`).join(',')
-    const node = await TauNode.start(loadConfig(flags, {}), createLogger('info', 'json', o.log ?? new PassThrough().resume()))
+    const node = await TauNode.start(loadConfig(flags, o.env ?? {}), createLogger('info', 'json', o.log ?? new PassThrough().resume()))
     this.nodes.push(node)
     return node
   }

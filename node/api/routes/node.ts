@@ -24,6 +24,8 @@ export function statusOf (node: ApiNode): StatusJson {
     cumulativeDifficulty: tip.d.toString(),
     consensusPoint: cp.n > 0 ? { id: toHex(cp.id), height: cp.n } : null,
     syncing: ctx.state.syncing,
+    // The branch sync under way (target, height reached, blocks/s over a recent window, ETA), else null.
+    sync: ctx.state.sync?.view(Date.now()) ?? null,
     ready: ctx.state.ready,
     mining: { enabled: ctx.state.miningEnabled, nextEligibleTime: ctx.state.nextEligibleTime },
     nextEligibleTime: ctx.state.nextEligibleTime,
