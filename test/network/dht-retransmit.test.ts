@@ -64,43 +64,44 @@ describe('dht direct get retransmission', function () {
     await holder?.stop()
   })
 
-  it('a clean path: one query, answered; no retransmission', async () => {
-    const getter = new Getter(reader)
+  // The machine may be loaded (answers on loopback then take 100s of ms), so the gets below allow a
+  // longer direct phase than the default, and what depends on the answer's speed is checked against
+  // the round trip actually measured.
+  const lenient = { directTimeoutMs: 3_000, timeoutMs: 15_000 }
+
+  it('a clean path: answered directly; no retransmission when the answer came within the timeout', async () => {
+    const getter = new Getter(reader, lenient)
     relay.queries = 0
     expect(await getter.getImmutable(id, { endpoint: via })).to.deep.equal({ value: block, path: 'direct' })
-    expect(relay.queries).to.equal(1)
-    expect(getter.retransmits).to.deep.equal({ sent: 1, retransmits: 0, answeredByRetransmit: 0 })
+    expect(relay.queries).to.equal(getter.retransmits.sent)
     expect(getter.rtt.samples).to.equal(1)
+    if (getter.rtt.smoothedMs! < DIRECT_RETRANSMIT_MAX_MS) expect(getter.retransmits).to.deep.equal({ sent: 1, retransmits: 0, answeredByRetransmit: 0 })
   })
 
   it('the first query lost: the retransmission brings the item directly', async () => {
-    const getter = new Getter(reader)
+    const getter = new Getter(reader, lenient)
     const attemptsBefore = reader.stats.requests.direct
     relay.queries = 0
     relay.dropped = 0
     relay.drop = 1
     expect(await getter.getImmutable(id, { endpoint: via })).to.deep.equal({ value: block, path: 'direct' })
-    expect(relay.queries).to.equal(2)
-    expect(getter.retransmits).to.deep.equal({ sent: 2, retransmits: 1, answeredByRetransmit: 1 })
+    expect(relay.queries).to.equal(getter.retransmits.sent)
+    expect(getter.retransmits.retransmits).to.be.at.least(1)
+    expect(getter.retransmits.answeredByRetransmit).to.equal(1)
     expect(reader.stats.requests.direct - attemptsBefore, 'one direct get attempt, however many sends').to.equal(1)
-    expect(reader.stats.gets.direct).to.be.at.least(1)
   })
 
-  it('a dead path: at most DIRECT_MAX_SENDS queries, then a miss (null)', async () => {
-    const getter = new Getter(reader)
-    // One answered get first: with a learnt (loopback) RTT the retransmissions come every
-    // DIRECT_RETRANSMIT_MIN_MS, so every allowed send fits in the direct get's time.
-    relay.drop = 0
-    expect(await getter.getImmutable(id, { endpoint: via })).to.deep.equal({ value: block, path: 'direct' })
-    expect(getter.rtt.retransmitAfterMs()).to.equal(DIRECT_RETRANSMIT_MIN_MS)
-    getter.retransmits.sent = 0
+  it('a dead path: DIRECT_MAX_SENDS queries at most, then a miss (null)', async () => {
+    // 3 s of direct phase hold every send (they are at most DIRECT_RETRANSMIT_MAX_MS apart): the
+    // count stops at the cap, not at the clock.
+    const getter = new Getter(reader, lenient)
     relay.queries = 0
     relay.dropped = 0
     relay.drop = 1_000
     expect(await getter.getImmutable(id, { endpoint: via })).to.equal(null)
     // The relay answered before, so the reader's table holds it: the recursive fallback asks it too.
     expect(relay.queries).to.be.at.least(DIRECT_MAX_SENDS)
-    expect(getter.retransmits).to.deep.include({ sent: DIRECT_MAX_SENDS, retransmits: DIRECT_MAX_SENDS - 1, answeredByRetransmit: 0 })
+    expect(getter.retransmits).to.deep.equal({ sent: DIRECT_MAX_SENDS, retransmits: DIRECT_MAX_SENDS - 1, answeredByRetransmit: 0 })
     relay.drop = 0
   })
 })
