@@ -235,8 +235,12 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
   const poolPipeline = new PoolPipeline(ctx, () => publisher.scheduleTxTip())
   // Sync asks for a vote (a fork in the voting range) only once started, after voting is built.
   let voting: VotingPipeline | undefined
-  const sync = new SyncPipeline(ctx, { onNeedsVote: () => { void voting?.run('voting-range-fork') } })
-  const mining = new MiningPipeline(ctx, { onMined: ({ block, txs }) => publisher.putOwnBlock(block, txs), offer: (peer, tip) => sync.offer(peer, tip) })
+  let mining: MiningPipeline | undefined
+  const sync = new SyncPipeline(ctx, {
+    onNeedsVote: () => { void voting?.run('voting-range-fork') },
+    takenByMining: id => mining?.candidates.has(id) === true
+  })
+  mining = new MiningPipeline(ctx, { onMined: ({ block, txs }) => publisher.putOwnBlock(block, txs), offer: (peer, tip) => sync.offer(peer, tip) })
   const messages = new MessagesPipeline(ctx)
   const readers = new ChannelReaders(ctx, ['blkTip', 'txTip', 'demand', 'msgTip'], hex => messages.reader.announcedMs(hex))
   voting = new VotingPipeline(ctx, sync, readers)

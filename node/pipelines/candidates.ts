@@ -4,7 +4,8 @@
 // passes the same header check is the network's next block: its transactions come from our pool
 // or the DHT (GET_HISTORY_BLOCK_TX_FOR_MINING) and, once all are in, it is imported at once. That
 // is the common case of a running network, and it needs no sync walk; anything else (a fork, a
-// longer branch, a transaction nobody serves) is left to the sync, which gets the same tip anyway.
+// longer branch, a transaction nobody serves) is left to the sync: the sync queue leaves a block
+// alone while it is gathered here, and takes it from the peer's next announcement if that fails.
 import { type Block, blockId } from '../../chain/block.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
@@ -37,6 +38,12 @@ export class LiveCandidates {
   readonly counts = { imported: 0, leftToSync: 0, invalid: 0 }
 
   constructor (private readonly d: CandidateDeps) {}
+
+  /** Whether block `id` is being gathered here (the sync queue leaves it alone meanwhile). */
+  has (id: Uint8Array): boolean { return this.gathering.has(toHex(id)) }
+
+  /** Blocks being gathered: our tip is about to move, so the miner holds back (bounded, mining.ts). */
+  get size (): number { this.expire(); return this.gathering.size }
 
   take (s: CandidateSignal): void {
     if (this.d.ctx.signal.aborted) return

@@ -95,7 +95,9 @@ export class MiningPipeline implements Pipeline {
     const tip = ctx.chain.tip()
     if (toHex(tip.id) !== toHex(parentId)) { this.schedule(); return }
     const plannedMs = this.planned?.parentHex === toHex(parentId) ? this.planned.atMs : Date.now()
-    if (ctx.state.syncing && Date.now() - plannedMs < MINING_SYNC_HOLD_MAX_MS) {
+    // A sync to a checked tip, or a next block being gathered (candidates.ts), is about to move our tip.
+    const held = ctx.state.syncing || this.candidates.size > 0
+    if (held && Date.now() - plannedMs < MINING_SYNC_HOLD_MAX_MS) {
       // Same parent, same planned time: look again shortly (a tip change reschedules anyway).
       this.timer = setTimeout(() => { void this.forge(parentId, t) }, MINING_SYNC_RETRY_MS)
       return
@@ -111,7 +113,7 @@ export class MiningPipeline implements Pipeline {
         // plannedMs / lateMs: when this key was first due on this parent, and how late the block is.
         ctx.log.info('mined block', {
           height: built.block.n, id: toHex(blockId(built.block)), parent: toHex(built.block.p), t: built.block.t, txs: built.txs.length,
-          plannedMs, lateMs: Math.max(0, Date.now() - plannedMs), heldBySync: ctx.state.syncing
+          plannedMs, lateMs: Math.max(0, Date.now() - plannedMs), heldBySync: held
         })
         this.hooks.onMined({ block: built.block, txs: built.txs })
       } else {

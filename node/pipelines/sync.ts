@@ -30,6 +30,8 @@ import type { TipClaim } from '../signals.js'
 export interface SyncHooks {
   /** A better fork in the voting range: the voting pipeline takes it from here. */
   onNeedsVote: (peer: Uint8Array) => void
+  /** A tip block the mining pipeline is taking as our next block (candidates.ts): the queue leaves it. */
+  takenByMining: (id: Uint8Array) => boolean
 }
 
 /** How a branch fetch ended: the chain's result for the last part imported, or why nothing was. */
@@ -57,6 +59,7 @@ export class SyncPipeline implements Pipeline {
       check: (block, claim) => checkTipBlock(block, claim, ctx.chain, ctx.nowS()),
       ourD: () => ctx.chain.tip().d,
       known: id => ctx.chain.hasBlock(id) || ctx.chain.invalidReason(id) !== undefined || this.refused.has(toHex(id)),
+      taken: id => hooks.takenByMining(id),
       missed: peer => ctx.peers.penalise(peer, PENALTY_MISSING_DATA),
       bad: (peer, code) => {
         ctx.log.warn('peer tip block refused', { peer: toHex(peer).slice(0, 16), code })

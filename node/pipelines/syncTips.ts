@@ -28,6 +28,8 @@ export interface TipProbeDeps {
   ourD: () => bigint
   /** Held already, or known invalid: nothing to sync. */
   known: (id: Uint8Array) => boolean
+  /** Being taken another way (the mining pipeline gathers a next block on our tip): not synced now. */
+  taken: (id: Uint8Array) => boolean
   missed: (peer: Uint8Array) => void
   bad: (peer: Uint8Array, code: string) => void
   /** A probed tip joined the ready set. */
@@ -76,7 +78,8 @@ export class TipProbes {
     let best: ProbedTip | undefined
     let bestKey: string | undefined
     for (const [k, t] of this.readySet) {
-      if (t.block.d <= ourD || this.d.known(t.tip.id)) { this.readySet.delete(k); continue }
+      // One the mining pipeline is taking is dropped too: if that fails, the peer's next read offers it again.
+      if (t.block.d <= ourD || this.d.known(t.tip.id) || this.d.taken(t.tip.id)) { this.readySet.delete(k); continue }
       if (best === undefined || t.block.d > best.block.d) { best = t; bestKey = k }
     }
     if (bestKey !== undefined) this.readySet.delete(bestKey)

@@ -61,14 +61,15 @@ describe('sync: tip blocks are checked before they count', () => {
   })
 
   describe('TipProbes', () => {
-    interface Harness { probes: TipProbes, fetched: string[], missed: string[], bad: string[], ready: number, clock: { ms: number }, abort: AbortController }
+    interface Harness { probes: TipProbes, fetched: string[], missed: string[], bad: string[], taken: Set<string>, ready: number, clock: { ms: number }, abort: AbortController }
     function harness (fetch: TipProbeDeps['fetch']): Harness {
-      const h = { fetched: [] as string[], missed: [] as string[], bad: [] as string[], ready: 0, clock: { ms: 1_000_000 }, abort: new AbortController() }
+      const h = { fetched: [] as string[], missed: [] as string[], bad: [] as string[], taken: new Set<string>(), ready: 0, clock: { ms: 1_000_000 }, abort: new AbortController() }
       const probes = new TipProbes({
         fetch: async (peer, id) => { h.fetched.push(toHex(peer)); return await fetch(peer, id) },
         check: (block, claim) => checkTipBlock(block, claim, chain, TEST_NOW),
         ourD: () => chain.tip().d,
         known: id => chain.hasBlock(id),
+        taken: id => h.taken.has(toHex(id)),
         missed: peer => { h.missed.push(toHex(peer)) },
         bad: (peer, code) => { h.bad.push(`${toHex(peer)}:${code}`) },
         ready: () => { h.ready++ },
@@ -96,6 +97,18 @@ describe('sync: tip blocks are checked before they count', () => {
       expect(h.probes.takeBest()?.block.n).to.equal(5)
       expect(h.probes.takeBest()).to.equal(undefined)
       expect(h.missed).to.deep.equal([toHex(peerKey(0))])
+    })
+
+    it('leaves a tip the mining pipeline is taking, and takes it when offered again after that ended', async () => {
+      const h = harness(async (_p, id) => toHex(id) === toHex(main[4].id) ? main[4].block : null)
+      h.taken.add(toHex(main[4].id))
+      h.probes.offer(peerKey(1), claimOf(main[4].block, main[4].id))
+      await waitFor(() => h.probes.pending === 0, { timeoutMs: 2000, what: 'the probe to finish' })
+      expect(h.probes.takeBest(), 'taken by mining').to.equal(undefined)
+      h.taken.clear()
+      h.probes.offer(peerKey(1), claimOf(main[4].block, main[4].id))
+      await waitFor(() => h.probes.pending === 0, { timeoutMs: 2000, what: 'the probe to finish' })
+      expect(h.probes.takeBest()?.block.n).to.equal(5)
     })
 
     it('a peer whose tip block misses backs off, doubling, whatever new tips it publishes', async () => {
