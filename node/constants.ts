@@ -36,9 +36,6 @@ export const MAX_CONCURRENT_READS = 8
  * (together under the getter's GET_CONCURRENCY of 32, leaving room for channel reads). */
 export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
 export const SYNC_TX_FETCH_CONCURRENCY = 24
-/** Tries per transaction of a branch being synced before the sync ends with SYNC_TXS_MISSING (each try
- *  is bounded by the getter's timeout, 5 s): one lost or late answer from a busy peer cost the whole walk. */
-export const SYNC_TX_FETCH_ATTEMPTS = 3
 /** A sync that extends our tip imports this many blocks at a time while later transactions still arrive. */
 export const SYNC_IMPORT_CHUNK_BLOCKS = 256
 /** Blocks a sync holds walked but not yet imported at most (memory stays flat however long the branch). */

@@ -13,7 +13,7 @@ import type { ImportResult } from '../../chain/chain.js'
 import { Lru } from '../../chain/lru.js'
 import {
   PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES, SYNC_REFUSED_TIPS_KEPT,
-  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_ATTEMPTS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
+  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
@@ -184,7 +184,7 @@ export class SyncPipeline implements Pipeline {
     // order); one in our pool has the same id, so the same bytes, and needs no fetch.
     const fetchTx = async (id: Uint8Array): Promise<Transaction | null> =>
       ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
-    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY, SYNC_TX_FETCH_ATTEMPTS)
+    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
     let over = false
     const walk: WalkDeps = {
       hasBlock: id => ctx.chain.hasBlock(id),

@@ -17,9 +17,7 @@ export class TxPrefetch {
   constructor (
     private readonly fetch: (id: Uint8Array) => Promise<Transaction | null>,
     private readonly stored: (id: Uint8Array) => boolean,
-    private readonly limit: number,
-    /** Tries per transaction: a get that timed out on a busy peer is asked again before the sync gives up. */
-    private readonly attempts = 1
+    private readonly limit: number
   ) {}
 
   want (ids: readonly Uint8Array[]): void {
@@ -35,17 +33,8 @@ export class TxPrefetch {
     while (!this.closed && this.active < this.limit && this.queue.length > 0) {
       const job = this.queue.shift()!
       this.active++
-      this.fetchTrying(job.id).then(job.resolve, () => job.resolve(null)).finally(() => { this.active--; this.pump() })
+      this.fetch(job.id).then(job.resolve, () => job.resolve(null)).finally(() => { this.active--; this.pump() })
     }
-  }
-
-  /** One fetch slot per transaction, tried up to `attempts` times (each try is bounded by the getter's timeout). */
-  private async fetchTrying (id: Uint8Array): Promise<Transaction | null> {
-    for (let i = 0; i < this.attempts && !this.closed; i++) {
-      const t = await this.fetch(id).catch(() => null)
-      if (t !== null) return t
-    }
-    return null
   }
 
   /** The blocks' transactions not yet stored, by hex id; null if one could not be had. */

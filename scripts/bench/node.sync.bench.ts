@@ -89,7 +89,7 @@ export async function run (): Promise<BenchRow[]> {
     const m = results.get(main)!
     const boundBlocks = m.verifyPerS / SIGS_PER_BLOCK
     rows.push(row(`node.sync ${main}×${TXS_PER_BLOCK} blocks`, m.samples.map(s => main / s.ms * 1000), 'blocks/s',
-      { bound: boundBlocks, boundLabel: 'verify-bound', note: `${(m.verifyPerS).toFixed(0)} sig checks/s on one core ÷ ${SIGS_PER_BLOCK}; goal ratio ≥ 0.5` }))
+      { bound: boundBlocks, boundLabel: 'verify-bound', note: `${(m.verifyPerS).toFixed(0)} sig checks/s on one core ÷ ${SIGS_PER_BLOCK}; goal ratio ≥ 0.75 (issue 21)` }))
     rows.push(row(`node.sync ${main}×${TXS_PER_BLOCK} txs`, m.samples.map(s => m.served.txs / s.ms * 1000), 'txs/s',
       { bound: boundBlocks * TXS_PER_BLOCK, boundLabel: 'verify-bound', note: 'from node start to the tip imported (incl. start-up vote)' }))
     rows.push(row(`node.sync ${main} cpu`, m.samples.map(s => s.cpuS / (s.ms / 1000)), 'cores', { note: 'syncing node CPU time / wall time (incl. start-up)' }))
