@@ -1,7 +1,8 @@
 // Item fetches: local store first, then the DHT (direct to the peer's endpoint when we know it,
 // else recursive). Every answer is decoded strictly; bytes that fail to decode or answer another
-// id cost the peer penalty points. A miss goes into the demand set. Each DHT answer is emitted as
-// the signal its purpose names, to the pipeline that acts on it (node/signals.ts SIGNAL_ROUTES);
+// id cost the peer penalty points. A miss goes into the demand set. Each DHT answer (fresh, or
+// staged from an earlier fetch) is emitted as the signal its purpose names, to the pipeline that
+// acts on it (node/signals.ts SIGNAL_ROUTES); what the chain holds already is no signal;
 // the caller's promise resolves with the same item. Gets of the same id under way at once share
 // one DHT get (a candidate's transactions are asked for by mining and by sync).
 import { type Block, decodeBlock } from '../chain/block.js'
@@ -100,8 +101,12 @@ export class Fetcher {
   }
 
   async block (id: Uint8Array, purpose: BlockPurpose, peer?: Uint8Array): Promise<Block | null> {
-    const local = this.d.chain.getBlock(id) ?? this.staged('block', id, decodeBlock)
-    if (local !== undefined) return local
+    const stored = this.d.chain.getBlock(id)
+    if (stored !== undefined) return stored
+    // A staged block is an earlier DHT answer (fetched for another purpose, or before a restart):
+    // it is news to this purpose's pipeline like a fresh one.
+    const staged = this.staged('block', id, decodeBlock)
+    if (staged !== undefined) { this.emit({ type: purpose, peer: peer ?? NO_PEER, id, block: staged }); return staged }
     return await this.remote(id, peer, 'b', decodeBlock, (block, bytes, from) => {
       this.keepStaged('block', id, bytes)
       this.emit({ type: purpose, peer: from ?? NO_PEER, id, block })
@@ -114,8 +119,10 @@ export class Fetcher {
   }
 
   async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array): Promise<Transaction | null> {
-    const local = this.heldTx(id)
-    if (local !== undefined) return local
+    const stored = this.d.chain.getTx(id)
+    if (stored !== undefined) return stored
+    const staged = this.staged('tx', id, decodeTx)
+    if (staged !== undefined) { this.emit({ type: purpose, peer: peer ?? NO_PEER, id, tx: staged }); return staged }
     return await this.remote(id, peer, 'x', decodeTx, (tx, bytes, from) => {
       this.keepStaged('tx', id, bytes)
       this.emit({ type: purpose, peer: from ?? NO_PEER, id, tx })
