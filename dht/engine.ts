@@ -160,7 +160,7 @@ export class DhtEngine {
       verify: (sig, msg, k) => this.verify(sig, msg, k),
       k: o.k ?? C.DHT_K,
       concurrency: o.concurrency ?? C.DHT_CONCURRENCY,
-      timeout: o.queryTimeoutMs ?? C.QUERY_TIMEOUT_MS,
+      timeout: Math.max(4, Math.floor((o.queryTimeoutMs ?? C.QUERY_TIMEOUT_MS) * C.LIBRARY_TIMEOUT_FRACTION)),
       maxValues: o.maxStoredValues ?? C.MAX_STORED_VALUES
     })
     // Bind in this tick: the constructor sends its bootstrap lookup on the next tick, and a send
