@@ -11,7 +11,20 @@ import type { SideResult } from './libtorrent/ops.js'
 import { runOurs } from './libtorrent/ours.js'
 import { buildRows } from './libtorrent/rows.js'
 
+/** Processes our engines run in: DHT_LT_PROCESSES when it is a divisor of the swarm size, else the default. */
+export function oursProcesses (env = process.env[C.OURS_PROCESSES_ENV]): number {
+  if (env === undefined || env === '') return C.OURS_PROCESSES_DEFAULT
+  const p = Number(env)
+  if (!Number.isInteger(p) || p < 1 || p > C.SWARM_NODES || C.SWARM_NODES % p !== 0) {
+    process.stderr.write(`bench: ${C.OURS_PROCESSES_ENV}=${env} is not a divisor of ${C.SWARM_NODES}: using ${C.OURS_PROCESSES_DEFAULT}\n`)
+    return C.OURS_PROCESSES_DEFAULT
+  }
+  return p
+}
+
 export async function run (): Promise<BenchRow[]> {
+  const processes = oursProcesses()
+  let topology = ''
   let why: string | undefined
   if (!libtorrentInstalled()) {
     why = 'libtorrent not installed: skipped'
@@ -22,7 +35,8 @@ export async function run (): Promise<BenchRow[]> {
   let version = ''
   let verifies = 0
   for (let r = 0; r < C.ROUNDS; r++) {
-    const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES })
+    const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES, processes })
+    topology = o.topology
     ours.push(o.phases)
     verifies += o.verifies
     if (why !== undefined) continue
@@ -38,5 +52,6 @@ export async function run (): Promise<BenchRow[]> {
   }
   const rows = buildRows(ours, why === undefined ? anchor : undefined, why, `libtorrent ${version}`.trim())
   rows.push({ name: 'dht.lt.ours.verifiesPerMutableOp', value: verifies / (2 * C.ITEMS_PER_PHASE * C.ROUNDS), unit: 'count', note: 'BIP340 verifies in the swarm per mutable put or get' })
+  rows.push({ name: 'dht.lt.ours.processes', value: processes, unit: 'count', note: `our swarm: ${topology} (${C.OURS_PROCESSES_ENV} sets it; 1 = one JS thread); libtorrent: 16 sessions in one process, each with its own thread` })
   return rows
 }

@@ -24,3 +24,16 @@ export const ANCHOR_MAX_STDOUT_BYTES = 4 * 1024 * 1024
 export const GOAL_P50_RATIO = 2
 /** Goal of issue 21: each op's CPU per op within this multiple of libtorrent's. */
 export const GOAL_CPU_RATIO = 3
+/**
+ * Processes our 16 engines run in (they split evenly): 1 = all in the bench's own process on one
+ * JS thread (the first pass's layout, kept for comparison). Set DHT_LT_PROCESSES to override.
+ */
+export const OURS_PROCESSES_DEFAULT = 4
+/** Environment knob for OURS_PROCESSES_DEFAULT (a divisor of SWARM_NODES, 1..SWARM_NODES). */
+export const OURS_PROCESSES_ENV = 'DHT_LT_PROCESSES'
+/** Longest an engine process may take to start its engines and report their endpoints. */
+export const SWARM_START_TIMEOUT_MS = 120_000
+/** Longest one operation (or a counters read) in an engine process may take before it counts as failed. */
+export const SWARM_OP_TIMEOUT_MS = 30_000
+/** Longest an engine process may take to stop its engines and exit before it is killed (its own pid). */
+export const SWARM_STOP_TIMEOUT_MS = 10_000
