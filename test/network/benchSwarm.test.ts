@@ -50,10 +50,11 @@ describe('bench: our DHT swarm in child processes', function () {
     let err: Error | undefined
     try { await ProcSwarm.start(16, 3, 'x') } catch (e) { err = e as Error }
     expect(err).to.be.instanceOf(RangeError)
-    expect(oursProcesses('16')).to.equal(16)
-    expect(oursProcesses('1')).to.equal(1)
-    expect(oursProcesses('5')).to.equal(OURS_PROCESSES_DEFAULT)
-    expect(oursProcesses('abc')).to.equal(OURS_PROCESSES_DEFAULT)
-    expect(oursProcesses(undefined)).to.equal(OURS_PROCESSES_DEFAULT)
+    expect(oursProcesses('16')).to.deep.equal([16])
+    expect(oursProcesses('4, 1')).to.deep.equal([4, 1])
+    expect(oursProcesses('4,5')).to.deep.equal([...OURS_PROCESSES_DEFAULT])
+    expect(oursProcesses('1,1')).to.deep.equal([...OURS_PROCESSES_DEFAULT])
+    expect(oursProcesses('abc')).to.deep.equal([...OURS_PROCESSES_DEFAULT])
+    expect(oursProcesses(undefined)).to.deep.equal([...OURS_PROCESSES_DEFAULT])
   })
 })
