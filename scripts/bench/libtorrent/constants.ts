@@ -40,3 +40,5 @@ export const SWARM_START_TIMEOUT_MS = 120_000
 export const SWARM_OP_TIMEOUT_MS = 30_000
 /** Longest an engine process may take to stop its engines and exit before it is killed (its own pid). */
 export const SWARM_STOP_TIMEOUT_MS = 10_000
+/** Environment knob: a directory where each engine process writes its V8 CPU profile (`--cpu-prof`) on exit. */
+export const CPU_PROF_ENV = 'DHT_LT_CPU_PROF'

@@ -62,7 +62,10 @@ class Worker {
 
   constructor (readonly first: number, readonly count: number) {
     // tsx loads the TypeScript worker, as it loads the bench itself; 'advanced' carries Uint8Arrays.
-    this.child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    // DHT_LT_CPU_PROF=<dir>: each engine process writes a V8 CPU profile there when it exits.
+    const profDir = process.env[C.CPU_PROF_ENV]
+    const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]
+    this.child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...prof], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     this.child.on('message', (m: FromWorker) => {
       if (m.t === 'ready' || m.t === 'failed') this.onReady?.(m)
       else this.waiting.get(m.id)?.(m)
