@@ -91,6 +91,11 @@ export const GET_CONCURRENCY = 32
 export const MAX_QUEUED_GETS = 1024
 /** Longest a put waits for its lookup and stores before it counts as failed. */
 export const PUT_TIMEOUT_MS = 10_000
+/**
+ * Stores a recursive put waits for before it answers its caller (count of nodes; fewer when the
+ * lookup found fewer). The other stores of the k still go out and finish in the background.
+ */
+export const PUT_STORE_QUORUM = 4
 
 // ---- push (a new item put directly to the endpoints of live peers) ---------------------------
 

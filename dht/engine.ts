@@ -12,6 +12,7 @@ import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
 import { installHandler, type Lookup } from './handler.js'
 import { firstImmutable } from './lookup.js'
+import { recursivePut } from './storeRound.js'
 import { ExternalEndpoint } from './external.js'
 import { installExternalIp } from './externalHook.js'
 import { LinkEmulator, type LinkOptions } from './link.js'
@@ -283,13 +284,13 @@ export class DhtEngine {
     })
   }
 
-  /** A recursive put (lookup for tokens, then store on the closest nodes). Never rejects. */
+  /** A recursive put (storeRound.ts: lookup for tokens, stores; answered at a quorum). Never rejects. */
   put (opts: PutOpts): Promise<PutOutcome> {
     const dht = this.requireDht()
     return this.pending.track<PutOutcome>({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_STOPPED' }, settle => {
       const timer = setTimeout(() => settle({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_TIMEOUT' }), C.PUT_TIMEOUT_MS)
       try {
-        dht.put(opts, (err, _target, n) => {
+        recursivePut(dht, opts, (err, n) => {
           if (err === null) settle({ ok: true, nodes: n, alreadyThere: false })
           else if (err.code === 302) settle({ ok: true, nodes: 0, alreadyThere: true }) // republish: already stored
           else settle({ ok: false, nodes: n ?? 0, alreadyThere: false, code: String(err.code ?? err.message) })

@@ -112,6 +112,10 @@ declare module 'bittorrent-dht' {
 
     _rpc: Krpc
     _values: ValueLru
+    /** Lookup tables of recent puts' targets (hex), each the closest nodes with their write tokens. */
+    _tables: { get (hex: string): KBucket | undefined }
+    /** The library's token-collecting walk towards `target`; its table lands in `_tables`. */
+    _closest (target: Buffer, message: { q: string; a: Record<string, unknown> }, onmessage: null, cb: (err: Error | null, n: number) => void): void
     _onquery (query: KrpcMessage, peer: RemoteInfo): void
     _generateToken (host: string, secret?: Buffer): Buffer
   }

@@ -11,20 +11,41 @@ import type { SideResult } from './libtorrent/ops.js'
 import { runOurs } from './libtorrent/ours.js'
 import { buildRows } from './libtorrent/rows.js'
 
+/**
+ * Topologies our side runs in, each in every round: a comma list of process counts (divisors of
+ * the swarm size) from DHT_LT_PROCESSES, else the default. The first gives the `dht.lt.*` rows,
+ * each other one `dht.lt.p<N>.*` rows against the same libtorrent rounds.
+ */
+export function oursProcesses (env = process.env[C.OURS_PROCESSES_ENV]): number[] {
+  if (env === undefined || env.trim() === '') return [...C.OURS_PROCESSES_DEFAULT]
+  const list = env.split(',').map(x => Number(x.trim()))
+  const bad = list.find(p => !Number.isInteger(p) || p < 1 || p > C.SWARM_NODES || C.SWARM_NODES % p !== 0)
+  if (bad !== undefined || list.length > C.MAX_TOPOLOGIES || new Set(list).size !== list.length) {
+    process.stderr.write(`bench: ${C.OURS_PROCESSES_ENV}=${env} is not a list of at most ${C.MAX_TOPOLOGIES} distinct divisors of ${C.SWARM_NODES}: using ${C.OURS_PROCESSES_DEFAULT.join(',')}\n`)
+    return [...C.OURS_PROCESSES_DEFAULT]
+  }
+  return list
+}
+
 export async function run (): Promise<BenchRow[]> {
+  const topologies = oursProcesses()
+  const names = new Map<number, string>()
   let why: string | undefined
   if (!libtorrentInstalled()) {
     why = 'libtorrent not installed: skipped'
     process.stderr.write(`bench: ${C.PYTHON} cannot import libtorrent (apt-get install python3-libtorrent python3-cryptography): libtorrent rows skipped\n`)
   }
-  const ours: SideResult[] = []
+  const ours = new Map<number, SideResult[]>(topologies.map(p => [p, []]))
   const anchor: SideResult[] = []
   let version = ''
   let verifies = 0
   for (let r = 0; r < C.ROUNDS; r++) {
-    const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES })
-    ours.push(o.phases)
-    verifies += o.verifies
+    for (const processes of topologies) {
+      const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES, processes })
+      names.set(processes, o.topology)
+      ours.get(processes)?.push(o.phases)
+      if (processes === topologies[0]) verifies += o.verifies
+    }
     if (why !== undefined) continue
     try {
       const a = await runAnchor(C.SWARM_NODES, C.ITEMS_PER_PHASE, C.PAYLOAD_BYTES)
@@ -36,7 +57,12 @@ export async function run (): Promise<BenchRow[]> {
       process.stderr.write(`bench: ${why}\n`)
     }
   }
-  const rows = buildRows(ours, why === undefined ? anchor : undefined, why, `libtorrent ${version}`.trim())
+  const rows: BenchRow[] = []
+  for (const [i, p] of topologies.entries()) {
+    const prefix = i === 0 ? 'dht.lt' : `dht.lt.p${p}`
+    rows.push(...buildRows(ours.get(p) ?? [], why === undefined ? anchor : undefined, why, `libtorrent ${version}`.trim(), prefix))
+    rows.push({ name: `${prefix}.ours.processes`, value: p, unit: 'count', note: `our swarm: ${names.get(p) ?? '?'} (${C.OURS_PROCESSES_ENV} sets the list; 1 = one JS thread); libtorrent: 16 sessions in one process, each with its own thread` })
+  }
   rows.push({ name: 'dht.lt.ours.verifiesPerMutableOp', value: verifies / (2 * C.ITEMS_PER_PHASE * C.ROUNDS), unit: 'count', note: 'BIP340 verifies in the swarm per mutable put or get' })
   return rows
 }

@@ -24,3 +24,21 @@ export const ANCHOR_MAX_STDOUT_BYTES = 4 * 1024 * 1024
 export const GOAL_P50_RATIO = 2
 /** Goal of issue 21: each op's CPU per op within this multiple of libtorrent's. */
 export const GOAL_CPU_RATIO = 3
+/**
+ * Topologies of our side, by number of processes the 16 engines split over evenly, each run in
+ * every round: the first gives the main rows; 1 = all in the bench's own process on one JS thread
+ * (the first pass's layout, kept for comparison). DHT_LT_PROCESSES (e.g. "16,4,1") overrides.
+ */
+export const OURS_PROCESSES_DEFAULT: readonly number[] = [4, 1]
+/** Most topologies one run may list (each adds a full pass of our side per round). */
+export const MAX_TOPOLOGIES = 4
+/** Environment knob for OURS_PROCESSES_DEFAULT (comma list of divisors of SWARM_NODES). */
+export const OURS_PROCESSES_ENV = 'DHT_LT_PROCESSES'
+/** Longest an engine process may take to start its engines and report their endpoints. */
+export const SWARM_START_TIMEOUT_MS = 120_000
+/** Longest one operation (or a counters read) in an engine process may take before it counts as failed. */
+export const SWARM_OP_TIMEOUT_MS = 30_000
+/** Longest an engine process may take to stop its engines and exit before it is killed (its own pid). */
+export const SWARM_STOP_TIMEOUT_MS = 10_000
+/** Environment knob: a directory where each engine process writes its V8 CPU profile (`--cpu-prof`) on exit. */
+export const CPU_PROF_ENV = 'DHT_LT_CPU_PROF'

@@ -1,16 +1,13 @@
-// The project's DHT on the libtorrent bench's workload: a 16-engine swarm on 127.0.0.1 in this
-// process, one operation at a time, through the same calls the node makes (Putter for puts; for
-// gets the engine's recursive lookup with the verification Getter applies, so a reader that
-// happens to hold a copy still walks the network, as libtorrent's get does).
+// The project's DHT on the libtorrent bench's workload: a 16-engine swarm on 127.0.0.1, in child
+// processes or in this process (swarm.ts), one operation at a time, through the same calls the
+// node makes (engineOps.ts). Latency is timed where the operation is issued; CPU is summed over
+// every process running engines.
 import { encodeCanonical } from '../../../chain/bencode.js'
-import { type KeyPair, keyPairFromSeed, sha256 } from '../../../chain/crypto.js'
-import type { DhtEngine } from '../../../dht/engine.js'
-import { Putter } from '../../../dht/put.js'
-import { TestNet } from '../../../dht/testnet.js'
-import { LookupVerifier, verifyImmutable, verifyMutable } from '../../../dht/verify.js'
-import { mutableTarget } from '../../../dht/wire.js'
+import { type KeyPair, keyPairFromSeed } from '../../../chain/crypto.js'
 import { randomBytes } from 'node:crypto'
+import type { OpRequest, SwarmCounters } from './engineOps.js'
 import type { PhaseResult, SideResult } from './ops.js'
+import { startSwarm, type Swarm } from './swarm.js'
 
 /** A canonical one-key dict `{p: <bytes>}` whose whole encoding is `total` bytes (random content). */
 export function payloadOf (total: number): Uint8Array {
@@ -26,108 +23,67 @@ export function payloadOf (total: number): Uint8Array {
 class Phase {
   readonly latMs: number[] = []
   failed = 0
-  private readonly sent0: number
-  private readonly cpu0: NodeJS.CpuUsage
+  private constructor (private readonly swarm: Swarm, private readonly c0: SwarmCounters) {}
 
-  /** `sent`: datagrams the whole swarm has sent so far. */
-  constructor (private readonly sent: () => number) {
-    this.sent0 = sent()
-    this.cpu0 = process.cpuUsage()
+  static async begin (swarm: Swarm): Promise<Phase> {
+    return new Phase(swarm, await swarm.counters())
   }
 
-  async time (fn: () => Promise<boolean>): Promise<void> {
-    const t0 = performance.now()
-    const ok = await fn()
-    if (ok) this.latMs.push(performance.now() - t0)
-    else this.failed++
+  /** Runs one operation; returns its time to the first value (mutable get) when it succeeded. */
+  async run (req: OpRequest): Promise<number | undefined> {
+    const r = await this.swarm.op(req)
+    if (!r.ok) {
+      this.failed++
+      return undefined
+    }
+    this.latMs.push(r.latMs)
+    return r.firstMs
   }
 
-  done (): PhaseResult {
-    const c = process.cpuUsage(this.cpu0)
-    return { latMs: this.latMs, cpuMs: (c.user + c.system) / 1000, ops: this.latMs.length + this.failed, failed: this.failed, datagramsOut: this.sent() - this.sent0 }
+  async done (): Promise<PhaseResult> {
+    const c = await this.swarm.counters()
+    return { latMs: this.latMs, cpuMs: c.cpuMs - this.c0.cpuMs, ops: this.latMs.length + this.failed, failed: this.failed, datagramsOut: c.packetsOut - this.c0.packetsOut }
   }
 }
 
-interface Workload { nodes: number, items: number, warmup: number, payload: number }
-
-/** One recursive mutable get: when the first verified value arrived, and whether the end result checks. */
-async function mutableGet (e: DhtEngine, k: Uint8Array, salt: Uint8Array, value: Uint8Array): Promise<{ firstMs?: number, ok: boolean }> {
-  const target = mutableTarget(k, salt)
-  const t0 = performance.now()
-  const lv = new LookupVerifier(k, salt, () => { e.stats.verifies++ })
-  let firstMs: number | undefined
-  const verify = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array): boolean => {
-    const ok = lv.verify(sig, msg, key)
-    if (ok && firstMs === undefined) firstMs = performance.now() - t0
-    return ok
-  }
-  const res = await e.recursiveGet(target, salt, verify)
-  if (res === null) return { ok: false }
-  const c = verifyMutable(res as unknown as Record<string, unknown>, salt, target, () => { e.stats.verifies++ }, lv.checked)
-  // A reader that stores the item itself starts from its copy: its "first value" is the end.
-  return { firstMs: firstMs ?? performance.now() - t0, ok: c.ok && Buffer.from(c.item.value).equals(value) }
-}
+interface Workload { nodes: number, items: number, warmup: number, payload: number, processes: number }
 
 /** Runs the five phases (after `warmup` untimed rounds of each) and stops the swarm. */
-export async function runOurs (w: Workload): Promise<{ phases: SideResult, verifies: number }> {
-  const net = await TestNet.start(w.nodes, { keySeed: 'dht-lt-bench' })
-  const e = net.engines
-  const putters = e.map(x => new Putter(x))
+export async function runOurs (w: Workload): Promise<{ phases: SideResult, verifies: number, topology: string }> {
+  const swarm = await startSwarm(w.nodes, w.processes, 'dht-lt-bench')
   const n = w.nodes
   const reader = (owner: number, i: number): number => (owner + 1 + (i % (n - 1))) % n
-  const packets = (): number => e.reduce((a, x) => a + x.stats.traffic.packetsOut, 0)
   try {
-    const run = async (label: string, count: number) => {
+    const run = async (label: string, count: number): Promise<SideResult> => {
       const phases = {} as SideResult
       const keys: KeyPair[] = Array.from({ length: count }, (_, i) => keyPairFromSeed(`dht-lt-${label}-${i}`))
-      const imm: Array<{ owner: number, value: Uint8Array }> = []
-      let ph = new Phase(packets)
-      for (let i = 0; i < count; i++) {
-        const value = payloadOf(w.payload)
-        const owner = i % n
-        imm.push({ owner, value })
-        await ph.time(async () => (await putters[owner].putImmutable(value).done).ok)
-      }
-      phases.immutablePut = ph.done()
-      ph = new Phase(packets)
-      for (const [i, it] of imm.entries()) {
-        const target = sha256(it.value)
-        await ph.time(async () => {
-          const res = await e[reader(it.owner, i)].recursiveGet(target)
-          const c = res === null ? null : verifyImmutable(res.v, target)
-          return c !== null && c.ok && Buffer.from(c.item).equals(it.value)
-        })
-      }
-      phases.immutableGet = ph.done()
-      const mut: Array<{ owner: number, salt: Uint8Array, value: Uint8Array }> = []
-      ph = new Phase(packets)
-      for (let i = 0; i < count; i++) {
-        const owner = i % n
-        const salt = new TextEncoder().encode(`bench-${label}-${i}`)
-        const value = payloadOf(w.payload)
-        mut.push({ owner, salt, value })
-        await ph.time(async () => (await putters[owner].putMutable({ salt, value, seq: 1, keyPair: keys[i] }).done).ok)
-      }
-      phases.mutablePut = ph.done()
-      ph = new Phase(packets)
+      const imm = Array.from({ length: count }, (_, i) => ({ owner: i % n, value: payloadOf(w.payload) }))
+      let ph = await Phase.begin(swarm)
+      for (const it of imm) await ph.run({ kind: 'putImmutable', node: it.owner, value: it.value })
+      phases.immutablePut = await ph.done()
+      ph = await Phase.begin(swarm)
+      for (const [i, it] of imm.entries()) await ph.run({ kind: 'getImmutable', node: reader(it.owner, i), value: it.value })
+      phases.immutableGet = await ph.done()
+      const mut = Array.from({ length: count }, (_, i) => ({ owner: i % n, salt: new TextEncoder().encode(`bench-${label}-${i}`), value: payloadOf(w.payload) }))
+      ph = await Phase.begin(swarm)
+      for (const [i, it] of mut.entries()) await ph.run({ kind: 'putMutable', node: it.owner, salt: it.salt, value: it.value, keyPair: keys[i] })
+      phases.mutablePut = await ph.done()
+      ph = await Phase.begin(swarm)
       const first: number[] = []
       for (const [i, it] of mut.entries()) {
-        await ph.time(async () => {
-          const r = await mutableGet(e[reader(it.owner, i)], keys[i].publicKey, it.salt, it.value)
-          if (r.ok && r.firstMs !== undefined) first.push(r.firstMs)
-          return r.ok
-        })
+        const f = await ph.run({ kind: 'getMutable', node: reader(it.owner, i), k: keys[i].publicKey, salt: it.salt, value: it.value })
+        if (f !== undefined) first.push(f)
       }
-      const auth = ph.done()
+      const auth = await ph.done()
       phases.mutableGetAuthoritative = auth
       phases.mutableGetFirst = { ...auth, latMs: first }
       return phases
     }
     if (w.warmup > 0) await run('warmup', w.warmup)
-    const v0 = e.reduce((a, x) => a + x.stats.verifies, 0)
+    const v0 = (await swarm.counters()).verifies
     const phases = await run('timed', w.items)
-    return { phases, verifies: e.reduce((a, x) => a + x.stats.verifies, 0) - v0 }
+    return { phases, verifies: (await swarm.counters()).verifies - v0, topology: swarm.topology }
   } finally {
-    await net.stop()
+    await swarm.stop()
   }
 }

@@ -17,12 +17,12 @@ const p95: Figure = p => percentile(p.latMs, 95)
  * not be run; the rows carry our figures alone and `why`. The mutable get's two rows come from one
  * lookup, so they share one CPU figure.
  */
-export function buildRows (ours: SideResult[], anchor: SideResult[] | undefined, why?: string, anchorLabel = 'libtorrent'): BenchRow[] {
+export function buildRows (ours: SideResult[], anchor: SideResult[] | undefined, why?: string, anchorLabel = 'libtorrent', prefix = 'dht.lt'): BenchRow[] {
   const rows: BenchRow[] = []
   const theirs = anchor !== undefined && anchor.length > 0 ? anchor : undefined
   const sum = (sides: SideResult[], op: Op, f: (p: PhaseResult) => number): number => sides.reduce((a, s) => a + f(s[op]), 0)
   for (const op of OPS) {
-    const base = `dht.lt.${op}`
+    const base = `${prefix}.${op}`
     const failedOurs = sum(ours, op, p => p.failed)
     const failedTheirs = theirs === undefined ? undefined : sum(theirs, op, p => p.failed)
     const fail = failedOurs > 0 || (failedTheirs ?? 0) > 0 ? `; failed: ours ${failedOurs}, ${anchorLabel} ${failedTheirs ?? '-'}` : ''
