@@ -87,7 +87,7 @@ describe('dht with silent nodes', function () {
     expect(got?.path).to.equal('recursive')
     expect(Buffer.from(got!.value).equals(bytes)).to.equal(true)
     expect(mute.stats.traffic.blockedIn, 'the silent node was asked too').to.be.greaterThan(0)
-    // Its query expires after 0.75–0.94 × the timeout; the get must not have waited for that.
+    // Its query expires after 0.6–0.75 × the timeout; the get must not have waited for that.
     expect(ms, `get took ${ms.toFixed(0)} ms`).to.be.lessThan(timeoutMs / 2)
   })
 
@@ -111,7 +111,7 @@ describe('dht with silent nodes', function () {
     }
     waits.sort((a, b) => a - b)
     // It did wait for the silent node (the query was out) ...
-    expect(waits[0]).to.be.greaterThan(0.6 * timeoutMs)
+    expect(waits[0]).to.be.greaterThan(0.5 * timeoutMs)
     // ... and not longer than the query timeout (the library alone would expire it after 1–1.25×).
     expect(waits[1], `waits ${waits.map(w => w.toFixed(0)).join(', ')} ms`).to.be.lessThan(timeoutMs)
   })
