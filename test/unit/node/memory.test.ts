@@ -11,14 +11,14 @@ describe('node/memory releaseAfterSync', () => {
     expect(garbage.length).to.equal(300_000)
     garbage = null
     const logged: Array<{ msg: string, meta?: Record<string, unknown> }> = []
-    releaseAfterSync({ debug: (msg, meta) => { logged.push({ msg, meta }) } })
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } })
     expect(logged).to.have.length(1)
     expect(logged[0].msg).to.equal('memory released after sync')
     const [before, after] = logged[0].meta?.heapUsedMB as [number, number]
     expect(before - after).to.be.greaterThan(40) // the dropped objects were collected
     expect(logged[0].meta?.ms).to.be.a('number')
     // A second call reuses the exposed gc.
-    releaseAfterSync({ debug: (msg, meta) => { logged.push({ msg, meta }) } })
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } })
     expect(logged).to.have.length(2)
   })
 })
