@@ -44,9 +44,11 @@ const RELEASE_SETTLE_MS = 3_000
  */
 async function afterRelease (node: BenchNode, done: LogLine): Promise<boolean> {
   const from = node.lines.indexOf(done)
+  let rel: LogLine
   try {
-    await node.waitLine(l => l.message === 'memory released after sync', RELEASE_WAIT_MS, 'memory released after sync', from)
+    rel = await node.waitLine(l => l.message === 'memory released after sync', RELEASE_WAIT_MS, 'memory released after sync', from)
   } catch { return false }
+  log(`  released after sync in ${String(rel.ms)} ms: rss ${JSON.stringify(rel.rssMB)} MB, heapUsed ${JSON.stringify(rel.heapUsedMB)} MB (before, after the GC)`)
   await new Promise(res => setTimeout(res, RELEASE_SETTLE_MS))
   return true
 }
