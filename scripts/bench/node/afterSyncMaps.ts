@@ -3,6 +3,8 @@
 // logged 'memory released after sync' (node/memory.ts) and a few seconds passed, its /proc/<pid>/smaps
 // anonymous mappings are summed by kind: the main malloc heap ([heap]), glibc thread arenas (mappings
 // inside 64 MiB-aligned arena reservations), thread stacks, and the rest (V8's pages, mmap'd buffers).
+// It also prints V8's heap figures at that point and RssAnon again after the probe's own full GC
+// (a second GC, a few seconds after the release).
 // Usage: [BLOCKS=1000] [VARIANTS=base,arena2] node --import tsx scripts/bench/node/afterSyncMaps.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -55,7 +57,18 @@ try {
     const kinds = anonByKind(n.pid)
     const mem = await n.memory()
     const kb = (x: number): number => +(x / 1024).toFixed(1)
-    process.stdout.write(JSON.stringify({ variant: names[i], blocks, anonMB: +(split.anon / MB).toFixed(1), heapMB: kb(kinds.heap), arenasMB: kb(kinds.arenas), stacksMB: kb(kinds.stacks), otherMB: kb(kinds.other), heapLiveMB: +(mem.heapLive / MB).toFixed(1), release: { rssMB: rel.rssMB, heapUsedMB: rel.heapUsedMB } }) + '\n')
+    const mb = (x: unknown): number => +(Number(x) / MB).toFixed(1)
+    // V8's own view at the first read (the probe reads before its GC), and whether a second full GC
+    // (the probe's) a few seconds after the release gives more back.
+    const probe = [...n.lines].reverse().find(l => l.message === 'bench memory') ?? {}
+    const spaces = probe.spaces as Record<string, { size: number }> | undefined
+    await new Promise(res => setTimeout(res, SETTLE_MS))
+    const again = n.rssSplit()
+    process.stdout.write(JSON.stringify({
+      variant: names[i], blocks, anonMB: +(split.anon / MB).toFixed(1), heapMB: kb(kinds.heap), arenasMB: kb(kinds.arenas), stacksMB: kb(kinds.stacks), otherMB: kb(kinds.other), heapLiveMB: +(mem.heapLive / MB).toFixed(1),
+      v8: { heapTotalMB: mb(probe.heapTotal), physicalMB: mb(probe.totalPhysicalSize), externalMB: mb(probe.external), mallocedMB: mb(probe.mallocedMemory), oldSpaceMB: mb(spaces?.old_space?.size), newSpaceMB: mb(spaces?.new_space?.size) },
+      anonAfterSecondGcMB: +(again.anon / MB).toFixed(1), release: { rssMB: rel.rssMB, heapUsedMB: rel.heapUsedMB }
+    }) + '\n')
   }
 } finally {
   for (const n of nodes) await n.stop()
