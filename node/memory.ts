@@ -6,7 +6,7 @@
 // fresh context, the same way scripts/bench/node/memProbe.mjs reads a live heap.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { RELEASE_SECOND_GC_MS } from './constants.js'
+import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
 
 // Info, not debug: one line per long sync, and the sync bench waits for it before it reads RssAnon.
 interface Log { info: (msg: string, meta?: Record<string, unknown>) => void }
@@ -22,28 +22,33 @@ function fullGc (): void {
 }
 
 /**
- * One full GC (tens of ms on the main thread) once per long sync, after its worker pool stopped, and
- * a second one `secondGcMs` later (RELEASE_SECOND_GC_MS: the first leaves V8's old-space pages
- * committed; 3 s after it, old space was 61–70 MB for a 36 MB live heap). One log line once both ran.
- * The timer does not keep the process alive.
+ * Full GCs (tens of ms each on the main thread) once per long sync, after its worker pool stopped:
+ * one at once, then one every `gapMs` while the previous gave back at least RELEASE_MIN_GAIN_MB of
+ * V8's committed heap, `maxGcs` at most (V8 returns the old-space pages a GC freed over the next
+ * GCs, not at once). One log line once they ran; the timers do not keep the process alive.
  */
-export function releaseAfterSync (log: Log, secondGcMs = RELEASE_SECOND_GC_MS): void {
-  const before = process.memoryUsage()
-  const t0 = performance.now()
-  fullGc()
-  const ms1 = performance.now() - t0
-  const first = process.memoryUsage()
-  setTimeout(() => {
-    const t1 = performance.now()
+export function releaseAfterSync (log: Log, gapMs = RELEASE_GC_GAP_MS, maxGcs = RELEASE_MAX_GCS): void {
+  const mb = (n: number): number => Math.round(n / 2 ** 20)
+  const steps = [process.memoryUsage()]
+  let ms = 0
+  const step = (): void => {
+    const t0 = performance.now()
     fullGc()
-    const ms = ms1 + performance.now() - t1
-    const after = process.memoryUsage()
-    const mb = (n: number): number => Math.round(n / 2 ** 20)
+    ms += performance.now() - t0
+    steps.push(process.memoryUsage())
+    const gain = steps[steps.length - 2].heapTotal - steps[steps.length - 1].heapTotal
+    // Always a second GC: the first frees objects, the pages come back with the next.
+    if (steps.length - 1 < maxGcs && (steps.length === 2 || gain >= RELEASE_MIN_GAIN_MB * 2 ** 20)) {
+      setTimeout(step, gapMs).unref()
+      return
+    }
     log.info('memory released after sync', {
+      gcs: steps.length - 1,
       ms: Math.round(ms),
-      rssMB: [mb(before.rss), mb(first.rss), mb(after.rss)],
-      heapUsedMB: [mb(before.heapUsed), mb(first.heapUsed), mb(after.heapUsed)],
-      heapTotalMB: [mb(before.heapTotal), mb(first.heapTotal), mb(after.heapTotal)]
+      rssMB: steps.map(m => mb(m.rss)),
+      heapUsedMB: steps.map(m => mb(m.heapUsed)),
+      heapTotalMB: steps.map(m => mb(m.heapTotal))
     })
-  }, secondGcMs).unref()
+  }
+  step()
 }

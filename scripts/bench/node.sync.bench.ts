@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RELEASE_SECOND_GC_MS } from '../../node/constants.js'
+import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../node/constants.js'
 import { type BenchRow, median, row } from './harness.js'
 import { BenchNode, type LogLine, timeMs } from './node/proc.js'
 import { type ServedChain, buildServedChain, verifyRate } from './node/servedChain.js'
@@ -33,8 +33,8 @@ interface SyncSample { ms: number, rss: number, rssAnon: number, rssFile: number
 /** Timeout for one sync: generous (the slowest seen is ~25 blocks/s; this allows ~8/s, 8,000 blocks in 18 min) but bounded. */
 const syncTimeoutMs = (blocks: number): number => 120_000 + blocks * 120
 
-/** How long to wait for the post-sync release (the pool's workers stop first, its second GC comes RELEASE_SECOND_GC_MS later), and how long V8 takes to unmap the freed pages after it. */
-const RELEASE_WAIT_MS = 60_000 + RELEASE_SECOND_GC_MS
+/** How long to wait for the post-sync release (the pool's workers stop first, its later GCs come RELEASE_GC_GAP_MS apart), and how long V8 takes to unmap the freed pages after it. */
+const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
 const RELEASE_SETTLE_MS = 3_000
 
 /**
@@ -49,7 +49,7 @@ async function afterRelease (node: BenchNode, done: LogLine): Promise<boolean> {
   try {
     rel = await node.waitLine(l => l.message === 'memory released after sync', RELEASE_WAIT_MS, 'memory released after sync', from)
   } catch { return false }
-  log(`  released after sync in ${String(rel.ms)} ms: rss ${JSON.stringify(rel.rssMB)} MB, heapUsed ${JSON.stringify(rel.heapUsedMB)} MB, heapTotal ${JSON.stringify(rel.heapTotalMB)} MB (before, after the first GC, after the second)`)
+  log(`  released after sync in ${String(rel.ms)} ms: rss ${JSON.stringify(rel.rssMB)} MB, heapUsed ${JSON.stringify(rel.heapUsedMB)} MB, heapTotal ${JSON.stringify(rel.heapTotalMB)} MB (before, then after each of its ${String(rel.gcs)} GCs)`)
   await new Promise(res => setTimeout(res, RELEASE_SETTLE_MS))
   return true
 }

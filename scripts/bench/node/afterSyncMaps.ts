@@ -9,13 +9,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RELEASE_SECOND_GC_MS } from '../../../node/constants.js'
+import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../../node/constants.js'
 import { BenchNode } from './proc.js'
 import { buildServedChain } from './servedChain.js'
 
 const MB = 2 ** 20
 const SYNC_TIMEOUT_MS = 1_200_000
-const RELEASE_WAIT_MS = 60_000 + RELEASE_SECOND_GC_MS
+const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
 const SETTLE_MS = 3_000
 const blocks = Number(process.env.BLOCKS ?? 1000)
 const VARIANTS: Record<string, Record<string, string>> = { base: {}, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
