@@ -1,7 +1,7 @@
 // Memory given back after a long sync. A sync's garbage grows V8's old space to its high-water mark
 // (heapUsed 75–196 MB before a GC at 8,000 blocks) and V8 only slowly returns those pages; one full
-// mark-compact right after the sync frees the objects at once, and a second one a few seconds later
-// gives back pages the first left committed (docs/performance.md, memory, second pass). `gc` is
+// mark-compact right after the sync frees the objects at once, and a few more seconds apart give
+// back the pages the first left committed (docs/performance.md, memory, second pass). `gc` is
 // not a global without --expose-gc on the command line; setting the flag at run time exposes it to a
 // fresh context, the same way scripts/bench/node/memProbe.mjs reads a live heap.
 import { setFlagsFromString } from 'node:v8'
