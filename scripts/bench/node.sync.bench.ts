@@ -18,8 +18,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../node/constants.js'
 import { type BenchRow, median, row } from './harness.js'
-import { BenchNode, timeMs } from './node/proc.js'
+import { BenchNode, type LogLine, timeMs } from './node/proc.js'
 import { type ServedChain, buildServedChain, verifyRate } from './node/servedChain.js'
 
 const TXS_PER_BLOCK = 8
@@ -32,6 +33,27 @@ interface SyncSample { ms: number, rss: number, rssAnon: number, rssFile: number
 /** Timeout for one sync: generous (the slowest seen is ~25 blocks/s; this allows ~8/s, 8,000 blocks in 18 min) but bounded. */
 const syncTimeoutMs = (blocks: number): number => 120_000 + blocks * 120
 
+/** How long to wait for the post-sync release (the pool's workers stop first, its later GCs come RELEASE_GC_GAP_MS apart), and how long V8 takes to unmap the freed pages after it. */
+const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
+const RELEASE_SETTLE_MS = 3_000
+
+/**
+ * The growth rows read RssAnon after the full GC that follows a long sync (node/memory.ts logs
+ * 'memory released after sync' once the verify pool stopped), plus a few seconds for V8 to unmap
+ * what it freed: read at the tip's import, they showed the sync's garbage, not what stays.
+ * False when no release was logged (a sync too short for the pool): the figure is then read as is.
+ */
+async function afterRelease (node: BenchNode, done: LogLine): Promise<boolean> {
+  const from = node.lines.indexOf(done)
+  let rel: LogLine
+  try {
+    rel = await node.waitLine(l => l.message === 'memory released after sync', RELEASE_WAIT_MS, 'memory released after sync', from)
+  } catch { return false }
+  log(`  released after sync in ${String(rel.ms)} ms: rss ${JSON.stringify(rel.rssMB)} MB, heapUsed ${JSON.stringify(rel.heapUsedMB)} MB, heapTotal ${JSON.stringify(rel.heapTotalMB)} MB (before, then after each of its ${String(rel.gcs)} GCs)`)
+  await new Promise(res => setTimeout(res, RELEASE_SETTLE_MS))
+  return true
+}
+
 async function syncOnce (served: ServedChain, bootstrap: string, work: string, rep: number): Promise<SyncSample> {
   const dataDir = join(work, `fresh-${served.height}-${rep}`)
   const fresh = new BenchNode({ dataDir, genesisFile: served.genesisFile, bootstrap, cpuProfDir: process.env.NODE_BENCH_CPU_PROF, logLevel: process.env.NODE_BENCH_LOG_LEVEL })
@@ -43,11 +65,12 @@ async function syncOnce (served: ServedChain, bootstrap: string, work: string, r
     const done = await fresh.waitLine(l => l.message === 'imported block' && l.id === served.tipId, syncTimeoutMs(served.height), `sync to ${served.height}`)
     const ms = timeMs(done) - timeMs(start)
     clearInterval(sampler)
+    const released = await afterRelease(fresh, done)
     const split = fresh.rssSplit() // before the probe, whose GC changes what is resident
     const mem = await fresh.memory()
     const cpuS = fresh.cpuSeconds()
     peakRss = Math.max(peakRss, mem.rss)
-    log(`  sync ${served.height} blocks rep ${rep}: ${(ms / 1000).toFixed(2)} s, ${(served.height / ms * 1000).toFixed(0)} blocks/s, rss ${(mem.rss / 2 ** 20).toFixed(0)} MB (anon ${(split.anon / 2 ** 20).toFixed(0)}, file ${(split.file / 2 ** 20).toFixed(0)}, peak ${(peakRss / 2 ** 20).toFixed(0)}), heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB (live ${(mem.heapLive / 2 ** 20).toFixed(0)})`)
+    log(`  sync ${served.height} blocks rep ${rep} (RSS read ${released ? 'after the post-sync release' : 'with no release logged'}): ${(ms / 1000).toFixed(2)} s, ${(served.height / ms * 1000).toFixed(0)} blocks/s, rss ${(mem.rss / 2 ** 20).toFixed(0)} MB (anon ${(split.anon / 2 ** 20).toFixed(0)}, file ${(split.file / 2 ** 20).toFixed(0)}, peak ${(peakRss / 2 ** 20).toFixed(0)}), heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB (live ${(mem.heapLive / 2 ** 20).toFixed(0)})`)
     return { ms, rss: mem.rss, rssAnon: split.anon, rssFile: split.file, heap: mem.heapLive, heapUsed: mem.heapUsed, cpuS, peakRss }
   } finally {
     clearInterval(sampler)

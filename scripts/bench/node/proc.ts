@@ -13,7 +13,7 @@ export const REPO = resolve(here, '..', '..', '..')
 const CLK_TCK = 100
 
 export interface LogLine { message?: string, timestamp?: string, [k: string]: unknown }
-export interface NodeSpec { dataDir: string, genesisFile: string, keyFile?: string, bootstrap?: string, mine?: boolean, cpuProfDir?: string, logLevel?: string, fromSources?: boolean, env?: Record<string, string> }
+export interface NodeSpec { dataDir: string, genesisFile: string, keyFile?: string, bootstrap?: string, mine?: boolean, cpuProfDir?: string, logLevel?: string, fromSources?: boolean, env?: Record<string, string>, nodeFlags?: string[] }
 
 export class BenchNode {
   readonly pid: number
@@ -25,7 +25,9 @@ export class BenchNode {
   constructor (readonly spec: NodeSpec) {
     // What users run: the compiled node (the launcher would fall back to the sources if dist/ were stale).
     if (spec.fromSources !== true) requireBuilt(REPO)
-    const nodeArgs = ['--import', join(here, 'memProbe.mjs')]
+    // The launcher's shebang flags (`#!/usr/bin/env -S node --flag …`) apply when it runs as a program
+    // (npm's bin link, a PATH lookup); spawned through process.execPath it needs them given here.
+    const nodeArgs = [...launcherFlags(), ...(spec.nodeFlags ?? []), '--import', join(here, 'memProbe.mjs')]
     if (spec.cpuProfDir !== undefined) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', spec.cpuProfDir)
     const args = ['start', '--data-dir', spec.dataDir, '--genesis', spec.genesisFile, '--dht-host', '127.0.0.1', '--dht-port', '0',
       '--api-host', '127.0.0.1', '--api-port', '0', '--log-format', 'json', '--log-level', spec.logLevel ?? 'info', spec.mine === true ? '--mine' : '--no-mine']
@@ -112,6 +114,13 @@ export class BenchNode {
     await this.exited
     clearTimeout(t)
   }
+}
+
+/** The node flags on bin/tau-node.js's shebang line (none for a plain `#!/usr/bin/env node`). */
+export function launcherFlags (): string[] {
+  const first = readFileSync(join(REPO, 'bin', 'tau-node.js'), 'utf8').split('\n', 1)[0]
+  const m = /^#!\/usr\/bin\/env -S node (.+)$/.exec(first)
+  return m === null ? [] : m[1].trim().split(/\s+/)
 }
 
 export const timeMs = (l: LogLine): number => Date.parse(String(l.timestamp))

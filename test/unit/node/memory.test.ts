@@ -1,24 +1,49 @@
-// node/memory.ts: the full GC after a long sync collects the garbage a sync leaves (here 300,000
-// dropped objects, ~100 MB) without --expose-gc on the command line, and logs what it gave back.
+// node/memory.ts: the full GCs after a long sync collect the garbage a sync leaves (here 300,000
+// dropped objects, ~100 MB) without --expose-gc on the command line: one at once, at least a second
+// after the gap, never more than the cap; one line logs heap and RSS before and after each.
 import { expect } from 'chai'
 import { releaseAfterSync } from '../../../node/memory.js'
 
+interface Logged { msg: string, meta?: Record<string, unknown> }
+const GAP_MS = 200
+const MAX_GCS = 3
+const WAIT_MS = 5_000
+
+/** Resolves once `logged` holds `n` lines; throws after WAIT_MS. */
+async function until (logged: Logged[], n: number): Promise<void> {
+  const deadline = Date.now() + WAIT_MS
+  while (logged.length < n) {
+    if (Date.now() > deadline) throw new Error(`only ${logged.length} of ${n} release lines within ${WAIT_MS} ms`)
+    await new Promise(res => setTimeout(res, 20))
+  }
+}
+
 describe('node/memory releaseAfterSync', () => {
-  it('runs a full GC without --expose-gc and logs heap and RSS before and after', () => {
+  it('runs a full GC without --expose-gc, more after the gap up to the cap, and logs heap and RSS at each step', async () => {
     expect((globalThis as { gc?: unknown }).gc).to.equal(undefined) // not exposed to the test itself
     let garbage: Array<{ a: number[], s: string }> | null = []
     for (let i = 0; i < 300_000; i++) garbage.push({ a: new Array<number>(20).fill(i), s: `x${i}` })
     expect(garbage.length).to.equal(300_000)
     garbage = null
-    const logged: Array<{ msg: string, meta?: Record<string, unknown> }> = []
-    releaseAfterSync({ debug: (msg, meta) => { logged.push({ msg, meta }) } })
-    expect(logged).to.have.length(1)
+    const logged: Logged[] = []
+    const t0 = Date.now()
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, GAP_MS, MAX_GCS)
+    expect(logged).to.have.length(0) // the line comes once the later GCs ran
+    await until(logged, 1)
     expect(logged[0].msg).to.equal('memory released after sync')
-    const [before, after] = logged[0].meta?.heapUsedMB as [number, number]
-    expect(before - after).to.be.greaterThan(40) // the dropped objects were collected
+    const gcs = logged[0].meta?.gcs as number
+    expect(gcs).to.be.within(2, MAX_GCS)
+    expect(Date.now() - t0).to.be.at.least((gcs - 1) * GAP_MS - 5)
+    const used = logged[0].meta?.heapUsedMB as number[]
+    expect(used).to.have.length(gcs + 1) // before, then after each GC
+    expect(used[0] - used[1]).to.be.greaterThan(40) // the first GC collected the dropped objects
+    expect(used[gcs]).to.be.at.most(used[1] + 5) // the later ones found nothing new to hold
+    expect(logged[0].meta?.rssMB).to.have.length(gcs + 1)
+    expect(logged[0].meta?.heapTotalMB).to.have.length(gcs + 1)
     expect(logged[0].meta?.ms).to.be.a('number')
     // A second call reuses the exposed gc.
-    releaseAfterSync({ debug: (msg, meta) => { logged.push({ msg, meta }) } })
-    expect(logged).to.have.length(2)
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, GAP_MS, MAX_GCS)
+    await until(logged, 2)
+    expect(logged[1].msg).to.equal('memory released after sync')
   })
 })

@@ -1,0 +1,55 @@
+// Idle memory of node flag candidates, side by side (issue 21 item 3, second pass): a serving node
+// with a short built chain, then one mine:false node per variant synced from it and left idle; at the
+// end each one's RSS, RssAnon, RssFile, live heap and CPU over the idle window. Variants run at the
+// same time, so load drift hits them alike; run it several times and take medians. Bounded: every wait
+// has a deadline and every node is stopped by its own pid.
+// Usage: [IDLE_S=60] [BLOCKS=50] [VARIANTS=base,pool1,...] node --import tsx scripts/bench/node/idleFlags.ts
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BenchNode } from './proc.js'
+import { buildServedChain } from './servedChain.js'
+
+const MB = 2 ** 20
+const SYNC_TIMEOUT_MS = 240_000
+const idleS = Number(process.env.IDLE_S ?? 60)
+const blocks = Number(process.env.BLOCKS ?? 50)
+
+interface Variant { flags: string[], env?: Record<string, string> }
+const ALL: Record<string, Variant> = {
+  base: { flags: [] },
+  pool1: { flags: ['--v8-pool-size=1'] },
+  pool0: { flags: ['--v8-pool-size=0'] },
+  stgc: { flags: ['--single-threaded-gc'] },
+  semi1: { flags: ['--max-semi-space-size=1'] },
+  lite: { flags: ['--lite-mode'] },
+  nowasm: { flags: ['--no-expose-wasm'] },
+  arena2: { flags: [], env: { MALLOC_ARENA_MAX: '2' } },
+  combo: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'] },
+  comboArena: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '2' } }
+}
+const names = (process.env.VARIANTS ?? 'base,pool1,stgc,semi1,lite,nowasm,combo').split(',').filter(n => n in ALL)
+
+const work = mkdtempSync(join(tmpdir(), 'tau-node-idle-flags-'))
+const served = await buildServedChain(join(work, 'served'), blocks, 8, s => { process.stderr.write(s + '\n') })
+const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
+const nodes: BenchNode[] = []
+try {
+  const ep = await server.dhtEndpoint()
+  await server.waitLine(l => l.message === 'node ready', 60_000, 'server ready')
+  for (const name of names) nodes.push(new BenchNode({ dataDir: join(work, name), genesisFile: served.genesisFile, bootstrap: ep, nodeFlags: ALL[name].flags, env: ALL[name].env }))
+  for (const n of nodes) await n.waitLine(l => l.message === 'imported block' && l.id === served.tipId, SYNC_TIMEOUT_MS, `sync to ${blocks}`)
+  const cpu0 = nodes.map(n => n.cpuSeconds())
+  await new Promise(res => setTimeout(res, idleS * 1000))
+  for (const [i, n] of nodes.entries()) {
+    const split = n.rssSplit()
+    const rss = n.rssBytes()
+    const cpu = (n.cpuSeconds() - cpu0[i]) / idleS * 100
+    const mem = await n.memory()
+    process.stdout.write(JSON.stringify({ variant: names[i], rssMB: +(rss / MB).toFixed(1), anonMB: +(split.anon / MB).toFixed(1), fileMB: +(split.file / MB).toFixed(1), heapLiveMB: +(mem.heapLive / MB).toFixed(1), idleCpuPct: +cpu.toFixed(2) }) + '\n')
+  }
+} finally {
+  for (const n of nodes) await n.stop()
+  await server.stop()
+  rmSync(work, { recursive: true, force: true })
+}
