@@ -77,10 +77,10 @@ export class LiveCandidates {
       if (!c.missing.has(toHex(txid))) continue
       // The answer comes back as a GET_HISTORY_BLOCK_TX_FOR_MINING signal (onTx); one staged
       // meanwhile by a sync comes back here, and one nobody serves leaves the block to the sync.
-      void ctx.fetcher.tx(txid, 'GET_HISTORY_BLOCK_TX_FOR_MINING', peer).then(tx => {
-        if (tx !== null) this.onTx(toHex(txid), tx)
-        else if (this.gathering.delete(hex)) this.counts.leftToSync++
-      })
+      const leave = (): void => { if (this.gathering.delete(hex)) this.counts.leftToSync++ }
+      ctx.fetcher.tx(txid, 'GET_HISTORY_BLOCK_TX_FOR_MINING', peer).then(tx => {
+        if (tx !== null) this.onTx(toHex(txid), tx); else leave()
+      }, leave)
     }
   }
 
