@@ -101,7 +101,13 @@ describe('dht direct get retransmission', function () {
     expect(await getter.getImmutable(id, { endpoint: via })).to.equal(null)
     // The relay answered before, so the reader's table holds it: the recursive fallback asks it too.
     expect(relay.queries).to.be.at.least(DIRECT_MAX_SENDS)
-    expect(getter.retransmits).to.deep.equal({ sent: DIRECT_MAX_SENDS, retransmits: DIRECT_MAX_SENDS - 1, answeredByRetransmit: 0 })
+    // At least one retransmission, never more than the cap. The library expires each send after
+    // 0.6–0.75 × the query timeout (LIBRARY_TIMEOUT_FRACTION), which ends the sending as an empty
+    // answer does: with the 500 ms timeout used before any answer, the third send may not come.
+    const { sent, retransmits, answeredByRetransmit } = getter.retransmits
+    expect(sent).to.be.within(2, DIRECT_MAX_SENDS)
+    expect(retransmits).to.equal(sent - 1)
+    expect(answeredByRetransmit).to.equal(0)
     relay.drop = 0
   })
 })
