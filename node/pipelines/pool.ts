@@ -18,7 +18,6 @@ export class PoolPipeline implements Pipeline {
 
   start (): Stop {
     const { ctx } = this
-    // Ids to transactions, bounded: at most POOL_FETCH_CONCURRENCY fetches at once.
     // Ids to fetches, bounded: at most POOL_FETCH_CONCURRENCY at once; each answer comes back as a
     // GET_TX_FOR_MINING signal, admitted below; one staged by a sync is admitted from there.
     const fetches = ctx.router.on('pool', 'TIP_TX_FOR_MINING').pipe(
