@@ -28,11 +28,8 @@ import { AbortedError, waitFor, sleep } from './wait.js'
 
 /** The package's root (bin/tau-node.js, genesis.json), run from the sources or compiled under dist/. */
 export const REPO_ROOT = PACKAGE_ROOT
-
-/**
- * The nodes run what users run, the compiled dist/: a missing or stale build is an error saying to
- * run `npm run build` (bin/compiled.mjs, loaded from the package root: this file also runs from dist/).
- */
+// The nodes run what users run, the compiled dist/: a missing or stale build is an error saying to
+// run `npm run build` (bin/compiled.mjs, loaded from the package root: this file also runs from dist/).
 async function requireBuiltNode (): Promise<void> {
   const { requireBuilt } = await import(pathToFileURL(join(REPO_ROOT, 'bin', 'compiled.mjs')).href) as typeof import('../../bin/compiled.mjs')
   requireBuilt(REPO_ROOT)
