@@ -6,12 +6,11 @@
 // It also prints V8's heap figures at that point and RssAnon again after the probe's own full GC
 // (a second GC, a few seconds after the release).
 // Usage: [BLOCKS=1000] [VARIANTS=base,arena2] node --import tsx scripts/bench/node/afterSyncMaps.ts
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../../node/constants.js'
 import { BenchNode } from './proc.js'
-import { buildServedChain } from './servedChain.js'
+import { startServingNode } from './servingNode.js'
 
 const MB = 2 ** 20
 const SYNC_TIMEOUT_MS = 1_200_000
@@ -42,13 +41,9 @@ function anonByKind (pid: number): Record<string, number> {
   return out
 }
 
-const work = mkdtempSync(join(tmpdir(), 'tau-node-after-sync-'))
-const served = await buildServedChain(join(work, 'served'), blocks, 8, s => { process.stderr.write(s + '\n') })
-const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
+const { work, served, server, endpoint: ep } = await startServingNode('tau-node-after-sync-', blocks)
 const nodes: BenchNode[] = []
 try {
-  const ep = await server.dhtEndpoint()
-  await server.waitLine(l => l.message === 'node ready', 60_000, 'server ready')
   for (const name of names) nodes.push(new BenchNode({ dataDir: join(work, name), genesisFile: served.genesisFile, bootstrap: ep, env: VARIANTS[name] }))
   for (const [i, n] of nodes.entries()) {
     const done = await n.waitLine(l => l.message === 'imported block' && l.id === served.tipId, SYNC_TIMEOUT_MS, `sync to ${blocks}`)

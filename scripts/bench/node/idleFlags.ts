@@ -4,11 +4,10 @@
 // same time, so load drift hits them alike; run it several times and take medians. Bounded: every wait
 // has a deadline and every node is stopped by its own pid.
 // Usage: [IDLE_S=60] [BLOCKS=50] [VARIANTS=base,pool1,...] node --import tsx scripts/bench/node/idleFlags.ts
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { BenchNode } from './proc.js'
-import { buildServedChain } from './servedChain.js'
+import { startServingNode } from './servingNode.js'
 
 const MB = 2 ** 20
 const SYNC_TIMEOUT_MS = 240_000
@@ -30,13 +29,9 @@ const ALL: Record<string, Variant> = {
 }
 const names = (process.env.VARIANTS ?? 'base,pool1,stgc,semi1,lite,nowasm,combo').split(',').filter(n => n in ALL)
 
-const work = mkdtempSync(join(tmpdir(), 'tau-node-idle-flags-'))
-const served = await buildServedChain(join(work, 'served'), blocks, 8, s => { process.stderr.write(s + '\n') })
-const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
+const { work, served, server, endpoint: ep } = await startServingNode('tau-node-idle-flags-', blocks)
 const nodes: BenchNode[] = []
 try {
-  const ep = await server.dhtEndpoint()
-  await server.waitLine(l => l.message === 'node ready', 60_000, 'server ready')
   for (const name of names) nodes.push(new BenchNode({ dataDir: join(work, name), genesisFile: served.genesisFile, bootstrap: ep, nodeFlags: ALL[name].flags, env: ALL[name].env }))
   for (const n of nodes) await n.waitLine(l => l.message === 'imported block' && l.id === served.tipId, SYNC_TIMEOUT_MS, `sync to ${blocks}`)
   const cpu0 = nodes.map(n => n.cpuSeconds())
