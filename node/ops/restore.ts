@@ -8,6 +8,7 @@ import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'nod
 import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { NodeError } from '../errors.js'
+import { ChainError } from '../../chain/errors.js'
 import type { Genesis } from '../../chain/genesis.js'
 import { toHex } from '../../chain/hex.js'
 import { STORE_SCHEMA_VERSION } from '../../chain/store/constants.js'
@@ -30,14 +31,24 @@ export async function restoreBackup (file: string, dataDir: string, genesis: Gen
   rmSync(scratch, { recursive: true, force: true })
   try {
     const records = await writeRecords(file, scratch, genesis)
-    const store = await openStore(scratch, genesis, { check: 'none', inspect: true })
-    let v
-    try { v = await verifyStore(store) } finally { await store.close() }
+    const v = await verifyScratch(scratch, genesis)
     if (!v.ok) throw backupCorrupt(`the restored store fails verification: ${v.problems.slice(0, 5).join('; ')}`)
     renameSync(scratch, chainDir)
     return { ok: true, dataDir, records, height: v.height, blocks: v.blocks, txs: v.txs, accounts: v.accounts, ms: Date.now() - started }
   } catch (e) {
     rmSync(scratch, { recursive: true, force: true })
+    throw e
+  }
+}
+
+/** Opens and verifies the rebuilt store. A record that does not even decode is the backup's fault,
+ *  not a damaged local store's, so STORE_CORRUPT is reported as BACKUP_CORRUPT like any other failure. */
+async function verifyScratch (scratch: string, genesis: Genesis): Promise<Awaited<ReturnType<typeof verifyStore>>> {
+  try {
+    const store = await openStore(scratch, genesis, { check: 'none', inspect: true })
+    try { return await verifyStore(store) } finally { await store.close() }
+  } catch (e) {
+    if (e instanceof ChainError && e.code === 'STORE_CORRUPT') throw backupCorrupt(`the restored store fails verification: ${e.message}`)
     throw e
   }
 }

@@ -96,26 +96,31 @@ describe('backup and restore of a mining node (real process)', function () {
     writeFileSync(join(dir, 'cut.bin'), good.subarray(0, good.length - 100))
     // Tampered: one block record altered, then the file re-sealed with a valid checksum, so only the
     // store check (every block hash) can find it.
-    const reader = new BackupReader(createReadStream(file) as AsyncIterable<Buffer>)
-    const w = new BackupWriter()
-    const parts: Buffer[] = [w.header(await reader.header())]
-    let altered = false
-    for await (const [k, v] of reader.records()) {
-      if (!altered && k[0] === P_BLOCK && k.length === 33) {
-        const nv = Buffer.from(v)
-        nv[nv.length - 2] ^= 0x01
-        parts.push(w.record(k, nv))
-        altered = true
-      } else parts.push(w.record(k, v))
+    // Garbled: one block record cut short and re-sealed, so it does not even decode. Both must be
+    // reported as the backup's fault (BACKUP_CORRUPT), never as a damaged local store.
+    const reseal = async (name: string, alter: (v: Uint8Array) => Buffer): Promise<void> => {
+      const reader = new BackupReader(createReadStream(file) as AsyncIterable<Buffer>)
+      const w = new BackupWriter()
+      const parts: Buffer[] = [w.header(await reader.header())]
+      let altered = false
+      for await (const [k, v] of reader.records()) {
+        if (!altered && k[0] === P_BLOCK && k.length === 33) {
+          parts.push(w.record(k, alter(v)))
+          altered = true
+        } else parts.push(w.record(k, v))
+      }
+      parts.push(w.end())
+      expect(altered, name).to.equal(true)
+      writeFileSync(join(dir, name), Buffer.concat(parts))
     }
-    parts.push(w.end())
-    expect(altered).to.equal(true)
-    writeFileSync(join(dir, 'tampered.bin'), Buffer.concat(parts))
+    await reseal('tampered.bin', v => { const nv = Buffer.from(v); nv[nv.length - 2] ^= 0x01; return nv })
+    await reseal('garbled.bin', v => Buffer.from(v.subarray(0, v.length - 7)))
 
     const cases: Array<[string, string, string]> = [
       ['flipped.bin', genesisPath, 'BACKUP_CORRUPT'],
       ['cut.bin', genesisPath, 'BACKUP_CORRUPT'],
       ['tampered.bin', genesisPath, 'BACKUP_CORRUPT'],
+      ['garbled.bin', genesisPath, 'BACKUP_CORRUPT'],
       ['b2.bin', otherGenesisPath, 'BACKUP_FOREIGN'],
       ['genesis.json', genesisPath, 'BACKUP_CORRUPT']
     ]
