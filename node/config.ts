@@ -267,11 +267,13 @@ function readConfigFile (path: string): Record<string, unknown> {
 
 /** The --help text for `tau-node start`, generated from SETTINGS so it never drifts. */
 export function configHelp (): string {
-  const rows = SETTINGS.map(s => {
-    const flag = s.key === 'mine' ? '--mine / --no-mine' : s.key === 'ui' ? '--ui / --no-ui' : s.key === 'reindex' || s.key === 'apiPublic' ? `--${s.flag}` : `--${s.flag} VALUE`
+  const flags = SETTINGS.map(s => s.key === 'mine' ? '--mine / --no-mine' : s.key === 'ui' ? '--ui / --no-ui' : s.key === 'reindex' || s.key === 'apiPublic' ? `--${s.flag}` : `--${s.flag} VALUE`)
+  // The column is as wide as the longest flag plus a space, so no flag runs into its help text.
+  const width = Math.max(...flags.map(f => f.length)) + 1
+  const rows = SETTINGS.map((s, i) => {
     const def = DEFAULTS[s.key]
     const shown = def === undefined ? '' : ` [default: ${Array.isArray(def) ? (def.length ? def.join(',') : 'none') : String(def)}]`
-    return `  ${flag.padEnd(24)}${s.help}${shown}\n  ${''.padEnd(24)}env ${s.env}`
+    return `  ${flags[i].padEnd(width)}${s.help}${shown}\n  ${''.padEnd(width)}env ${s.env}`
   })
-  return rows.join('\n') + `\n  ${'--config FILE'.padEnd(24)}JSON file with any of the settings above (keys as flag names)\n  ${''.padEnd(24)}env TAU_CONFIG`
+  return rows.join('\n') + `\n  ${'--config FILE'.padEnd(width)}JSON file with any of the settings above (keys as flag names)\n  ${''.padEnd(width)}env TAU_CONFIG`
 }

@@ -73,6 +73,11 @@ describe('node/config', () => {
     for (const name of ['--data-dir', '--genesis', '--key-file', '--dht-host', '--dht-port', '--bootstrap', '--api-host', '--api-port', '--mine / --no-mine', '--log-level', '--log-format', '--config', 'TAU_DATA_DIR', 'TAU_CONFIG']) {
       expect(h).to.contain(name)
     }
+    // Every flag is followed by at least one space before its help text, however long the flag.
+    for (const line of h.split('\n').filter(l => l.startsWith('  --'))) {
+      expect(line, line).to.match(/^ {2}--[a-z-]+(?: \/ --[a-z-]+)?(?: VALUE| FILE)? +\S/)
+      expect(line, line).not.to.match(/(VALUE|FILE)\S/)
+    }
   })
 })
 
