@@ -1,4 +1,5 @@
-// The guarded query handler and socket instrumentation installed on every engine's DHT.
+// The guarded query handler installed on every engine's DHT (the transport, krpcSocket.ts, counts
+// and checks every datagram before this sees a query).
 // Order for each incoming query: check types and sizes (guard.ts) → rate-limit puts → answer a
 // `get` ourselves when the target is one of our own mutable items or an object the node's store
 // holds → verify a salted mutable `put` ourselves (canonical value, once) → otherwise hand it to
@@ -11,9 +12,7 @@ import { sha256 } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_REPLY_NODES } from './constants.js'
 import { checkQuery } from './guard.js'
-import { checkReplyPacket, failPendingQuery } from './replyGuard.js'
 import type { RateLimiter } from './ratelimit.js'
-import type { Blocklist } from './blocklist.js'
 import type { DhtStats } from './stats.js'
 import type { OwnItems } from './store.js'
 import { type CheckedSignature, type VerifiedCache, verifyMutable } from './verify.js'
@@ -29,7 +28,6 @@ export interface HandlerDeps {
   own: OwnItems
   limiter: RateLimiter
   lookup: () => Lookup | undefined
-  blocked: Blocklist
   verified: VerifiedCache
   /** Marks a signature the handler checked, for the engine's verify hook while the library runs. */
   trust: (c: CheckedSignature | undefined) => void
@@ -58,7 +56,6 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
   capReplyNodes(dht)
   memoTokens(dht)
   oneContactPerEndpoint(dht)
-  instrumentSocket(dht, stats, deps.blocked)
 }
 
 /** Answers a get for our own mutable items and for objects the node stores; false = not ours. */
@@ -159,57 +156,8 @@ function oneContactPerEndpoint (dht: DHT): void {
   }
 }
 
-/**
- * Byte counters, the reply guard (replyGuard.ts: a malformed reply never reaches the library, and
- * the query it answered fails at once), and a last-resort catch around all packet handling.
- */
-function instrumentSocket (dht: DHT, stats: DhtStats, blocked: Blocklist): void {
-  const udp = dht._rpc.socket.socket
-  const listeners = udp.listeners('message') as Array<(buf: Buffer, rinfo: RemoteInfo) => void>
-  udp.removeAllListeners('message')
-  udp.on('message', (buf: Buffer, rinfo: RemoteInfo) => {
-    if (blocked.has(rinfo.address, rinfo.port)) { stats.traffic.blockedIn++; return }
-    stats.traffic.packetsIn++
-    stats.traffic.bytesIn += buf.length
-    const check = checkReplyPacket(buf)
-    if (!check.pass) {
-      stats.drop(check.reason)
-      if (check.tid !== undefined) {
-        try {
-          if (failPendingQuery(dht._rpc.socket, check.tid, rinfo, check.reason)) forgetContact(dht, rinfo)
-        } catch {
-          stats.traffic.handlerErrors++
-        }
-      }
-      return
-    }
-    for (const l of listeners) {
-      try {
-        l(buf, rinfo)
-      } catch {
-        // e.g. a response whose `r.id` is not a Buffer makes k-rpc-socket call Buffer.equals(5)
-        stats.traffic.handlerErrors++
-      }
-    }
-  })
-  const send = udp.send.bind(udp) as (...args: unknown[]) => void
-  ;(udp as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
-    const buf = args[0]
-    // k-rpc-socket calls send(buf, offset, length, port, host, cb)
-    if (blocked.has(args[4] as string, args[3] as number)) {
-      stats.traffic.blockedOut++
-      const cb = args[5]
-      if (typeof cb === 'function') process.nextTick(cb as () => void)
-      return
-    }
-    stats.traffic.packetsOut++
-    if (buf instanceof Uint8Array) stats.traffic.bytesOut += buf.length
-    send(...args)
-  }
-}
-
 /** A node that answered one of our queries with a malformed reply leaves the routing table. */
-function forgetContact (dht: DHT, from: RemoteInfo): void {
+export function forgetContact (dht: DHT, from: { address: string, port: number }): void {
   for (const c of dht._rpc.nodes.toArray()) {
     if (c.host === from.address && c.port === from.port) dht._rpc.nodes.remove(c.id)
   }
