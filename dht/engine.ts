@@ -23,9 +23,8 @@ import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './r
 import { DhtStats } from './stats.js'
 import { WriteTokens } from './tokens.js'
 import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
-import { type CheckedSignature, VerifiedCache, verifySignatureData } from './verify.js'
+import { VerifiedCache, verifySignatureData } from './verify.js'
 import { isBytes, isBytesMax, isBytesOf } from './wire.js'
-import { bytesEqual } from '../chain/hex.js'
 
 export interface EngineOptions {
   /** Signs this node's mutable items (channels). Without it the engine can read but not publish. */
@@ -102,8 +101,6 @@ export class DhtEngine {
   readonly external = new ExternalEndpoint()
   /** The emulated link, when one was asked for. */
   readonly link?: LinkEmulator
-  /** Set by the handler around the library's handling of a put it has already verified. */
-  private trusted?: CheckedSignature
 
   constructor (opts: EngineOptions = {}) {
     this.opts = opts
@@ -194,7 +191,6 @@ export class DhtEngine {
       limiter: new RateLimiter(o.putRatePerS ?? C.PUT_RATE_PER_SOURCE_PER_S, o.putBurst ?? C.PUT_BURST_PER_SOURCE, C.MAX_RATE_LIMIT_SOURCES),
       lookup: () => this.lookup,
       verified: this.verified,
-      trust: c => { this.trusted = c },
       stored: item => this.emitStored(item)
     })
     this.link?.install(krpcSocket.socket) // under the transport: a datagram is counted, waits, then is sent
@@ -344,9 +340,7 @@ export class DhtEngine {
 
   /** BEP44 verify hook: bittorrent-dht passes the signature data; we signed its SHA-256. */
   private verify (sig: unknown, msg: unknown, k: unknown): boolean {
-    // A put the handler has just verified over these very bytes (canonical value) is not checked twice.
-    const t = this.trusted
-    if (t !== undefined && sig instanceof Uint8Array && msg instanceof Uint8Array && bytesEqual(sig, t.sig) && bytesEqual(msg, t.msg)) return true
+    // Salted mutable puts never come here (handler.ts verifies and stores them itself).
     this.stats.verifies++
     return verifySignatureData(sig, msg, k)
   }

@@ -29,8 +29,6 @@ export interface HandlerDeps {
   limiter: RateLimiter
   lookup: () => Lookup | undefined
   verified: VerifiedCache
-  /** Marks a signature the handler checked, for the engine's verify hook while the library runs. */
-  trust: (c: CheckedSignature | undefined) => void
   /** A verified mutable put was stored. */
   stored: (item: StoredPut) => void
 }
@@ -60,11 +58,10 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
 
 /** Answers a get for our own mutable items and for objects the node stores; false = not ours. */
 function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteInfo, target: Buffer): boolean {
-  const base = (): Record<string, unknown> => ({ id: dht._rpc.id, token: dht._generateToken(peer.address) })
-  const nodes = (): ReturnType<typeof dht._rpc.nodes.closest> => dht._rpc.nodes.closest(target, MAX_REPLY_NODES)
   const own = deps.own.get(target)
   if (own !== undefined) {
-    dht._rpc.response(peer, msg, { ...base(), v: own.v, k: own.k, sig: own.sig, seq: own.seq }, nodes())
+    const r = { id: dht._rpc.id, token: dht._generateToken(peer.address), v: own.v, k: own.k, sig: own.sig, seq: own.seq }
+    dht._rpc.response(peer, msg, r, dht._rpc.nodes.closest(target, MAX_REPLY_NODES))
     return true
   }
   if (dht._values.peek(toHex(target)) !== undefined) return false // the library answers from its store
@@ -86,7 +83,7 @@ function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteI
     deps.stats.traffic.handlerErrors++ // the store holds a non-canonical object: not ours to serve
     return false
   }
-  dht._rpc.response(peer, msg, { ...base(), v }, nodes())
+  dht._rpc.response(peer, msg, { id: dht._rpc.id, token: dht._generateToken(peer.address), v }, dht._rpc.nodes.closest(target, MAX_REPLY_NODES))
   return true
 }
 
@@ -95,36 +92,41 @@ const validateToken = (dht: DHT, host: string, token: Buffer): boolean =>
   (dht as unknown as { _validateToken: (h: string, t: Buffer) => boolean })._validateToken(host, token)
 
 /**
- * A salted mutable put (every TAU channel item). The library would check the signature over its
- * own re-encoding of `v` before it looks at seq; here a put that cannot win (seq not above the
- * stored one) is answered 302 without a Schnorr check, the signature is checked once over the
- * canonical value (guard.ts has already bounded every field), and the library then stores it
- * (token, CAS and seq rules unchanged) without checking it again. Only a put that ends up stored
- * is reported, with the canonical bytes that were verified.
+ * A salted mutable put (every TAU channel item), handled here whole. The library would check the
+ * signature over its own re-encoding of `v` before it looks at seq, and hash k ‖ salt again; here a
+ * put that cannot win (seq not above the stored one) is answered 302 without a Schnorr check, the
+ * signature is checked once over the canonical value (guard.ts has already bounded every field),
+ * and the item is stored under the library's rules (token, CAS, seq; the same stored record), so
+ * the library's own get answers serve it. Only a put that is stored is reported, with the
+ * canonical bytes that were verified.
  */
 function mutablePut (dht: DHT, deps: HandlerDeps, library: LibraryHandler, msg: KrpcMessage, peer: RemoteInfo, a: Record<string, unknown>): void {
   const k = a.k as Buffer; const salt = a.salt as Buffer; const seq = a.seq as number
   if (!validateToken(dht, peer.address, a.token as Buffer)) { library(msg, peer); return } // the library answers 203
   const target = mutableTarget(k, salt)
   const key = toHex(target)
-  const prev = dht._values.peek(key)
-  if (prev !== undefined && typeof prev.seq === 'number' && !(seq > prev.seq) && a.cas === undefined) {
+  const early = dht._values.peek(key)
+  if (early !== undefined && typeof early.seq === 'number' && !(seq > early.seq) && a.cas === undefined) {
     dht._rpc.error(peer, msg, [302, 'sequence number less than current'])
     return
   }
+  dht.emit('put', Buffer.from(target.buffer, target.byteOffset, target.byteLength), a.v)
   let checked: CheckedSignature | undefined
   const c = verifyMutable(a, salt, target, () => { deps.stats.verifies++ }, deps.verified.get(target), x => { checked = x })
   if (!c.ok) { deps.stats.drop(`put_${c.reason}`); return } // no reply, as the library does for a bad signature
   if (checked === undefined) deps.verified.hits++
-  deps.trust(checked ?? deps.verified.get(target))
-  try {
-    library(msg, peer)
-  } finally {
-    deps.trust(undefined)
+  const prev = dht._values.get(key)
+  if (prev !== undefined && typeof a.cas === 'number' && prev.seq !== a.cas) {
+    dht._rpc.error(peer, msg, [301, 'CAS mismatch, re-read and try again'])
+    return
   }
-  const now = dht._values.peek(key)
-  if (now === undefined || now.sig !== a.sig) return // refused (CAS, or the library's own checks)
+  if (prev !== undefined && typeof prev.seq === 'number' && !(seq > prev.seq)) {
+    dht._rpc.error(peer, msg, [302, 'sequence number less than current'])
+    return
+  }
+  dht._values.set(key, { v: a.v, k, salt, sig: a.sig as Buffer, seq, id: a.id as Buffer })
   if (checked !== undefined) deps.verified.set(target, checked)
+  dht._rpc.response(peer, msg, { id: dht._rpc.id })
   deps.stored({ target, k: new Uint8Array(k), salt: new Uint8Array(salt), seq, value: c.item.value, from: { host: peer.address, port: peer.port } })
 }
 
