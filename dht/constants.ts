@@ -174,3 +174,5 @@ export const KRPC_MAX_INT_DIGITS = 16
  *  every quarter of the query timeout: 1 to 1.25 times the timeout, as k-rpc-socket did, which
  *  LIBRARY_TIMEOUT_FRACTION relies on). */
 export const KRPC_QUERY_SWEEPS = 4
+/** Requester hosts whose 4 address bytes are kept for BEP 42's `ip` (the cache starts again empty past this). */
+export const KRPC_MAX_CACHED_HOSTS = 1024

@@ -11,6 +11,7 @@ import type { RemoteInfo } from 'node:dgram'
 import { sha256 } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_REPLY_NODES } from './constants.js'
+import { installFastClosest } from './closest.js'
 import { checkQuery } from './guard.js'
 import type { RateLimiter } from './ratelimit.js'
 import type { DhtStats } from './stats.js'
@@ -51,6 +52,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
       stats.traffic.handlerErrors++
     }
   }
+  installFastClosest(dht._rpc.nodes) // before capReplyNodes takes the method
   capReplyNodes(dht)
   memoTokens(dht)
   oneContactPerEndpoint(dht)

@@ -13,15 +13,16 @@ export class KrpcEncodeError extends Error {
 
 const C_I = 0x69; const C_L = 0x6c; const C_D = 0x64; const C_E = 0x65; const C_COLON = 0x3a
 
-type Entry = [string, unknown]
-
-const present = (x: unknown): boolean => x !== undefined && x !== null
-
-function sortedEntries (d: Record<string, unknown>): Entry[] {
+/** A dict's keys in bencode order, without those whose value is null or undefined. */
+function sortedKeys (d: Record<string, unknown>): string[] {
   const keys = Object.keys(d).sort()
-  const out: Entry[] = []
-  for (const k of keys) if (present(d[k])) out.push([k, d[k]])
-  return out
+  let j = 0
+  for (let i = 0; i < keys.length; i++) {
+    const v = d[keys[i]]
+    if (v !== undefined && v !== null) keys[j++] = keys[i]
+  }
+  keys.length = j
+  return keys
 }
 
 const isAscii = (s: string): boolean => {
@@ -40,7 +41,7 @@ function intOf (x: number | boolean): number {
 
 /** Encoded size of `x`. Each dict met is sorted once here, its entries kept in visiting order:
  *  the writer visits the dicts in the same order and takes them back one by one. */
-function size (x: unknown, depth: number, sorted: Entry[][]): number {
+function size (x: unknown, depth: number, sorted: string[][]): number {
   if (x instanceof Uint8Array) return decimalLength(x.length) + 1 + x.length
   if (typeof x === 'string') { const n = strBytes(x); return decimalLength(n) + 1 + n }
   if (typeof x === 'number' || typeof x === 'boolean') return String(intOf(x)).length + 2
@@ -51,12 +52,13 @@ function size (x: unknown, depth: number, sorted: Entry[][]): number {
     return n
   }
   if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) {
-    const entries = sortedEntries(x as Record<string, unknown>)
-    sorted.push(entries)
+    const d = x as Record<string, unknown>
+    const keys = sortedKeys(d)
+    sorted.push(keys)
     let n = 2
-    for (const [k, v] of entries) {
+    for (const k of keys) {
       const kb = strBytes(k)
-      n += decimalLength(kb) + 1 + kb + size(v, depth + 1, sorted)
+      n += decimalLength(kb) + 1 + kb + size(d[k], depth + 1, sorted)
     }
     return n
   }
@@ -66,7 +68,7 @@ function size (x: unknown, depth: number, sorted: Entry[][]): number {
 class Writer {
   pos = 0
   private dicts = 0
-  constructor (readonly b: Buffer, readonly sorted: Entry[][]) {}
+  constructor (readonly b: Buffer, readonly sorted: string[][]) {}
 
   ascii (s: string): void {
     for (let i = 0; i < s.length; i++) this.b[this.pos++] = s.charCodeAt(i)
@@ -96,7 +98,8 @@ class Writer {
       this.b[this.pos++] = C_E
     } else {
       this.b[this.pos++] = C_D
-      for (const [k, v] of this.sorted[this.dicts++] ?? []) { this.str(k); this.value(v) }
+      const d = x as Record<string, unknown>
+      for (const k of this.sorted[this.dicts++] ?? []) { this.str(k); this.value(d[k]) }
       this.b[this.pos++] = C_E
     }
   }
@@ -104,7 +107,7 @@ class Writer {
 
 /** One KRPC message (a dict) → its bencoded bytes. Throws KrpcEncodeError for what cannot go on the wire. */
 export function encodeKrpc (msg: Record<string, unknown>): Buffer {
-  const sorted: Entry[][] = []
+  const sorted: string[][] = []
   const n = size(msg, 0, sorted)
   const w = new Writer(Buffer.allocUnsafe(n), sorted)
   w.value(msg)

@@ -20,7 +20,7 @@ import { EventEmitter } from 'node:events'
 import { isIP, isIPv4 } from 'node:net'
 import type { KrpcMessage, Peer } from 'bittorrent-dht'
 import type { Blocklist } from './blocklist.js'
-import { KRPC_QUERY_SWEEPS, QUERY_TID_BYTES } from './constants.js'
+import { KRPC_MAX_CACHED_HOSTS, KRPC_QUERY_SWEEPS, QUERY_TID_BYTES } from './constants.js'
 import { encodeEndpoint } from './endpoint.js'
 import type { ExternalEndpoint } from './external.js'
 import { decodeKrpc, type KrpcDict } from './krpcDecode.js'
@@ -72,6 +72,8 @@ export class KrpcSocket extends EventEmitter {
   destroyed = false
   private readonly reqs = new Map<number, Request>()
   private tick = 0
+  /** IPv4 hosts → their 4 address bytes (null: not IPv4), for BEP 42's `ip`. */
+  private readonly hosts = new Map<string, Uint8Array | null>()
   private sweeper?: NodeJS.Timeout
 
   constructor (private readonly o: KrpcSocketOptions) {
@@ -123,10 +125,8 @@ export class KrpcSocket extends EventEmitter {
 
   response (peer: Target, req: KrpcMessage, res: Record<string, unknown>, cb?: SendCallback): void {
     const msg: Record<string, unknown> = { t: req.t, y: 'r', r: res }
-    const host = hostOf(peer)
-    if (isIPv4(host) && Number.isInteger(peer.port) && peer.port > 0 && peer.port <= 0xffff) {
-      msg.ip = encodeEndpoint({ host, port: peer.port }) // BEP 42: the requester's endpoint as we see it
-    }
+    const ip = this.compactEndpoint(hostOf(peer), peer.port)
+    if (ip !== undefined) msg.ip = ip // BEP 42: the requester's endpoint as we see it
     this.send(peer, msg, cb)
   }
 
@@ -174,6 +174,23 @@ export class KrpcSocket extends EventEmitter {
       this.emit('warning', e) // the socket closed meanwhile
       process.nextTick(cb, e as Error)
     }
+  }
+
+  /** host:port in BEP 42's 6 bytes, the address part parsed once per host (bounded cache). */
+  private compactEndpoint (host: string, port: number): Uint8Array | undefined {
+    if (!Number.isInteger(port) || port <= 0 || port > 0xffff) return undefined
+    let addr = this.hosts.get(host)
+    if (addr === undefined) {
+      addr = isIPv4(host) ? encodeEndpoint({ host, port }).subarray(0, 4) : null
+      if (this.hosts.size >= KRPC_MAX_CACHED_HOSTS) this.hosts.clear()
+      this.hosts.set(host, addr)
+    }
+    if (addr === null) return undefined
+    const out = new Uint8Array(6)
+    out.set(addr)
+    out[4] = port >> 8
+    out[5] = port & 0xff
+    return out
   }
 
   private nextTid (): number {
