@@ -70,6 +70,7 @@ export class KrpcSocket extends EventEmitter {
   readonly socket: Socket
   inflight = 0
   destroyed = false
+  private listening = false
   private readonly reqs = new Map<number, Request>()
   private tick = 0
   /** IPv4 hosts → their 4 address bytes (null: not IPv4), for BEP 42's `ip`. */
@@ -78,13 +79,13 @@ export class KrpcSocket extends EventEmitter {
 
   constructor (private readonly o: KrpcSocketOptions) {
     super()
-    this.socket = createSocket('udp4')
+    this.socket = createSocket({ type: 'udp4', lookup: (host, opts, cb) => this.lookupHost(host, cb) })
     this.socket.on('message', (buf, rinfo) => this.onMessage(buf, rinfo))
     this.socket.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EACCES' || err.code === 'EADDRINUSE') this.emit('error', err)
       else this.emit('warning', err)
     })
-    this.socket.on('listening', () => this.emit('listening'))
+    this.socket.on('listening', () => { this.listening = true; this.emit('listening') })
   }
 
   address (): ReturnType<Socket['address']> {
@@ -191,6 +192,18 @@ export class KrpcSocket extends EventEmitter {
     out[4] = port >> 8
     out[5] = port & 0xff
     return out
+  }
+
+  /**
+   * dgram resolves the destination of every send through `dns.lookup`, which answers an IP literal
+   * on the next tick: a tick and an async-hooks scope per datagram. Every destination here is a
+   * literal (a hostname is resolved once in `query`), so once bound a literal is handed back at
+   * once. Not before: bind resolves its address through here too, and would then emit 'listening'
+   * inside `bind()`, before the caller listens for it.
+   */
+  private lookupHost (host: string, cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+    if (this.listening && isIPv4(host)) { cb(null, host, 4); return }
+    lookup(host, { family: 4 }, cb)
   }
 
   private nextTid (): number {

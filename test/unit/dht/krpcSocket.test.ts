@@ -21,7 +21,9 @@ async function side (): Promise<Side> {
   const stats = new DhtStats(); const blocked = new Blocklist(); const external = new ExternalEndpoint()
   const bad: RemoteInfo[] = []
   const sock = new KrpcSocket({ timeoutMs: TIMEOUT_MS, stats, blocked, external, badReply: from => bad.push(from) })
-  await new Promise<void>(resolve => { sock.once('listening', resolve); sock.bind(0, '127.0.0.1') })
+  // As the library does: bind first, listen for 'listening' after (it must not come inside bind()).
+  sock.bind(0, '127.0.0.1')
+  await new Promise<void>(resolve => sock.once('listening', resolve))
   return { sock, stats, blocked, external, bad, port: sock.address().port }
 }
 
