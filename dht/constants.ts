@@ -159,3 +159,20 @@ export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
 /** Requester hosts whose write token is remembered per token secret (tokenMemo.ts); past this the
  *  memo starts again empty. A token is SHA-256(host ‖ secret): one per host per 5-minute secret. */
 export const MAX_TOKEN_MEMO_HOSTS = 4096
+
+// ---- KRPC transport (krpcSocket.ts, krpcDecode.ts, krpcEncode.ts) --------------------------------
+
+/** Largest incoming datagram decoded, bytes. The largest message here is a get reply or a put:
+ *  a 1,000-byte value, a 64-byte signature, a key, a salt, a token and 8 contacts (~1.6 KB). */
+export const KRPC_MAX_DATAGRAM_BYTES = 4096
+/** Deepest list/dict nesting in a whole message: the envelope and `a`/`r` (2) plus MAX_VALUE_DEPTH
+ *  inside `v`, with room. The decoder recurses, so this also bounds its stack. */
+export const KRPC_MAX_DEPTH = 12
+/** Most decimal digits in an integer or a string length (2^53 − 1 has 16). */
+export const KRPC_MAX_INT_DIGITS = 16
+/** A query expires after this many sweeps of the transaction table without an answer (a sweep
+ *  every quarter of the query timeout: 1 to 1.25 times the timeout, as k-rpc-socket did, which
+ *  LIBRARY_TIMEOUT_FRACTION relies on). */
+export const KRPC_QUERY_SWEEPS = 4
+/** Requester hosts whose 4 address bytes are kept for BEP 42's `ip` (the cache starts again empty past this). */
+export const KRPC_MAX_CACHED_HOSTS = 1024

@@ -10,11 +10,11 @@ import { sha256, type KeyPair } from '../chain/crypto.js'
 import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
 import { DhtError } from './errors.js'
-import { installHandler, type Lookup } from './handler.js'
+import { forgetContact, installHandler, type Lookup } from './handler.js'
+import { KrpcSocket } from './krpcSocket.js'
 import { firstImmutable } from './lookup.js'
 import { recursivePut } from './storeRound.js'
 import { ExternalEndpoint } from './external.js'
-import { installExternalIp } from './externalHook.js'
 import { LinkEmulator, type LinkOptions } from './link.js'
 import { Blocklist } from './blocklist.js'
 import { RateLimiter } from './ratelimit.js'
@@ -23,9 +23,8 @@ import { loadRouting, saveRouting, type SavedNode, type SavedRouting } from './r
 import { DhtStats } from './stats.js'
 import { WriteTokens } from './tokens.js'
 import { limitStoredBytes, OwnItems, type OwnItem } from './store.js'
-import { type CheckedSignature, VerifiedCache, verifySignatureData } from './verify.js'
+import { VerifiedCache, verifySignatureData } from './verify.js'
 import { isBytes, isBytesMax, isBytesOf } from './wire.js'
-import { bytesEqual } from '../chain/hex.js'
 
 export interface EngineOptions {
   /** Signs this node's mutable items (channels). Without it the engine can read but not publish. */
@@ -102,8 +101,6 @@ export class DhtEngine {
   readonly external = new ExternalEndpoint()
   /** The emulated link, when one was asked for. */
   readonly link?: LinkEmulator
-  /** Set by the handler around the library's handling of a put it has already verified. */
-  private trusted?: CheckedSignature
 
   constructor (opts: EngineOptions = {}) {
     this.opts = opts
@@ -154,14 +151,16 @@ export class DhtEngine {
     const saved: SavedRouting = o.dataDir === undefined ? { nodes: [] } : loadRouting(o.dataDir)
     const nodeId = o.nodeId ?? saved.id ?? new Uint8Array(randomBytes(C.ID_BYTES))
     const bootstrap = (o.bootstrap ?? []).map(e => ({ host: e.host, port: e.port }))
+    const timeoutMs = Math.max(4, Math.floor((o.queryTimeoutMs ?? C.QUERY_TIMEOUT_MS) * C.LIBRARY_TIMEOUT_FRACTION))
+    const krpcSocket = new KrpcSocket({ timeoutMs, stats: this.stats, blocked: this.blocked, external: this.external, badReply: from => { if (this.dht !== undefined) forgetContact(this.dht, from) } })
     const dht = new DHT({
+      krpcSocket,
       nodeId: Buffer.from(nodeId),
       bootstrap: bootstrap.length > 0 ? bootstrap : false,
       hash: (b: Uint8Array) => Buffer.from(sha256(b)),
       verify: (sig, msg, k) => this.verify(sig, msg, k),
       k: o.k ?? C.DHT_K,
       concurrency: o.concurrency ?? C.DHT_CONCURRENCY,
-      timeout: Math.max(4, Math.floor((o.queryTimeoutMs ?? C.QUERY_TIMEOUT_MS) * C.LIBRARY_TIMEOUT_FRACTION)),
       maxValues: o.maxStoredValues ?? C.MAX_STORED_VALUES
     })
     // Bind in this tick: the constructor sends its bootstrap lookup on the next tick, and a send
@@ -191,13 +190,10 @@ export class DhtEngine {
       own: this.own,
       limiter: new RateLimiter(o.putRatePerS ?? C.PUT_RATE_PER_SOURCE_PER_S, o.putBurst ?? C.PUT_BURST_PER_SOURCE, C.MAX_RATE_LIMIT_SOURCES),
       lookup: () => this.lookup,
-      blocked: this.blocked,
       verified: this.verified,
-      trust: c => { this.trusted = c },
       stored: item => this.emitStored(item)
     })
-    installExternalIp(dht, this.external)
-    this.link?.install(dht._rpc.socket.socket) // outermost: a datagram waits, then is counted and sent
+    this.link?.install(krpcSocket.socket) // under the transport: a datagram is counted, waits, then is sent
     this.stats.gauge('storedBytes', limitStoredBytes(dht._values, o.maxStoredBytes ?? C.MAX_STORED_BYTES))
     const addr = dht.address()
     const bound = { host: addr.address, port: addr.port }
@@ -263,8 +259,8 @@ export class DhtEngine {
     }
   }
 
-  /** One k-rpc `get` to a known endpoint; resolves the reply dict or null (timeout, error, stop). */
-  /** `resend`: a retransmission of a direct get already counted (dht/retransmit.ts). */
+  /** One `get` to a known endpoint: the reply dict or null (timeout, error, stop). `resend`: a
+   *  retransmission of a direct get already counted (dht/retransmit.ts). */
   directGet (ep: Endpoint, target: Uint8Array, timeoutMs: number, signal?: AbortSignal, resend = false): Promise<Record<string, unknown> | null> {
     if (!resend) this.stats.requests.direct++
     return this.rpc(ep, 'get', { target: Buffer.from(target) }, timeoutMs, signal)
@@ -344,9 +340,7 @@ export class DhtEngine {
 
   /** BEP44 verify hook: bittorrent-dht passes the signature data; we signed its SHA-256. */
   private verify (sig: unknown, msg: unknown, k: unknown): boolean {
-    // A put the handler has just verified over these very bytes (canonical value) is not checked twice.
-    const t = this.trusted
-    if (t !== undefined && sig instanceof Uint8Array && msg instanceof Uint8Array && bytesEqual(sig, t.sig) && bytesEqual(msg, t.msg)) return true
+    // Salted mutable puts never come here (handler.ts verifies and stores them itself).
     this.stats.verifies++
     return verifySignatureData(sig, msg, k)
   }

@@ -1,4 +1,5 @@
-// The guarded query handler and socket instrumentation installed on every engine's DHT.
+// The guarded query handler installed on every engine's DHT (the transport, krpcSocket.ts, counts
+// and checks every datagram before this sees a query).
 // Order for each incoming query: check types and sizes (guard.ts) → rate-limit puts → answer a
 // `get` ourselves when the target is one of our own mutable items or an object the node's store
 // holds → verify a salted mutable `put` ourselves (canonical value, once) → otherwise hand it to
@@ -10,10 +11,9 @@ import type { RemoteInfo } from 'node:dgram'
 import { sha256 } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_REPLY_NODES } from './constants.js'
+import { installFastClosest } from './closest.js'
 import { checkQuery } from './guard.js'
-import { checkReplyPacket, failPendingQuery } from './replyGuard.js'
 import type { RateLimiter } from './ratelimit.js'
-import type { Blocklist } from './blocklist.js'
 import type { DhtStats } from './stats.js'
 import type { OwnItems } from './store.js'
 import { type CheckedSignature, type VerifiedCache, verifyMutable } from './verify.js'
@@ -29,10 +29,7 @@ export interface HandlerDeps {
   own: OwnItems
   limiter: RateLimiter
   lookup: () => Lookup | undefined
-  blocked: Blocklist
   verified: VerifiedCache
-  /** Marks a signature the handler checked, for the engine's verify hook while the library runs. */
-  trust: (c: CheckedSignature | undefined) => void
   /** A verified mutable put was stored. */
   stored: (item: StoredPut) => void
 }
@@ -55,19 +52,18 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
       stats.traffic.handlerErrors++
     }
   }
+  installFastClosest(dht._rpc.nodes) // before capReplyNodes takes the method
   capReplyNodes(dht)
   memoTokens(dht)
   oneContactPerEndpoint(dht)
-  instrumentSocket(dht, stats, deps.blocked)
 }
 
 /** Answers a get for our own mutable items and for objects the node stores; false = not ours. */
 function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteInfo, target: Buffer): boolean {
-  const base = (): Record<string, unknown> => ({ id: dht._rpc.id, token: dht._generateToken(peer.address) })
-  const nodes = (): ReturnType<typeof dht._rpc.nodes.closest> => dht._rpc.nodes.closest(target, MAX_REPLY_NODES)
   const own = deps.own.get(target)
   if (own !== undefined) {
-    dht._rpc.response(peer, msg, { ...base(), v: own.v, k: own.k, sig: own.sig, seq: own.seq }, nodes())
+    const r = { id: dht._rpc.id, token: dht._generateToken(peer.address), v: own.v, k: own.k, sig: own.sig, seq: own.seq }
+    dht._rpc.response(peer, msg, r, dht._rpc.nodes.closest(target, MAX_REPLY_NODES))
     return true
   }
   if (dht._values.peek(toHex(target)) !== undefined) return false // the library answers from its store
@@ -89,7 +85,7 @@ function answerGet (dht: DHT, deps: HandlerDeps, msg: KrpcMessage, peer: RemoteI
     deps.stats.traffic.handlerErrors++ // the store holds a non-canonical object: not ours to serve
     return false
   }
-  dht._rpc.response(peer, msg, { ...base(), v }, nodes())
+  dht._rpc.response(peer, msg, { id: dht._rpc.id, token: dht._generateToken(peer.address), v }, dht._rpc.nodes.closest(target, MAX_REPLY_NODES))
   return true
 }
 
@@ -98,36 +94,41 @@ const validateToken = (dht: DHT, host: string, token: Buffer): boolean =>
   (dht as unknown as { _validateToken: (h: string, t: Buffer) => boolean })._validateToken(host, token)
 
 /**
- * A salted mutable put (every TAU channel item). The library would check the signature over its
- * own re-encoding of `v` before it looks at seq; here a put that cannot win (seq not above the
- * stored one) is answered 302 without a Schnorr check, the signature is checked once over the
- * canonical value (guard.ts has already bounded every field), and the library then stores it
- * (token, CAS and seq rules unchanged) without checking it again. Only a put that ends up stored
- * is reported, with the canonical bytes that were verified.
+ * A salted mutable put (every TAU channel item), handled here whole. The library would check the
+ * signature over its own re-encoding of `v` before it looks at seq, and hash k ‖ salt again; here a
+ * put that cannot win (seq not above the stored one) is answered 302 without a Schnorr check, the
+ * signature is checked once over the canonical value (guard.ts has already bounded every field),
+ * and the item is stored under the library's rules (token, CAS, seq; the same stored record), so
+ * the library's own get answers serve it. Only a put that is stored is reported, with the
+ * canonical bytes that were verified.
  */
 function mutablePut (dht: DHT, deps: HandlerDeps, library: LibraryHandler, msg: KrpcMessage, peer: RemoteInfo, a: Record<string, unknown>): void {
   const k = a.k as Buffer; const salt = a.salt as Buffer; const seq = a.seq as number
   if (!validateToken(dht, peer.address, a.token as Buffer)) { library(msg, peer); return } // the library answers 203
   const target = mutableTarget(k, salt)
   const key = toHex(target)
-  const prev = dht._values.peek(key)
-  if (prev !== undefined && typeof prev.seq === 'number' && !(seq > prev.seq) && a.cas === undefined) {
+  const early = dht._values.peek(key)
+  if (early !== undefined && typeof early.seq === 'number' && !(seq > early.seq) && a.cas === undefined) {
     dht._rpc.error(peer, msg, [302, 'sequence number less than current'])
     return
   }
+  dht.emit('put', Buffer.from(target.buffer, target.byteOffset, target.byteLength), a.v)
   let checked: CheckedSignature | undefined
   const c = verifyMutable(a, salt, target, () => { deps.stats.verifies++ }, deps.verified.get(target), x => { checked = x })
   if (!c.ok) { deps.stats.drop(`put_${c.reason}`); return } // no reply, as the library does for a bad signature
   if (checked === undefined) deps.verified.hits++
-  deps.trust(checked ?? deps.verified.get(target))
-  try {
-    library(msg, peer)
-  } finally {
-    deps.trust(undefined)
+  const prev = dht._values.get(key)
+  if (prev !== undefined && typeof a.cas === 'number' && prev.seq !== a.cas) {
+    dht._rpc.error(peer, msg, [301, 'CAS mismatch, re-read and try again'])
+    return
   }
-  const now = dht._values.peek(key)
-  if (now === undefined || now.sig !== a.sig) return // refused (CAS, or the library's own checks)
+  if (prev !== undefined && typeof prev.seq === 'number' && !(seq > prev.seq)) {
+    dht._rpc.error(peer, msg, [302, 'sequence number less than current'])
+    return
+  }
+  dht._values.set(key, { v: a.v, k, salt, sig: a.sig as Buffer, seq, id: a.id as Buffer })
   if (checked !== undefined) deps.verified.set(target, checked)
+  dht._rpc.response(peer, msg, { id: dht._rpc.id })
   deps.stored({ target, k: new Uint8Array(k), salt: new Uint8Array(salt), seq, value: c.item.value, from: { host: peer.address, port: peer.port } })
 }
 
@@ -159,57 +160,8 @@ function oneContactPerEndpoint (dht: DHT): void {
   }
 }
 
-/**
- * Byte counters, the reply guard (replyGuard.ts: a malformed reply never reaches the library, and
- * the query it answered fails at once), and a last-resort catch around all packet handling.
- */
-function instrumentSocket (dht: DHT, stats: DhtStats, blocked: Blocklist): void {
-  const udp = dht._rpc.socket.socket
-  const listeners = udp.listeners('message') as Array<(buf: Buffer, rinfo: RemoteInfo) => void>
-  udp.removeAllListeners('message')
-  udp.on('message', (buf: Buffer, rinfo: RemoteInfo) => {
-    if (blocked.has(rinfo.address, rinfo.port)) { stats.traffic.blockedIn++; return }
-    stats.traffic.packetsIn++
-    stats.traffic.bytesIn += buf.length
-    const check = checkReplyPacket(buf)
-    if (!check.pass) {
-      stats.drop(check.reason)
-      if (check.tid !== undefined) {
-        try {
-          if (failPendingQuery(dht._rpc.socket, check.tid, rinfo, check.reason)) forgetContact(dht, rinfo)
-        } catch {
-          stats.traffic.handlerErrors++
-        }
-      }
-      return
-    }
-    for (const l of listeners) {
-      try {
-        l(buf, rinfo)
-      } catch {
-        // e.g. a response whose `r.id` is not a Buffer makes k-rpc-socket call Buffer.equals(5)
-        stats.traffic.handlerErrors++
-      }
-    }
-  })
-  const send = udp.send.bind(udp) as (...args: unknown[]) => void
-  ;(udp as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
-    const buf = args[0]
-    // k-rpc-socket calls send(buf, offset, length, port, host, cb)
-    if (blocked.has(args[4] as string, args[3] as number)) {
-      stats.traffic.blockedOut++
-      const cb = args[5]
-      if (typeof cb === 'function') process.nextTick(cb as () => void)
-      return
-    }
-    stats.traffic.packetsOut++
-    if (buf instanceof Uint8Array) stats.traffic.bytesOut += buf.length
-    send(...args)
-  }
-}
-
 /** A node that answered one of our queries with a malformed reply leaves the routing table. */
-function forgetContact (dht: DHT, from: RemoteInfo): void {
+export function forgetContact (dht: DHT, from: { address: string, port: number }): void {
   for (const c of dht._rpc.nodes.toArray()) {
     if (c.host === from.address && c.port === from.port) dht._rpc.nodes.remove(c.id)
   }

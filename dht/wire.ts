@@ -43,37 +43,46 @@ const digits = (n: number): number => String(n).length
  */
 export function measureValue (v: unknown, maxBytes = MAX_VALUE_BYTES, bytes: (x: unknown) => boolean = isBytes): Measured {
   if (!isPlainDict(v)) return { ok: false, reason: 'not_dict' }
-  let total = 0
-  let problem: ValueProblem | null = null
-  const walk = (x: unknown, depth: number): void => {
-    if (problem !== null) return
-    if (total > maxBytes) { problem = 'oversize'; return }
-    if (typeof x === 'number') {
-      if (!isSafeUint(x)) { problem = 'bad_type'; return }
-      total += digits(x) + 2
-    } else if (bytes(x)) {
-      const n = (x as Uint8Array).length
-      total += digits(n) + 1 + n
-    } else if (Array.isArray(x)) {
-      if (depth >= MAX_VALUE_DEPTH) { problem = 'too_deep'; return }
-      total += 2
-      for (const y of x) { walk(y, depth + 1); if (problem !== null) return }
-    } else if (isPlainDict(x)) {
-      if (depth >= MAX_VALUE_DEPTH) { problem = 'too_deep'; return }
-      total += 2
-      for (const key of Object.keys(x)) {
-        const n = Buffer.byteLength(key)
-        total += digits(n) + 1 + n
-        walk(x[key], depth + 1)
-        if (problem !== null) return
-      }
-    } else {
-      problem = 'bad_type'
-    }
-  }
-  walk(v, 0)
+  // A module-level walk over one reused state object: no closure is made per call (this runs on
+  // every put and every get answer).
+  const m = measuring
+  m.total = 0; m.problem = null; m.maxBytes = maxBytes; m.bytes = bytes
+  walkValue(m, v, 0)
+  const total = m.total
+  let problem = m.problem as ValueProblem | null
+  m.bytes = isBytes // let go of the caller's predicate
   if (problem === null && total > maxBytes) problem = 'oversize'
   return problem === null ? { ok: true, bytes: total } : { ok: false, reason: problem }
+}
+
+interface Measuring { total: number, problem: ValueProblem | null, maxBytes: number, bytes: (x: unknown) => boolean }
+const measuring: Measuring = { total: 0, problem: null, maxBytes: 0, bytes: isBytes }
+
+function walkValue (m: Measuring, x: unknown, depth: number): void {
+  if (m.problem !== null) return
+  if (m.total > m.maxBytes) { m.problem = 'oversize'; return }
+  if (typeof x === 'number') {
+    if (!isSafeUint(x)) { m.problem = 'bad_type'; return }
+    m.total += digits(x) + 2
+  } else if (m.bytes(x)) {
+    const n = (x as Uint8Array).length
+    m.total += digits(n) + 1 + n
+  } else if (Array.isArray(x)) {
+    if (depth >= MAX_VALUE_DEPTH) { m.problem = 'too_deep'; return }
+    m.total += 2
+    for (const y of x) { walkValue(m, y, depth + 1); if (m.problem !== null) return }
+  } else if (isPlainDict(x)) {
+    if (depth >= MAX_VALUE_DEPTH) { m.problem = 'too_deep'; return }
+    m.total += 2
+    for (const key of Object.keys(x)) {
+      const n = Buffer.byteLength(key)
+      m.total += digits(n) + 1 + n
+      walkValue(m, x[key], depth + 1)
+      if (m.problem !== null) return
+    }
+  } else {
+    m.problem = 'bad_type'
+  }
 }
 
 export type Canonical = { ok: true, bytes: Uint8Array } | { ok: false, reason: ValueProblem }

@@ -56,6 +56,8 @@ declare module 'bittorrent-dht' {
     maxAge?: number
     timeBucketOutdated?: number
     host?: string
+    /** Handed on to k-rpc: the transport used in place of k-rpc-socket (dht/krpcSocket.ts). */
+    krpcSocket?: EventEmitter
   }
 
   export interface KBucket {
