@@ -33,6 +33,8 @@ export interface ChannelItem<N extends ChannelName> {
 export interface ReadOptions {
   endpoint?: Endpoint
   signal?: AbortSignal
+  /** The owner's direct answer without a value is final (GetOptions.ownerAnswerFinal). */
+  ownerAnswerFinal?: boolean
 }
 
 export class Channels {

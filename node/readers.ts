@@ -201,7 +201,10 @@ export class ChannelReaders implements Pipeline {
     const { ctx } = this
     let item
     try {
-      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal })
+      // The owner's own "no value" ends an empty channel's read (no recursive lookups); not for
+      // blkTip, which every node publishes each slot: an empty answer there is a slot boundary
+      // or an endpoint another process now holds, and the DHT's copy is the one to find.
+      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal, ownerAnswerFinal: ch !== 'blkTip' })
     } catch (e) {
       ctx.log.debug('channel read failed', { peer: peer.hex.slice(0, 16), channel: ch, err: (e as Error).message })
       return false

@@ -97,7 +97,8 @@ export class GossipReader {
     const { ctx } = this.d
     let item
     try {
-      item = await ctx.channels.read(key, 'gossip', { endpoint: ctx.peers.get(key)?.endpoint, signal: ctx.signal })
+      // The owner's own "no value" is final: a node that gossips nothing costs one round trip per slot read.
+      item = await ctx.channels.read(key, 'gossip', { endpoint: ctx.peers.get(key)?.endpoint, signal: ctx.signal, ownerAnswerFinal: true })
     } catch (e) {
       ctx.log.debug('gossip read failed', { peer: toHex(key).slice(0, 16), err: (e as Error).message })
       return
