@@ -68,6 +68,16 @@ export class Channels {
     return n
   }
 
+  /**
+   * Stops republishing channel `name` in later slots; its last item stays where it is. For a value
+   * that says "nothing" (an empty demand or txTip): a reader that finds no item in the current slot
+   * reads the previous one (this empty value, superseding any older one), and after that no item at
+   * all, which means the same. Publishing again resumes the republish.
+   */
+  retire (name: ChannelName): void {
+    this.last.delete(name)
+  }
+
   /** Reads `peerKey`'s item on channel `name`: current slot, else the previous one, else null. */
   async read<N extends ChannelName> (peerKey: Uint8Array, name: N, opts: ReadOptions = {}): Promise<ChannelItem<N> | null> {
     const slot = this.currentSlot()
