@@ -13,6 +13,7 @@ import { healthyTimeoutMs } from '../testnet/constants.js'
 import { Testnet } from '../testnet/network.js'
 import { sampleProcess } from '../testnet/resources.js'
 import { type BenchRow, median } from './harness.js'
+import { datagramsPerS, dhtCounters, ratesPerS } from './networkDht.js'
 
 const BLOCK_TIME_S = 10
 /** The issue's goal for an idle node's CPU (% of one core). */
@@ -23,33 +24,6 @@ const log = (s: string): void => { process.stderr.write(s + '\n') }
 const envInt = (k: string, d: number): number => { const v = Number(process.env[k]); return Number.isInteger(v) && v > 0 ? v : d }
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 const load = (): string => `load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`
-
-type Flat = Record<string, number>
-
-/** A node's GET /dht counters, flattened (traffic.packetsIn, requests.recursive, gauges.getsOwnerEmpty, ...); empty if it does not answer. */
-export async function dhtCounters (base: string): Promise<Flat> {
-  const out: Flat = {}
-  try {
-    const r = await fetch(`${base}/dht`, { signal: AbortSignal.timeout(5000) })
-    const s = ((await r.json()) as { stats?: Record<string, unknown> }).stats ?? {}
-    for (const [k, v] of Object.entries(s)) {
-      if (typeof v === 'number') out[k] = v
-      else if (k !== 'latencyMs' && typeof v === 'object' && v !== null) {
-        for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') out[`${k}.${k2}`] = v2
-      }
-    }
-  } catch { /* not answering: empty */ }
-  return out
-}
-
-/** Counter differences over a window, per second (counters missing at either end are left out). */
-export function ratesPerS (after: Flat, before: Flat, wallS: number): Flat {
-  const out: Flat = {}
-  for (const [k, v] of Object.entries(after)) if (before[k] !== undefined) out[k] = (v - before[k]) / wallS
-  return out
-}
-
-const datagrams = (r: Flat): number => (r['traffic.packetsIn'] ?? NaN) + (r['traffic.packetsOut'] ?? NaN)
 
 export async function run (): Promise<BenchRow[]> {
   const miners = envInt('NODE_BENCH_IDLE_MINERS', 8)
@@ -84,10 +58,10 @@ export async function run (): Promise<BenchRow[]> {
     const minerIdx = nodes.filter(p => p.idx !== idle.index).map(p => p.idx)
     const peers = `${miners} miners + this node`
     rows.push({ name: `nodeIdle${miners}.cpu`, value: cpuPct.get(idle.index)!, unit: '% core', bound: GOAL_IDLE_CPU_PCT, boundLabel: 'goal', note: `synced mine:false node, ${peers}, ${Math.round(wallS)} s window; ${loadNote}` })
-    rows.push({ name: `nodeIdle${miners}.datagrams`, value: datagrams(idleR), unit: '/s', note: `UDP datagrams in + out of the idle node (GET /dht traffic): ${(idleR['traffic.packetsIn'] ?? NaN).toFixed(1)} in, ${(idleR['traffic.packetsOut'] ?? NaN).toFixed(1)} out` })
+    rows.push({ name: `nodeIdle${miners}.datagrams`, value: datagramsPerS(idleR), unit: '/s', note: `UDP datagrams in + out of the idle node (GET /dht traffic): ${(idleR['traffic.packetsIn'] ?? NaN).toFixed(1)} in, ${(idleR['traffic.packetsOut'] ?? NaN).toFixed(1)} out` })
     rows.push({ name: `nodeIdle${miners}.recursive gets`, value: idleR['requests.recursive'] ?? NaN, unit: '/s', note: `lookups the idle node started; direct gets ${(idleR['requests.direct'] ?? NaN).toFixed(2)}/s, gets answered by the owner's "no value" ${(idleR['gauges.getsOwnerEmpty'] ?? 0).toFixed(2)}/s` })
     rows.push({ name: `nodeIdle${miners}.miner cpu median`, value: median(minerIdx.map(i => cpuPct.get(i)!)), unit: '% core', note: `over the ${miners} miners, same window (they mine a block per ~${BLOCK_TIME_S} s)` })
-    rows.push({ name: `nodeIdle${miners}.miner datagrams median`, value: median(minerIdx.map(i => datagrams(rates.get(i)!))), unit: '/s', note: 'in + out per miner, same window' })
+    rows.push({ name: `nodeIdle${miners}.miner datagrams median`, value: median(minerIdx.map(i => datagramsPerS(rates.get(i)!))), unit: '/s', note: 'in + out per miner, same window' })
   } finally {
     await net.stop()
     net.removeDir()
