@@ -41,6 +41,8 @@ export interface GetOptions {
    * For channels a publisher may leave empty; a direct get that times out still falls back.
    */
   ownerAnswerFinal?: boolean
+  /** Called when the owner's answer without a value ended the get (ownerAnswerFinal). */
+  onOwnerEmpty?: () => void
 }
 
 export interface GetterOptions {
@@ -164,6 +166,7 @@ export class Getter {
         if (opts.ownerAnswerFinal === true && r !== null && r.v === undefined) {
           owner.answered = true
           this.ownerEmpty++
+          opts.onOwnerEmpty?.()
           return null
         }
       }

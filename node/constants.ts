@@ -48,6 +48,14 @@ export const BLKTIP_UNCHANGED_BACKOFF_MAX_MS = 8000
 /** The base blkTip poll interval's ceiling, however many peers (ms): under PUSH_PEER_SEEN_WITHIN_MS,
  *  so a peer we only poll stays one we push to. */
 export const BLKTIP_POLL_MAX_MS = 30_000
+/**
+ * A read of txTip, demand, msgTip or gossip whose owner said it has nothing in the current slot asks
+ * the previous slot too only in the first this-many ms of a slot (ReadOptions.previousSlotGraceMs):
+ * time for the owner to republish into the new slot (its publisher looks every 500 ms), with room for
+ * a loaded event loop. After that the previous slot holds nothing the owner still publishes, and each
+ * empty read is one round trip instead of two.
+ */
+export const PREVIOUS_SLOT_GRACE_MS = 3000
 /** Each scheduled read's interval is shortened by a random part of up to this fraction, so that nodes
  *  started together (a testnet, a restart) do not poll their peers in step. */
 export const READ_JITTER_FRACTION = 0.1

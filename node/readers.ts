@@ -11,7 +11,7 @@ import { type ChannelName, channelSalt, decodeChannelValue, decodeEndpoint } fro
 import type { StoredPut } from '../dht/engine.js'
 import {
   BLKTIP_DIRECT_POLLS_PER_S, BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_POLL_MAX_MS, BLKTIP_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS,
-  DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, READER_TICK_MS,
+  DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, PREVIOUS_SLOT_GRACE_MS, READER_TICK_MS,
   READ_JITTER_FRACTION, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import { backoffMs } from './backoff.js'
@@ -255,7 +255,8 @@ export class ChannelReaders implements Pipeline {
       // The owner's own "no value" ends an empty channel's read (no recursive lookups); not for
       // blkTip, which every node publishes each slot: an empty answer there is a slot boundary
       // or an endpoint another process now holds, and the DHT's copy is the one to find.
-      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal, ownerAnswerFinal: ch !== 'blkTip' })
+      const final = ch !== 'blkTip'
+      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal, ownerAnswerFinal: final, previousSlotGraceMs: final ? PREVIOUS_SLOT_GRACE_MS : undefined })
     } catch (e) {
       ctx.log.debug('channel read failed', { peer: peer.hex.slice(0, 16), channel: ch, err: (e as Error).message })
       return 'none'

@@ -12,7 +12,7 @@ import { sha256 } from '../../chain/crypto.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
 import { type Gossip, channelSalt, decodeChannelValue, encodeChannelValue } from '../../dht/index.js'
 import type { StoredPut } from '../../dht/engine.js'
-import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS } from '../constants.js'
+import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS, PREVIOUS_SLOT_GRACE_MS } from '../constants.js'
 import { backoffMs } from '../backoff.js'
 import type { NodeContext } from '../context.js'
 import type { Emit } from '../router.js'
@@ -101,7 +101,7 @@ export class GossipReader {
     let item
     try {
       // The owner's own "no value" is final: a node that gossips nothing costs one round trip per slot read.
-      item = await ctx.channels.read(key, 'gossip', { endpoint: ctx.peers.get(key)?.endpoint, signal: ctx.signal, ownerAnswerFinal: true })
+      item = await ctx.channels.read(key, 'gossip', { endpoint: ctx.peers.get(key)?.endpoint, signal: ctx.signal, ownerAnswerFinal: true, previousSlotGraceMs: PREVIOUS_SLOT_GRACE_MS })
     } catch (e) {
       ctx.log.debug('gossip read failed', { peer: toHex(key).slice(0, 16), err: (e as Error).message })
       return

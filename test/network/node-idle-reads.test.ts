@@ -3,7 +3,8 @@
 // keeps its channel items in its own store and answers direct gets for them, but its puts and
 // pushes never reach the node (after one push that tells the node its endpoint): every later item
 // can reach the node only through the node's polls. Checked: empty channels are polled less and
-// less often and each read ends at the owner's "no value" (no recursive lookup); an unchanged
+// less often and each read ends at the owner's "no value" (no recursive lookup), asking the previous
+// slot only in the first seconds of a slot; an unchanged
 // blkTip is polled less and less often; a new tip and a txTip that appears after the back-off
 // are still read within the bounds docs/performance.md states (the back-off caps).
 import { expect } from 'chai'
@@ -12,7 +13,9 @@ import { join } from 'node:path'
 import { generateKeyPair, type KeyPair, sha256, signHash } from '../../chain/crypto.js'
 import { buildGenesis, genesisToJson } from '../../chain/genesis.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
-import { type ChannelName, type ChannelValues, channelSalt, DhtEngine, encodeChannelValue, encodeEndpoint, mutableTarget, Putter, signatureData, slotOf } from '../../dht/index.js'
+import {
+  type ChannelName, type ChannelValues, Channels, channelSalt, DhtEngine, encodeChannelValue, encodeEndpoint, Getter, mutableTarget, Putter, SeqClock, signatureData, slotOf
+} from '../../dht/index.js'
 import { toWire } from '../../dht/wire.js'
 import { backoffMs } from '../../node/backoff.js'
 import { loadConfig } from '../../node/config.js'
@@ -119,6 +122,27 @@ describe('node: idle channel reads back off, and still catch a lost push (real U
     // Each empty read asks the current and the previous slot; the owner's "no value" ends both.
     expect(ownerEmpty() - oe0, 'gets ended by the owner\'s answer').to.be.at.least(tx + dm)
     expect(node!.readers.pushed.tips, 'nothing but the first push reached the node').to.equal(1)
+  })
+
+  it("an empty channel's read asks the owner for the previous slot only within the grace after a slot began", async () => {
+    // A reader of its own (an engine that joins nothing), so that the node's scheduled reads do not count.
+    const probe = new DhtEngine({})
+    await probe.start()
+    try {
+      const channels = new Channels({ engine: probe, getter: new Getter(probe), putter: new Putter(probe), seq: new SeqClock(), chainId, blockTimeS: BLOCK_TIME_S })
+      const endpoint = node!.ctx.peers.get(friend.publicKey)!.endpoint!
+      const readDemand = async (previousSlotGraceMs?: number): Promise<number> => {
+        const sent = probe.stats.requests.direct
+        expect(await channels.read(friend.publicKey, 'demand', { endpoint, ownerAnswerFinal: true, previousSlotGraceMs })).to.equal(null)
+        return probe.stats.requests.direct - sent
+      }
+      expect(await readDemand(), 'no grace given: both slots').to.equal(2)
+      expect(await readDemand(BLOCK_TIME_S * 1000), 'still within the grace: both slots').to.equal(2)
+      expect(await readDemand(0), 'past the grace: the current slot only').to.equal(1)
+      expect(probe.stats.requests.recursive, 'the owner\'s answers ended every get').to.equal(0)
+    } finally {
+      await probe.stop()
+    }
   })
 
   it('a new tip whose push was lost is read within the unchanged-tip back-off cap', async () => {
