@@ -33,6 +33,15 @@ export interface ChannelItem<N extends ChannelName> {
 export interface ReadOptions {
   endpoint?: Endpoint
   signal?: AbortSignal
+  /** The owner's direct answer without a value is final (GetOptions.ownerAnswerFinal). */
+  ownerAnswerFinal?: boolean
+  /**
+   * With ownerAnswerFinal: once the owner said it has nothing in the current slot, the previous slot
+   * is asked only this long (ms) after the current slot began. Later, an item the owner still
+   * publishes would have been republished in the current slot, and one it stopped republishing (an
+   * empty txTip or demand, retire()) means nothing. Undefined: always asked (PROTOCOL §9).
+   */
+  previousSlotGraceMs?: number
 }
 
 export class Channels {
@@ -66,18 +75,28 @@ export class Channels {
     return n
   }
 
+  /**
+   * Stops republishing channel `name` in later slots; its last item stays where it is. For a value
+   * that says "nothing" (an empty demand or txTip): a reader that finds no item in the current slot
+   * reads the previous one (this empty value, superseding any older one), and after that no item at
+   * all, which means the same. Publishing again resumes the republish.
+   */
+  retire (name: ChannelName): void {
+    this.last.delete(name)
+  }
+
   /** Reads `peerKey`'s item on channel `name`: current slot, else the previous one, else null. */
   async read<N extends ChannelName> (peerKey: Uint8Array, name: N, opts: ReadOptions = {}): Promise<ChannelItem<N> | null> {
     const slot = this.currentSlot()
-    for (const s of slot > 0 ? [slot, slot - 1] : [slot]) {
-      const item = await this.readSlot(peerKey, name, s, opts)
-      if (item !== null) return item
-      if (opts.signal?.aborted === true) break
-    }
-    return null
+    let ownerEmpty = false
+    const current = await this.readSlot(peerKey, name, slot, { ...opts, onOwnerEmpty: () => { ownerEmpty = true } })
+    if (current !== null || slot === 0 || opts.signal?.aborted === true) return current
+    const grace = opts.previousSlotGraceMs
+    if (ownerEmpty && grace !== undefined && this.now() - slot * this.o.blockTimeS * 1000 > grace) return null
+    return await this.readSlot(peerKey, name, slot - 1, opts)
   }
 
-  private async readSlot<N extends ChannelName> (peerKey: Uint8Array, name: N, slot: number, opts: ReadOptions): Promise<ChannelItem<N> | null> {
+  private async readSlot<N extends ChannelName> (peerKey: Uint8Array, name: N, slot: number, opts: ReadOptions & { onOwnerEmpty?: () => void }): Promise<ChannelItem<N> | null> {
     const salt = channelSalt(this.o.chainId, name, slot)
     const got = await this.o.getter.getMutable(peerKey, salt, opts)
     if (got === null) return null

@@ -2,6 +2,8 @@
 // up to DIRECT_GET_TIMEOUT_MS for a *verified* answer) → recursive lookup. One request in flight
 // per target (UniqueQueue); every answer verified (verify.ts); a null answer (nothing found in
 // time) is reported to onMiss listeners, which the node uses to fill its `demand` item.
+// A caller may take the owner's direct answer without a value as final (ownerAnswerFinal): no
+// recursive lookup follows for a channel the owner leaves empty.
 // A key whose mutable gets keep finding nothing (a publisher that is not running) is asked less
 // and less often when the caller knows no endpoint for it; any verified item from it (a get, or a
 // put of it stored here) ends that at once.
@@ -33,6 +35,14 @@ export interface GetOptions {
    * skip that look (three LevelDB misses per fetched item during a sync).
    */
   storeChecked?: boolean
+  /**
+   * A mutable get whose owner's endpoint answered without a value ends there (null), with no
+   * recursive lookup: the owner serves its own items (PROTOCOL §9), so it has none under this salt.
+   * For channels a publisher may leave empty; a direct get that times out still falls back.
+   */
+  ownerAnswerFinal?: boolean
+  /** Called when the owner's answer without a value ended the get (ownerAnswerFinal). */
+  onOwnerEmpty?: () => void
 }
 
 export interface GetterOptions {
@@ -54,6 +64,8 @@ export class Getter {
   private readonly silent = new Lru<string, { misses: number, retryAtMs: number }>(C.MAX_SILENT_KEYS)
   /** Mutable gets answered null at once because their key is silent (no network). */
   skippedSilent = 0
+  /** Mutable gets ended by the owner's direct answer without a value (GetOptions.ownerAnswerFinal). */
+  ownerEmpty = 0
   /** Round trips of answered direct gets, and what their retransmissions did. */
   readonly rtt = new RttEstimate()
   readonly retransmits: RetransmitStats = { sent: 0, retransmits: 0, answeredByRetransmit: 0 }
@@ -67,6 +79,7 @@ export class Getter {
     this.directTimeoutMs = opts.directTimeoutMs ?? C.DIRECT_GET_TIMEOUT_MS
     engine.stats.gauge('getQueueDepth', () => this.queue.size)
     engine.stats.gauge('getsSkippedSilentKey', () => this.skippedSilent)
+    engine.stats.gauge('getsOwnerEmpty', () => this.ownerEmpty)
     engine.stats.gauge('directRetransmits', () => this.retransmits.retransmits)
     engine.stats.gauge('directAnsweredByRetransmit', () => this.retransmits.answeredByRetransmit)
     engine.stats.gauge('directRttMs', () => Math.round(this.rtt.smoothedMs ?? 0))
@@ -105,8 +118,10 @@ export class Getter {
     const target = mutableTarget(k, salt)
     const keyHex = toHex(k)
     if (opts.endpoint === undefined && this.isSilent(keyHex)) { this.skippedSilent++; return null }
-    const found = await this.getMutableNow(k, salt, target, opts)
-    if (opts.signal?.aborted !== true && this.engine.running) this.noteSilence(keyHex, found !== null)
+    const owner = { answered: false }
+    const found = await this.getMutableNow(k, salt, target, opts, owner)
+    // An owner that answered is running: its empty channel is no sign of silence.
+    if (opts.signal?.aborted !== true && this.engine.running) this.noteSilence(keyHex, found !== null || owner.answered)
     return found
   }
 
@@ -128,7 +143,7 @@ export class Getter {
     if (over >= 0) s.retryAtMs = performance.now() + Math.min(C.SILENT_KEY_BACKOFF_MAX_MS, C.SILENT_KEY_BACKOFF_MS * 2 ** Math.min(over, 16))
   }
 
-  private async getMutableNow (k: Uint8Array, salt: Uint8Array, target: Uint8Array, opts: GetOptions): Promise<MutableItem | null> {
+  private async getMutableNow (k: Uint8Array, salt: Uint8Array, target: Uint8Array, opts: GetOptions, owner: { answered: boolean }): Promise<MutableItem | null> {
     const { stats, verified } = this.engine
     let checks = 0
     const onVerify = (): void => { stats.verifies++; checks++ }
@@ -148,6 +163,12 @@ export class Getter {
         const before = checks
         const item = counted(this.check(r === null || r.v === undefined ? null : verifyMutable(r, salt, target, onVerify, verified.get(target), remember)), before)
         if (item !== null) return { ...item, path: 'direct' }
+        if (opts.ownerAnswerFinal === true && r !== null && r.v === undefined) {
+          owner.answered = true
+          this.ownerEmpty++
+          opts.onOwnerEmpty?.()
+          return null
+        }
       }
       if (signal.aborted) return null
       const lv = new LookupVerifier(k, salt, onVerify, verified.get(target))

@@ -31,6 +31,34 @@ export const READ_MISS_BACKOFF_MAX_MS = 30_000
 export const EMPTY_CHANNEL_BACKOFF_MAX_MS = 24_000
 /** Channel reads in flight at once. */
 export const MAX_CONCURRENT_READS = 8
+/**
+ * blkTip direct polls per second over all peers, at most. Pushes are the fast path and this poll
+ * the safety net for a lost push, so with more peers than this × BLKTIP_DIRECT_READ_INTERVAL_MS / 1000
+ * each peer's base poll interval grows with the peer count: a node's poll datagrams stay bounded as
+ * peers grow (at 32 peers every node answered 16 polls/s and sent 16 for nothing new).
+ */
+export const BLKTIP_DIRECT_POLLS_PER_S = 4
+/**
+ * A live peer's blkTip read that finds the tip it already announced doubles the peer's poll interval,
+ * up to this (ms); a read that finds a new tip (the pushes of it were lost) resets it. A push does not:
+ * it shows the push path works, which is why the poll may wait. With the base interval at most
+ * BLKTIP_POLL_MAX_MS, a tip whose every push was lost is read within max(this, base) + READER_TICK_MS.
+ */
+export const BLKTIP_UNCHANGED_BACKOFF_MAX_MS = 8000
+/** The base blkTip poll interval's ceiling, however many peers (ms): under PUSH_PEER_SEEN_WITHIN_MS,
+ *  so a peer we only poll stays one we push to. */
+export const BLKTIP_POLL_MAX_MS = 30_000
+/**
+ * A read of txTip, demand, msgTip or gossip whose owner said it has nothing in the current slot asks
+ * the previous slot too only in the first this-many ms of a slot (ReadOptions.previousSlotGraceMs):
+ * time for the owner to republish into the new slot (its publisher looks every 500 ms), with room for
+ * a loaded event loop. After that the previous slot holds nothing the owner still publishes, and each
+ * empty read is one round trip instead of two.
+ */
+export const PREVIOUS_SLOT_GRACE_MS = 3000
+/** Each scheduled read's interval is shortened by a random part of up to this fraction, so that nodes
+ *  started together (a testnet, a restart) do not poll their peers in step. */
+export const READ_JITTER_FRACTION = 0.1
 
 /** Segments (≤ 2M blocks each) walked at once while syncing, and transactions fetched in parallel
  * (together under the getter's GET_CONCURRENCY of 32, leaving room for channel reads). */

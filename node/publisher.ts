@@ -3,7 +3,8 @@
 // changes, and every channel again when a new slot begins (readers look at two slots only).
 // A new blkTip, txTip or demand also goes straight to the endpoints of the peers seen most recently
 // (a push), so they learn it at once instead of at their next poll (docs/protocol-notes.md §7).
-// A new slot's republish is not pushed: readers already hold that value.
+// A new slot's republish is not pushed: readers already hold that value. An empty txTip or demand
+// is published once (it supersedes the last non-empty one) and not republished: no item means the same.
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { type Endpoint, encodeEndpoint } from '../dht/index.js'
@@ -74,6 +75,7 @@ export class Publisher implements Pipeline {
       if (this.ctx.signal.aborted) return
       const ids = this.ctx.pool.tipIds([this.ctx.key.publicKey])
       this.push(this.ctx.channels.publish('txTip', { x: ids }).target)
+      if (ids.length === 0) this.ctx.channels.retire('txTip')
     }, TXTIP_PUBLISH_DEBOUNCE_MS)
     this.txTipTimer.unref()
   }
@@ -84,7 +86,10 @@ export class Publisher implements Pipeline {
     const pub = publicEndpointOf(this.ctx.cfg, this.ctx.engine).endpoint
     if ((pub === undefined ? '' : `${pub.host}:${pub.port}`) !== this.publishedE) this.publishTip(true)
     const { value, changed } = this.ctx.demand.take()
-    if (changed) this.push(this.ctx.channels.publish('demand', value).target)
+    if (changed) {
+      this.push(this.ctx.channels.publish('demand', value).target)
+      if (value.b.length + value.x.length + value.m.length === 0) this.ctx.channels.retire('demand')
+    }
     this.ctx.channels.republishStale()
   }
 }

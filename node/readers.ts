@@ -4,18 +4,27 @@
 // A peer's channel item that reaches us as a verified put (its push, or an ordinary put landing on
 // this node) becomes the same signal as a read of it; polling stays as the fallback, and a channel
 // a peer leaves empty is polled less and less often (it publishes nothing there, or pushes it).
+// A peer's blkTip poll backs off too while it finds the tip already known (pushes bring new ones),
+// and its base interval grows with the number of live peers (BLKTIP_DIRECT_POLLS_PER_S).
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { type ChannelName, channelSalt, decodeChannelValue, decodeEndpoint } from '../dht/index.js'
 import type { StoredPut } from '../dht/engine.js'
 import {
-  BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_READ_INTERVAL_MS, DEMAND_READ_INTERVAL_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS,
-  EMPTY_CHANNEL_BACKOFF_MAX_MS, READER_TICK_MS, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
+  BLKTIP_DIRECT_POLLS_PER_S, BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_POLL_MAX_MS, BLKTIP_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS,
+  DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, PREVIOUS_SLOT_GRACE_MS, READER_TICK_MS,
+  READ_JITTER_FRACTION, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import { backoffMs } from './backoff.js'
 import type { NodeContext } from './context.js'
 import type { Pipeline, Stop } from './pipelines/pipeline.js'
 import type { PeerInfo } from './peers.js'
 import type { Emit } from './router.js'
+
+/** What a scheduled read brought: a new item, the item already taken (no news), or nothing. */
+type ReadResult = 'news' | 'same' | 'none'
+
+/** How often the count of live peers (the blkTip poll budget's divisor) is taken again, ms. */
+const LIVE_COUNT_EVERY_MS = 1000
 
 const INTERVALS: Partial<Record<ChannelName, number>> = {
   blkTip: BLKTIP_READ_INTERVAL_MS,
@@ -30,8 +39,13 @@ export class ChannelReaders implements Pipeline {
   private readonly misses = new Map<string, number>()
   private readonly reading = new Set<string>()
   private inFlight = 0
-  /** Reads in a row that found nothing, per (peer, channel) other than blkTip ("hex:channel"). */
+  /** Reads in a row that found nothing new, per (peer, channel) ("hex:channel"): for blkTip, reads
+   *  that found the tip already known; for the others, empty ones (msgTip: also the same message). */
   private readonly empty = new Map<string, number>()
+  /** Peers whose endpoint we know (read direct), counted at most every LIVE_COUNT_EVERY_MS. */
+  private live = { count: 0, atMs: -Infinity }
+  /** Scheduled reads started, per channel, and what they brought (for GET /status and tests). */
+  readonly reads = { started: {} as Partial<Record<ChannelName, number>>, news: 0, same: 0, none: 0 }
   /** Highest seq taken per (peer, channel), so a late push never replaces a newer item. */
   private readonly seqs = new Map<string, number>()
   /** Salts of the read channels in the current and previous slot, recomputed when the slot moves. */
@@ -88,9 +102,11 @@ export class ChannelReaders implements Pipeline {
       return
     }
     if (ch === 'blkTip') this.pushed.tips++; else this.pushed.items++
-    // Fresh news on this channel: its next scheduled poll can wait a whole interval.
+    // Fresh news on this channel: its next scheduled poll can wait a whole interval. A pushed blkTip
+    // leaves its poll's back-off as it is (the push path works: the poll is its safety net), and shows
+    // the peer is running; another channel's push ends that channel's back-off.
     this.lastRead.set(k, Date.now())
-    this.empty.delete(k)
+    if (ch === 'blkTip') this.misses.delete(peer.hex); else this.empty.delete(k)
     this.take(peer, ch, item.seq, value)
   }
 
@@ -136,22 +152,54 @@ export class ChannelReaders implements Pipeline {
       for (const ch of this.channels) {
         if (this.inFlight >= MAX_CONCURRENT_READS) return
         const k = `${peer.hex}:${ch}`
-        if (this.reading.has(k) || now - (this.lastRead.get(k) ?? 0) < this.intervalOf(peer, ch)) continue
-        this.lastRead.set(k, now)
+        if (this.reading.has(k)) continue
+        const interval = this.intervalOf(peer, ch, now)
+        if (now - (this.lastRead.get(k) ?? 0) < interval) continue
+        // The next read's clock starts up to READ_JITTER_FRACTION of an interval early: nodes that
+        // started together drift apart instead of polling their peers in step.
+        this.lastRead.set(k, now - Math.random() * READ_JITTER_FRACTION * interval)
         this.reading.add(k)
         this.inFlight++
-        void this.read(peer, ch).then(found => {
-          if (this.ctx.signal.aborted) return
-          const m = ch === 'blkTip' ? this.misses : this.empty
-          const key = ch === 'blkTip' ? peer.hex : k
-          if (found) m.delete(key)
-          else {
-            if (m.size >= MAX_PEERS * 4 && !m.has(key)) m.clear() // bounded; only restarts backoffs
-            m.set(key, (m.get(key) ?? 0) + 1)
-          }
+        this.reads.started[ch] = (this.reads.started[ch] ?? 0) + 1
+        void this.read(peer, ch).then(r => {
+          this.reads[r]++
+          if (!this.ctx.signal.aborted) this.note(peer, ch, r)
         }).finally(() => { this.inFlight--; this.reading.delete(k) })
       }
     }
+  }
+
+  /**
+   * A read's result → the back-off counts. blkTip: nothing at all counts toward the peer being dead
+   * (`misses`), the tip already known toward the poll's back-off (`empty`), a new tip ends both.
+   * Other channels: empty or the same message counts toward `empty`, news ends it.
+   */
+  private note (peer: PeerInfo, ch: ChannelName, r: ReadResult): void {
+    const k = `${peer.hex}:${ch}`
+    const bump = (m: Map<string, number>, key: string): void => {
+      if (m.size >= MAX_PEERS * 4 && !m.has(key)) m.clear() // bounded; only restarts backoffs
+      m.set(key, (m.get(key) ?? 0) + 1)
+    }
+    if (ch === 'blkTip') {
+      if (r === 'none') { bump(this.misses, peer.hex); return }
+      this.misses.delete(peer.hex)
+    }
+    if (r === 'news') this.empty.delete(k); else bump(this.empty, k)
+  }
+
+  /**
+   * The base interval of a blkTip poll read direct: BLKTIP_DIRECT_READ_INTERVAL_MS, longer when
+   * there are so many live peers that polling each that often would exceed BLKTIP_DIRECT_POLLS_PER_S
+   * in all, never above BLKTIP_POLL_MAX_MS.
+   */
+  private directTipBaseMs (now: number): number {
+    if (now - this.live.atMs >= LIVE_COUNT_EVERY_MS) {
+      let count = 0
+      for (const p of this.ctx.peers.all()) if (p.endpoint !== undefined) count++
+      this.live = { count, atMs: now }
+    }
+    const spread = Math.ceil(this.live.count * 1000 / BLKTIP_DIRECT_POLLS_PER_S)
+    return Math.min(BLKTIP_POLL_MAX_MS, Math.max(BLKTIP_DIRECT_READ_INTERVAL_MS, spread))
   }
 
   /**
@@ -163,17 +211,20 @@ export class ChannelReaders implements Pipeline {
    * row (no messages, no demand) waits its interval × 2^e, up to EMPTY_CHANNEL_BACKOFF_MAX_MS: each
    * such read is two recursive lookups that every node of the neighbourhood answers, for nothing.
    * A peer pushes its txTip and demand when it publishes them, which also ends the backoff.
+   * A blkTip poll that found the tip already known `e` times in a row waits its base × 2^e, up to
+   * BLKTIP_UNCHANGED_BACKOFF_MAX_MS (or the base, when that is longer).
    */
-  private intervalOf (peer: PeerInfo, ch: ChannelName): number {
+  private intervalOf (peer: PeerInfo, ch: ChannelName, now: number): number {
     // A live peer whose endpoint we know is read direct (one round trip), and pushes its new tips to
-    // us: its blkTip poll is only the fallback (BLKTIP_DIRECT_READ_INTERVAL_MS).
-    const base = ch === 'blkTip' && peer.endpoint !== undefined ? BLKTIP_DIRECT_READ_INTERVAL_MS : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
+    // us: its blkTip poll is only the fallback (directTipBaseMs).
+    const base = ch === 'blkTip' && peer.endpoint !== undefined ? this.directTipBaseMs(now) : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
     const m = this.misses.get(peer.hex) ?? 0
     const dead = m === 0 ? base : Math.max(base, backoffMs(BLKTIP_READ_INTERVAL_MS, m, READ_MISS_BACKOFF_MAX_MS))
-    const e = ch === 'blkTip' ? 0 : this.empty.get(`${peer.hex}:${ch}`) ?? 0
+    const e = this.empty.get(`${peer.hex}:${ch}`) ?? 0
     // A msgTip that keeps naming the same message backs off too, up to the interval its publisher
     // announced: it promised to gossip at least that often, and pushes its friends what is new.
-    const cap = ch === 'msgTip' ? Math.max(EMPTY_CHANNEL_BACKOFF_MAX_MS, this.msgTipCapMs(peer.hex) ?? 0) : EMPTY_CHANNEL_BACKOFF_MAX_MS
+    const cap = ch === 'blkTip' ? Math.max(base, BLKTIP_UNCHANGED_BACKOFF_MAX_MS)
+      : ch === 'msgTip' ? Math.max(EMPTY_CHANNEL_BACKOFF_MAX_MS, this.msgTipCapMs(peer.hex) ?? 0) : EMPTY_CHANNEL_BACKOFF_MAX_MS
     return Math.max(dead, backoffMs(base, e, cap))
   }
 
@@ -196,21 +247,28 @@ export class ChannelReaders implements Pipeline {
     return true
   }
 
-  /** One scheduled read; true if an item with news was found. */
-  private async read (peer: PeerInfo, ch: ChannelName): Promise<boolean> {
+  /** One scheduled read: news, the item already taken, or nothing. */
+  private async read (peer: PeerInfo, ch: ChannelName): Promise<ReadResult> {
     const { ctx } = this
     let item
     try {
-      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal })
+      // The owner's own "no value" ends an empty channel's read (no recursive lookups); not for
+      // blkTip, which every node publishes each slot: an empty answer there is a slot boundary
+      // or an endpoint another process now holds, and the DHT's copy is the one to find.
+      const final = ch !== 'blkTip'
+      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal, ownerAnswerFinal: final, previousSlotGraceMs: final ? PREVIOUS_SLOT_GRACE_MS : undefined })
     } catch (e) {
       ctx.log.debug('channel read failed', { peer: peer.hex.slice(0, 16), channel: ch, err: (e as Error).message })
-      return false
+      return 'none'
     }
-    if (item === null || ctx.signal.aborted) return false
-    // The same msgTip as last taken (its slot republish) is no news: it counts as an empty read.
-    const same = ch === 'msgTip' && this.msgTips.get(peer.hex) === toHex((item.value as { h: Uint8Array }).h)
+    if (item === null || ctx.signal.aborted) return 'none'
+    // The same msgTip as last taken (its slot republish), or the blkTip naming the tip we already
+    // hold for the peer, is no news: it counts toward the channel's back-off.
+    const h = (item.value as { h: Uint8Array }).h
+    const same = ch === 'msgTip' ? this.msgTips.get(peer.hex) === toHex(h)
+      : ch === 'blkTip' && peer.tip !== undefined && bytesEqual(peer.tip.id, h)
     this.take(peer, ch, item.seq, item.value)
-    return !same
+    return same ? 'same' : 'news'
   }
 
   /** A verified, decoded channel item of `peer` (read or pushed) → peer info and its signals. */

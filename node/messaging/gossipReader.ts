@@ -1,17 +1,18 @@
 // Reading peers' gossip (PROTOCOL §9; seed design "each public key will check friends gossip
 // according to round robin"). Friends are visited first, then every other peer round robin.
 // A peer's read interval starts at GOSSIP_READ_INTERVAL_MS and doubles with each read that brought
-// nothing new (empty, or the same seq), up to the interval the peer announces (`q` minutes) or,
+// nothing new (empty, the same seq, or the same value under a new seq: the new-slot republish), up to the interval the peer announces (`q` minutes) or,
 // when it announced none, EMPTY_CHANNEL_BACKOFF_MAX_MS; anything new resets it. A pushed gossip
 // item (a verified put stored on this node) is taken like a read; one from a key this node does
 // not know can only raise a contact request (its entries naming this node as receiver).
 // A known peer's gossip, read or pushed, becomes a GOSSIP_FROM_PEER signal; the messaging pipeline
 // takes it from the router and hands it back to take() here, which turns it into hints, demands and
 // contact requests.
+import { sha256 } from '../../chain/crypto.js'
 import { bytesEqual, toHex } from '../../chain/hex.js'
-import { type Gossip, channelSalt, decodeChannelValue } from '../../dht/index.js'
+import { type Gossip, channelSalt, decodeChannelValue, encodeChannelValue } from '../../dht/index.js'
 import type { StoredPut } from '../../dht/engine.js'
-import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS } from '../constants.js'
+import { EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_PEERS, PREVIOUS_SLOT_GRACE_MS } from '../constants.js'
 import { backoffMs } from '../backoff.js'
 import type { NodeContext } from '../context.js'
 import type { Emit } from '../router.js'
@@ -36,6 +37,8 @@ export class GossipReader {
   /** Reads in a row that brought nothing new, per peer. */
   private readonly misses = new Map<string, number>()
   private readonly lastSeq = new Map<string, number>()
+  /** SHA-256 (hex) of the value last read per peer: a slot's republish brings the same value again. */
+  private readonly lastValue = new Map<string, string>()
   /** The interval each peer announced (minutes). */
   private readonly announced = new Map<string, number>()
   private inFlight = 0
@@ -97,7 +100,8 @@ export class GossipReader {
     const { ctx } = this.d
     let item
     try {
-      item = await ctx.channels.read(key, 'gossip', { endpoint: ctx.peers.get(key)?.endpoint, signal: ctx.signal })
+      // The owner's own "no value" is final: a node that gossips nothing costs one round trip per slot read.
+      item = await ctx.channels.read(key, 'gossip', { endpoint: ctx.peers.get(key)?.endpoint, signal: ctx.signal, ownerAnswerFinal: true, previousSlotGraceMs: PREVIOUS_SLOT_GRACE_MS })
     } catch (e) {
       ctx.log.debug('gossip read failed', { peer: toHex(key).slice(0, 16), err: (e as Error).message })
       return
@@ -106,13 +110,22 @@ export class GossipReader {
     const hex = toHex(key)
     if (item === null || item.seq <= (this.lastSeq.get(hex) ?? -1)) { this.miss(hex); return }
     this.stats.read++
-    this.noteSeq(hex, item.seq)
+    const digest = toHex(sha256(encodeChannelValue('gossip', item.value)))
+    const same = this.lastValue.get(hex) === digest
+    if (this.lastValue.size >= MAX_PEERS && !same) this.lastValue.clear() // bounded; only costs reads
+    this.lastValue.set(hex, digest)
+    // Taken as before (same hints, same demands), but a republished value is no news for the back-off.
+    if (same) { this.rememberSeq(hex, item.seq); this.miss(hex) } else this.noteSeq(hex, item.seq)
     this.emit({ type: 'GOSSIP_FROM_PEER', peer: key, seq: item.seq, gossip: item.value })
   }
 
   /** Remembers the newest seq of a peer's gossip: anything new ends its back-off. */
   private noteSeq (hex: string, seq: number): void {
     this.misses.delete(hex)
+    this.rememberSeq(hex, seq)
+  }
+
+  private rememberSeq (hex: string, seq: number): void {
     if (this.lastSeq.size >= MAX_PEERS * 2 && !this.lastSeq.has(hex)) this.lastSeq.clear()
     this.lastSeq.set(hex, seq)
   }

@@ -1,8 +1,8 @@
 // 32 miners on loopback (issue 21 item 4): real node processes (scripts/testnet/network.ts), genesis
 // blockTime 10. Rows: propagation p50/p95 (per block, 'mined block' on its miner to 'imported block'
 // on the last of the other 31 miners, from the logs), fork rate (mined blocks off the main chain),
-// per-node CPU (% of one core, /proc utime+stime over the window) and RSS (median and max over the
-// nodes), an idle mine:false node's CPU, and "no node falling behind": every status sample during
+// per-node CPU (% of one core, /proc utime+stime over the window), UDP datagrams per second (GET
+// /dht traffic) and RSS (median and max over the nodes), an idle mine:false node's CPU, and "no node falling behind": every status sample during
 // the window, each node's height against the best one (a node more than one block behind is behind).
 // 32 processes share the machine's cores with whatever else runs: the note of each row says how
 // loaded the machine was (1-minute load average at the start and end of the window).
@@ -12,6 +12,7 @@ import { healthyTimeoutMs } from '../testnet/constants.js'
 import { Testnet } from '../testnet/network.js'
 import { sampleProcess } from '../testnet/resources.js'
 import { type BenchRow, median, percentile } from './harness.js'
+import { datagramsPerS, dhtCounters, ratesPerS } from './networkDht.js'
 import { offMainChain, propagationMs, readBlockTimes } from './node/logTimes.js'
 
 const NODES = 32
@@ -102,6 +103,8 @@ export async function run (): Promise<BenchRow[]> {
     const pids = net.running.map(n => ({ idx: n.index, pid: n.proc!.pid }))
     const cpu0 = new Map(pids.map(p => [p.idx, sampleProcess(p.pid)?.cpuS ?? NaN]))
     const rss = new Map<number, number[]>(pids.map(p => [p.idx, []]))
+    const bases = new Map(net.running.map(n => [n.index, n.api.base]))
+    const dht0 = new Map(await Promise.all(pids.map(async p => [p.idx, await dhtCounters(bases.get(p.idx)!)] as const)))
     const windowLoad0 = load()
     const t0 = performance.now()
     for (const end = Date.now() + windowS * 1000; Date.now() < end;) {
@@ -115,6 +118,8 @@ export async function run (): Promise<BenchRow[]> {
     const minerPs = pids.filter(p => p.idx !== idle.index)
     const minerCpu = minerPs.map(cpuPct)
     const minerRss = minerPs.map(p => median(rss.get(p.idx)!))
+    const dgram = new Map(await Promise.all(pids.map(async p => [p.idx, datagramsPerS(ratesPerS(await dhtCounters(bases.get(p.idx)!), dht0.get(p.idx)!, wallS))] as const)))
+    const minerDgram = minerPs.map(p => dgram.get(p.idx)!).filter(x => Number.isFinite(x))
     const loadNote = `machine ${windowLoad0} at the window's start, ${load()} at its end`
     log(`  ${loadNote}; lag samples ${JSON.stringify(lag)}`)
 
@@ -125,6 +130,8 @@ export async function run (): Promise<BenchRow[]> {
     rows.push({ name: 'node32.idle cpu', value: cpuPct(idleP), unit: '% core', bound: GOAL_IDLE_CPU_PCT, boundLabel: 'goal', note: `mine:false node among ${NODES} miners (${joined}), ${Math.round(wallS)} s window; ${loadNote}` })
     rows.push({ name: 'node32.miner cpu median', value: median(minerCpu), unit: '% core', note: `over the ${NODES} miners, same window` })
     rows.push({ name: 'node32.miner cpu max', value: Math.max(...minerCpu), unit: '% core', note: 'the busiest miner, same window' })
+    rows.push({ name: 'node32.idle datagrams', value: dgram.get(idleP.idx)!, unit: '/s', note: 'UDP datagrams in + out of the mine:false node (GET /dht traffic), same window' })
+    rows.push({ name: 'node32.miner datagrams median', value: minerDgram.length === 0 ? NaN : median(minerDgram), unit: '/s', note: `in + out per miner, median over the ${minerDgram.length} that answered GET /dht at both ends` })
     rows.push({ name: 'node32.miner rss median', value: median(minerRss), unit: 'MB', note: 'median over the miners of each one\'s median RSS in the window' })
     rows.push({ name: 'node32.miner rss max', value: Math.max(...minerRss), unit: 'MB', note: 'the largest miner\'s median RSS' })
     rows.push({ name: 'node32.idle rss', value: median(rss.get(idleP.idx)!), unit: 'MB', note: `mine:false node (${joined}), median over the window` })
