@@ -159,3 +159,12 @@ export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
 /** Requester hosts whose write token is remembered per token secret (tokenMemo.ts); past this the
  *  memo starts again empty. A token is SHA-256(host ‖ secret): one per host per 5-minute secret. */
 export const MAX_TOKEN_MEMO_HOSTS = 4096
+
+// ---- sequence clock (seq.ts) ------------------------------------------------------------------
+
+/** The publisher's seq clock persists a reservation this far (ms of seq) past the seq it hands out
+ *  and writes again only when a seq would pass it: one synchronous file write per this much wall
+ *  time instead of one per channel publish (a write-and-rename was 4 % of a syncing node's main
+ *  thread). After a crash the clock resumes past the reservation, so at most this far ahead of
+ *  wall time, and never at a seq it may have handed out. */
+export const SEQ_RESERVE_MS = 60_000
