@@ -50,6 +50,12 @@ export const SYNC_IMPORT_CHUNK_BLOCKS = 256
 export const SYNC_WINDOW_BLOCKS = 4 * SYNC_IMPORT_CHUNK_BLOCKS
 /** A sync to a tip at least this many blocks ahead pre-verifies signatures in worker threads (node/verifyPool.ts). */
 export const SYNC_PREVERIFY_MIN_BLOCKS = 64
+/** Signatures per message to a sync's verify worker (node/verifyPool.ts) at most, and how long, in ms,
+ *  the first queued one waits for more before its batch goes anyway. A 2,000 × 8 sync posted a few
+ *  signatures per message (a flush per event-loop turn): postMessage was ~3 % of its main thread.
+ *  Imports do not wait for the timer: they flush what they need at once. */
+export const VERIFY_BATCH_SIGS = 256
+export const VERIFY_BATCH_WAIT_MS = 20
 /** While a sync runs, one 'sync progress' log line this often (never one per block). */
 export const SYNC_PROGRESS_LOG_MS = 5000
 /** Blocks/s in /status and the progress line is measured over the imports of this recent window. */
