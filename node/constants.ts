@@ -36,14 +36,15 @@ export const MAX_CONCURRENT_READS = 8
  * (together under the getter's GET_CONCURRENCY of 32, leaving room for channel reads). */
 export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
 export const SYNC_TX_FETCH_CONCURRENCY = 24
-/** Tries per transaction of a branch being synced, and extra tries one walk may spend. A transaction
- *  is asked again only while the peer delivers the branch's others (node/pipelines/txPrefetch.ts): a
- *  late answer from a busy peer ended the whole walk (1–9 times per 2,000-block bench sync, each end
- *  costing 7–40 s before the next walk), and a peer that lacks the branch gets no retry. The budget
- *  bounds what a peer serving part of a branch can make a walk wait: each try is at most the
- *  getter's GET_TIMEOUT_MS (5 s), SYNC_TX_FETCH_CONCURRENCY of them at once. */
-export const SYNC_TX_FETCH_ATTEMPTS = 3
-export const SYNC_TX_RETRY_BUDGET = 64
+/** Tries per item (a block of the walk, a transaction of the branch) of a sync, and extra tries one
+ *  walk may spend. An item is asked again only while the peer delivers the walk's other items
+ *  (node/pipelines/syncRetry.ts): a late answer from a busy peer ended the whole walk (1–9 times per
+ *  2,000-block bench sync, each end costing 7–40 s before the next walk), and a peer that lacks the
+ *  branch gets no retry. The budget bounds what a peer serving part of a branch can make a walk
+ *  wait: each try is at most the getter's GET_TIMEOUT_MS (5 s), SYNC_TX_FETCH_CONCURRENCY of them
+ *  at once. */
+export const SYNC_FETCH_ATTEMPTS = 3
+export const SYNC_RETRY_BUDGET = 64
 /** A sync that extends our tip imports this many blocks at a time while later transactions still arrive. */
 export const SYNC_IMPORT_CHUNK_BLOCKS = 256
 /** Blocks a sync holds walked but not yet imported at most (memory stays flat however long the branch). */

@@ -2,14 +2,7 @@
 import type { Block } from '../../chain/block.js'
 import { toHex } from '../../chain/hex.js'
 import type { Transaction } from '../../chain/tx.js'
-
-/** How many times a transaction is asked for, and how many extra asks one walk may spend. */
-export interface RetryLimits {
-  /** Tries per transaction (1: never asked again). */
-  attempts: number
-  /** Extra tries over the whole walk. */
-  budget: number
-}
+import { WalkRetries } from './syncRetry.js'
 
 interface Job {
   id: Uint8Array
@@ -24,21 +17,14 @@ interface Job {
  * first, the import order), at most `limit` fetches run at once, in the order wanted, and `take`
  * waits for a run of blocks' transactions. Ids already stored are never fetched.
  *
- * A fetch that came back empty is asked again (first in line, so the import order holds) only when
- * the peer is evidently serving this branch: another of the walk's transactions arrived since it was
- * first asked. A busy peer's late answer then costs one more get instead of the whole walk (the
- * sync used to end with SYNC_TXS_MISSING and walk the branch again from a new tip probe), while a
- * peer that lacks the branch's transactions fails every fetch, is never asked again, and the walk
- * ends as soon as before (a walk holds the one-walk slot: a voting round's branch fetch waits on it).
+ * A fetch that came back empty is asked again (first in line, so the import order holds) when
+ * `retries` (syncRetry.ts, shared with the walk's block fetches) allows.
  */
 export class TxPrefetch {
   private readonly results = new Map<string, Promise<Transaction | null>>()
   private readonly queue: Job[] = []
   private active = 0
   private closed = false
-  /** Fetches of this walk that answered, and extra tries spent so far. */
-  private delivered = 0
-  retries = 0
   /** Most fetches in flight at once (for tests and the debug line). */
   peakActive = 0
 
@@ -46,7 +32,7 @@ export class TxPrefetch {
     private readonly fetch: (id: Uint8Array) => Promise<Transaction | null>,
     private readonly stored: (id: Uint8Array) => boolean,
     private readonly limit: number,
-    private readonly retry: RetryLimits = { attempts: 1, budget: 0 }
+    readonly retries: WalkRetries = new WalkRetries()
   ) {}
 
   want (ids: readonly Uint8Array[]): void {
@@ -65,25 +51,19 @@ export class TxPrefetch {
   private start (job: Job): void {
     this.active++
     if (this.active > this.peakActive) this.peakActive = this.active
-    if (job.tries++ === 0) job.deliveredAtFirst = this.delivered
+    if (job.tries++ === 0) job.deliveredAtFirst = this.retries.delivered
     this.fetch(job.id).catch(() => null).then(t => {
       this.active--
       if (t !== null) {
-        this.delivered++
+        this.retries.delivered++
         job.resolve(t)
-      } else if (this.mayRetry(job)) {
-        this.retries++
+      } else if (!this.closed && this.retries.again(job.tries, job.deliveredAtFirst)) {
         this.queue.unshift(job)
       } else {
         job.resolve(null)
       }
       this.pump()
     }, () => {})
-  }
-
-  /** Another of this walk's fetches answered since this id was first asked, and tries are left. */
-  private mayRetry (job: Job): boolean {
-    return !this.closed && this.delivered > job.deliveredAtFirst && job.tries < this.retry.attempts && this.retries < this.retry.budget
   }
 
   /** The blocks' transactions not yet stored, by hex id; null if one could not be had. */
