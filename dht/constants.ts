@@ -176,3 +176,12 @@ export const KRPC_MAX_INT_DIGITS = 16
 export const KRPC_QUERY_SWEEPS = 4
 /** Requester hosts whose 4 address bytes are kept for BEP 42's `ip` (the cache starts again empty past this). */
 export const KRPC_MAX_CACHED_HOSTS = 1024
+
+// ---- sequence clock (seq.ts) ------------------------------------------------------------------
+
+/** The publisher's seq clock persists a reservation this far (ms of seq) past the seq it hands out
+ *  and writes again only when a seq would pass it: one synchronous file write per this much wall
+ *  time instead of one per channel publish (a write-and-rename was 4 % of a syncing node's main
+ *  thread). After a crash the clock resumes past the reservation, so at most this far ahead of
+ *  wall time, and never at a seq it may have handed out. */
+export const SEQ_RESERVE_MS = 60_000

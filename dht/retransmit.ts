@@ -53,9 +53,10 @@ export async function sendWithRetransmit<T> (send: SendOnce<T>, timeoutMs: numbe
   signal?.addEventListener('abort', onAbort, { once: true })
   const t0 = performance.now()
   let timer: NodeJS.Timeout | undefined
+  /** Sends not yet settled: only those need cancelling at the end. */
+  let inFlight = 0
   try {
     return await new Promise<T | null>(resolve => {
-      let inFlight = 0
       let sends = 0
       let done = false
       /** A send came back empty before the deadline (an error reply, or an abort): the peer
@@ -95,7 +96,10 @@ export async function sendWithRetransmit<T> (send: SendOnce<T>, timeoutMs: numbe
       fire()
     })
   } finally {
-    ac.abort() // cancels the sends that lost the race
+    // Cancels the sends that lost the race. Most direct gets are answered by their one send, with
+    // nothing left to cancel: an abort() then only built a DOMException and ran the listeners
+    // (4 % of a syncing node's main thread, one per fetched item).
+    if (inFlight > 0) ac.abort()
     signal?.removeEventListener('abort', onAbort)
   }
 }

@@ -64,12 +64,27 @@ export const READ_JITTER_FRACTION = 0.1
  * (together under the getter's GET_CONCURRENCY of 32, leaving room for channel reads). */
 export const SYNC_BLOCK_FETCH_CONCURRENCY = 16
 export const SYNC_TX_FETCH_CONCURRENCY = 24
+/** Tries per item (a block of the walk, a transaction of the branch) of a sync, and extra tries one
+ *  walk may spend. An item is asked again only while the peer delivers the walk's other items
+ *  (node/pipelines/syncRetry.ts): a late answer from a busy peer ended the whole walk (1–9 times per
+ *  2,000-block bench sync, each end costing 7–40 s before the next walk), and a peer that lacks the
+ *  branch gets no retry. The budget bounds what a peer serving part of a branch can make a walk
+ *  wait: each try is at most the getter's GET_TIMEOUT_MS (5 s), SYNC_TX_FETCH_CONCURRENCY of them
+ *  at once. */
+export const SYNC_FETCH_ATTEMPTS = 3
+export const SYNC_RETRY_BUDGET = 64
 /** A sync that extends our tip imports this many blocks at a time while later transactions still arrive. */
 export const SYNC_IMPORT_CHUNK_BLOCKS = 256
 /** Blocks a sync holds walked but not yet imported at most (memory stays flat however long the branch). */
 export const SYNC_WINDOW_BLOCKS = 4 * SYNC_IMPORT_CHUNK_BLOCKS
 /** A sync to a tip at least this many blocks ahead pre-verifies signatures in worker threads (node/verifyPool.ts). */
 export const SYNC_PREVERIFY_MIN_BLOCKS = 64
+/** Signatures per message to a sync's verify worker (node/verifyPool.ts) at most, and how long, in ms,
+ *  the first queued one waits for more before its batch goes anyway. A 2,000 × 8 sync posted a few
+ *  signatures per message (a flush per event-loop turn): postMessage was ~3 % of its main thread.
+ *  Imports do not wait for the timer: they flush what they need at once. */
+export const VERIFY_BATCH_SIGS = 256
+export const VERIFY_BATCH_WAIT_MS = 20
 /** While a sync runs, one 'sync progress' log line this often (never one per block). */
 export const SYNC_PROGRESS_LOG_MS = 5000
 /** Blocks/s in /status and the progress line is measured over the imports of this recent window. */

@@ -118,8 +118,12 @@ export class Fetcher {
     return this.d.chain.getTx(id) ?? this.staged('tx', id, decodeTx)
   }
 
-  async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array): Promise<Transaction | null> {
-    const stored = this.d.chain.getTx(id)
+  /**
+   * `storeChecked`: the caller has just looked in the chain's store (a sync's prefetch does, as it
+   * queues the id), so that LevelDB miss is not paid twice per fetched transaction.
+   */
+  async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array, storeChecked = false): Promise<Transaction | null> {
+    const stored = storeChecked ? undefined : this.d.chain.getTx(id)
     if (stored !== undefined) return stored
     const staged = this.staged('tx', id, decodeTx)
     if (staged !== undefined) { this.emit({ type: purpose, peer: peer ?? NO_PEER, id, tx: staged }); return staged }

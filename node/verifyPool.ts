@@ -12,8 +12,8 @@ import { encodedOf } from '../chain/signed.js'
 import { TX_SCHEMA, type Transaction } from '../chain/tx.js'
 import { isVerified, markVerified } from '../chain/verifyCache.js'
 
-/** Signatures per message to a worker (bigger amortises the message, smaller keeps both busy). */
-const BATCH_SIGS = 256
+import { VERIFY_BATCH_SIGS, VERIFY_BATCH_WAIT_MS } from './constants.js'
+
 const WORKER_URL = new URL('./verifyWorker.mjs', import.meta.url)
 
 interface Item { obj: { s: Uint8Array }, signer: Uint8Array, schema: Schema, settle?: () => void }
@@ -22,7 +22,9 @@ export class VerifyPool {
   private readonly workers: Worker[] = []
   private readonly waiting = new Map<number, { items: Item[], done: () => void }>()
   private queued: Item[] = []
-  private flushScheduled = false
+  private flushTimer?: NodeJS.Timeout
+  /** Batches posted to the workers (for tests and profiles). */
+  batches = 0
   private nextId = 0
   private rr = 0
   private closed = false
@@ -31,7 +33,11 @@ export class VerifyPool {
   private readonly pending = new Map<object, Promise<void>>()
 
   /** Default size: one worker per core beyond the main thread's, at least one, at most 4. */
-  constructor (private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1))) {}
+  constructor (
+    private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1)),
+    private readonly batchSigs = VERIFY_BATCH_SIGS,
+    private readonly batchWaitMs = VERIFY_BATCH_WAIT_MS
+  ) {}
 
   block (b: Block): void { this.add({ obj: b, signer: b.m, schema: BLOCK_SCHEMA }) }
   tx (t: Transaction): void { this.add({ obj: t, signer: t.f, schema: TX_SCHEMA }) }
@@ -40,14 +46,19 @@ export class VerifyPool {
     if (this.closed || item.signer.length !== 32 || item.obj.s.length !== 64 || isVerified(item.obj, item.signer)) return
     this.queued.push(item)
     this.pending.set(item.obj, new Promise<void>(resolve => { (item as Item & { settle?: () => void }).settle = resolve }))
-    if (this.queued.length >= BATCH_SIGS) this.flush()
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true
-      setImmediate(() => { this.flushScheduled = false; this.flush() })
+    // A batch goes when it is full or VERIFY_BATCH_WAIT_MS after its first item (or when an import
+    // asks for its items: ready()). Flushing every event-loop turn sent a few signatures per message
+    // (items arrive a few per UDP read), and the messages cost the main thread more than the
+    // signatures they carried saved it.
+    if (this.queued.length >= this.batchSigs) this.flush()
+    else if (this.flushTimer === undefined) {
+      this.flushTimer = setTimeout(() => { this.flushTimer = undefined; this.flush() }, this.batchWaitMs)
+      this.flushTimer.unref()
     }
   }
 
   private flush (): void {
+    if (this.flushTimer !== undefined) { clearTimeout(this.flushTimer); this.flushTimer = undefined }
     if (this.closed || this.queued.length === 0) return
     const items = this.queued
     this.queued = []
@@ -76,6 +87,7 @@ export class VerifyPool {
     this.inFlight.add(p)
     void p.finally(() => this.inFlight.delete(p))
     const w = this.worker()
+    this.batches++
     w.ref() // held open while it has work; unref'd again when the pool is idle
     w.postMessage({ id, buf }, [buf.buffer])
   }
@@ -127,6 +139,7 @@ export class VerifyPool {
   /** Stops the workers; pending checks resolve unverified. */
   async close (): Promise<void> {
     this.closed = true
+    if (this.flushTimer !== undefined) { clearTimeout(this.flushTimer); this.flushTimer = undefined }
     for (const it of this.queued.splice(0)) this.settle(it)
     this.failAll()
     await Promise.all(this.workers.splice(0).map(async w => await w.terminate()))

@@ -13,7 +13,7 @@ import type { ImportResult } from '../../chain/chain.js'
 import { Lru } from '../../chain/lru.js'
 import {
   PENALTY_INVALID_DATA, PENALTY_MISSING_DATA, SYNC_BLOCK_FETCH_CONCURRENCY, SYNC_IMPORT_CHUNK_BLOCKS, SYNC_MAX_BRANCH_BLOCKS, SYNC_MAX_CANDIDATES, SYNC_REFUSED_TIPS_KEPT,
-  SYNC_PREVERIFY_MIN_BLOCKS, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
+  SYNC_FETCH_ATTEMPTS, SYNC_PREVERIFY_MIN_BLOCKS, SYNC_RETRY_BUDGET, SYNC_TX_FETCH_CONCURRENCY, SYNC_WINDOW_BLOCKS
 } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
@@ -25,6 +25,7 @@ import { SyncProgress } from './syncProgress.js'
 import { TipProbes } from './syncTips.js'
 import { checkTipBlock } from './tipCheck.js'
 import { TxPrefetch } from './txPrefetch.js'
+import { WalkRetries } from './syncRetry.js'
 import type { TipClaim } from '../signals.js'
 
 export interface SyncHooks {
@@ -181,17 +182,20 @@ export class SyncPipeline implements Pipeline {
     const pool = this.preverify = top.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
     pool?.block(top)
     // Transactions are fetched as their blocks arrive, in the order they are asked for (import
-    // order); one in our pool has the same id, so the same bytes, and needs no fetch.
+    // order); one in our pool has the same id, so the same bytes, and needs no fetch. The prefetch
+    // looked in the store when it queued the id (the fetcher need not again).
     const fetchTx = async (id: Uint8Array): Promise<Transaction | null> =>
-      ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer)
-    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY)
+      ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer, true)
+    // A late or lost answer is asked again while the peer delivers the walk's other items (syncRetry.ts).
+    const retries = new WalkRetries({ attempts: SYNC_FETCH_ATTEMPTS, budget: SYNC_RETRY_BUDGET })
+    const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY, retries)
     let over = false
     const walk: WalkDeps = {
       hasBlock: id => ctx.chain.hasBlock(id),
-      fetch: async id => {
+      fetch: async id => await retries.fetch(async () => {
         if (over || signal.aborted) return null
         return await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
-      },
+      }, () => over || signal.aborted),
       mutableRange: ctx.chain.genesis.config.mutableRange,
       maxBlocks: SYNC_MAX_BRANCH_BLOCKS
     }
@@ -254,7 +258,7 @@ export class SyncPipeline implements Pipeline {
           if (!goOn(last)) break
         }
         const st = ctx.engine.stats.snapshot()
-        ctx.log.debug('sync done', { to: top.n, ms: Math.round(performance.now() - t0), gets: st.gets, getDirect: st.latencyMs.getDirect, getRecursive: st.latencyMs.getRecursive })
+        ctx.log.debug('sync done', { to: top.n, ms: Math.round(performance.now() - t0), retries: retries.retries, txPeakInFlight: txs.peakActive, gets: st.gets, getDirect: st.latencyMs.getDirect, getRecursive: st.latencyMs.getRecursive })
         return outcome()
       } finally {
         await settle() // never leave an import running past the sync

@@ -94,13 +94,12 @@ describe('sync progress in /status and the log (real nodes)', function () {
       expect(s.currentHeight).to.be.within(s.startHeight, s.targetHeight)
       expect(s.blocksPerSec).to.be.at.least(0)
       if (s.etaS !== null) expect(s.etaS).to.be.at.least(0)
-      if (s.currentHeight > s.startHeight && s.currentHeight < s.targetHeight) {
-        expect(s.blocksPerSec).to.be.greaterThan(0)
-        expect(s.etaS).to.be.a('number')
-      }
+      // Mid-walk: a rate gives an ETA; a walk that imported nothing for the rate's window (a
+      // transaction asked again after a lost answer, on a loaded machine) shows a rate of 0.
+      if (s.currentHeight > s.startHeight && s.currentHeight < s.targetHeight && s.blocksPerSec > 0) expect(s.etaS).to.be.a('number')
     }
-    const moving = seen.filter(s => s.currentHeight > 0 && s.currentHeight < HEIGHT)
-    expect(moving.length, 'readings taken between the first import and the end').to.be.greaterThan(2)
+    const moving = seen.filter(s => s.currentHeight > s.startHeight && s.currentHeight < HEIGHT && s.blocksPerSec > 0)
+    expect(moving.length, 'readings with a rate, taken between the first import and the end').to.be.greaterThan(2)
     // Heights only go up between readings.
     for (let i = 1; i < seen.length; i++) expect(seen[i].currentHeight).to.be.at.least(seen[i - 1].currentHeight)
 

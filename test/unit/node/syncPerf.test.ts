@@ -49,6 +49,27 @@ describe('sync speed-ups', () => {
     }
   })
 
+  it('the pool sends full batches, not one per event-loop turn, and an import\'s ready() does not wait for the timer', async () => {
+    const fresh = new ChainBuilder(net).extend(builder.root, 5, { txs: 3 }) // 20 signatures
+    const objs = fresh.flatMap(b => [b.block, ...b.txs])
+    const pool = new VerifyPool(1, 8, 600_000) // the timer would outlast the test
+    try {
+      for (const b of fresh) {
+        pool.block(b.block)
+        for (const t of b.txs) { pool.tx(t); await new Promise(resolve => setImmediate(resolve)) } // arrivals a turn apart
+      }
+      expect(pool.batches).to.equal(2) // two full batches of 8; 4 still queued
+      await pool.ready(objs)
+      expect(pool.batches).to.equal(3)
+      for (const b of fresh) {
+        expect(isVerified(b.block, b.block.m)).to.equal(true)
+        for (const t of b.txs) expect(isVerified(t, t.f)).to.equal(true)
+      }
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('stageMany writes one batch, skips what is staged and refuses past the limit', async () => {
     const dir = makeTmpDir('stage-many')
     const store = await openStore(dir, net.genesis)
