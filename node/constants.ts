@@ -154,9 +154,3 @@ export const DROPPED_TX_TTL_MS = 60 * 60_000
 export const RELEASE_GC_GAP_MS = 5_000
 export const RELEASE_MAX_GCS = 8
 export const RELEASE_MIN_GAIN_MB = 4
-/**
- * A running node's memory-pressure GC and malloc_trim (node/memory.ts startIdleRelease): the first this
- * long after start (start-up's garbage), then at this interval, skipped during a sync; ms.
- */
-export const IDLE_RELEASE_FIRST_MS = 20_000
-export const IDLE_RELEASE_INTERVAL_MS = 120_000

@@ -10,11 +10,11 @@
 // threads' arenas), which no GC touches.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { IDLE_RELEASE_FIRST_MS, IDLE_RELEASE_INTERVAL_MS, RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
+import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
 import { mallocTrim, memoryPressureGc, nativeUnavailable } from './native.js'
 
 // Info, not debug: one line per long sync, and the sync bench waits for it before it reads RssAnon.
-interface Log { info: (msg: string, meta?: Record<string, unknown>) => void, debug?: (msg: string, meta?: Record<string, unknown>) => void }
+interface Log { info: (msg: string, meta?: Record<string, unknown>) => void }
 
 let gc: (() => void) | undefined
 
@@ -76,37 +76,4 @@ export function releaseAfterSync (log: Log, gapMs = RELEASE_GC_GAP_MS, maxGcs = 
     await finish()
   }
   void step()
-}
-
-/**
- * While the node runs: a memory-pressure GC and a malloc_trim IDLE_RELEASE_FIRST_MS after start, then
- * every `intervalMs`, skipped while `busy()` (a sync). Only where both native calls can be had (plain
- * GCs at idle gave nothing back: docs/performance.md, memory, second pass). Each costs a few ms of
- * main thread on an idle node's ~20 MB heap. Returns the stop function; the timers do not keep the
- * process alive.
- */
-export function startIdleRelease (log: Log, busy: () => boolean, firstMs = IDLE_RELEASE_FIRST_MS, intervalMs = IDLE_RELEASE_INTERVAL_MS): () => void {
-  let timer: NodeJS.Timeout | undefined
-  let stopped = false
-  const run = async (): Promise<void> => {
-    if (!busy()) {
-      const rss0 = process.memoryUsage.rss()
-      const t0 = performance.now()
-      if (await memoryPressureGc()) {
-        const trim = await mallocTrim()
-        log.debug?.('idle memory release', {
-          ms: Math.round(performance.now() - t0),
-          rssMB: [Math.round(rss0 / 2 ** 20), Math.round(process.memoryUsage.rss() / 2 ** 20)],
-          trimmedMB: trim === null ? 0 : Math.round((trim.anonBeforeKB - trim.anonAfterKB) / 1024)
-        })
-      } else {
-        stopped = true // not available here: no point trying again
-        return
-      }
-    }
-    if (!stopped) { timer = setTimeout(() => { void run() }, intervalMs); timer.unref() }
-  }
-  timer = setTimeout(() => { void run() }, firstMs)
-  timer.unref()
-  return () => { stopped = true; clearTimeout(timer) }
 }

@@ -22,7 +22,6 @@ import { type NodeContext, NodeEvents, type NodeState } from './context.js'
 import { DemandSet } from './demand.js'
 import { Fetcher } from './fetch.js'
 import { loadNodeKey } from './key.js'
-import { startIdleRelease } from './memory.js'
 import { acquireLock } from './lock.js'
 import type { Logger } from './logger.js'
 import { PeerSet } from './peers.js'
@@ -89,9 +88,6 @@ export class TauNode implements ApiNode {
     try {
       const node = new TauNode(cfg, log, await buildParts(cfg, log, closers, abort.signal, opts.key), closers, abort)
       await node.listen()
-      // Memory given back at idle (node/memory.ts), not during a sync.
-      const stopRelease = startIdleRelease(log, () => node.ctx.state.syncing)
-      closers.push(() => { stopRelease() })
       if (cfg.mine) node.mining.enable()
       if (cfg.checkpoint !== undefined) void node.trustCheckpoint(fromHex(cfg.checkpoint, 32, 'checkpoint'))
       void node.startupVote()

@@ -3,7 +3,7 @@
 // after the gap, never more than the cap; one line logs heap and RSS before and after each, and the
 // malloc_trim that follows.
 import { expect } from 'chai'
-import { releaseAfterSync, startIdleRelease } from '../../../node/memory.js'
+import { releaseAfterSync } from '../../../node/memory.js'
 
 interface Logged { msg: string, meta?: Record<string, unknown> }
 const GAP_MS = 200
@@ -49,25 +49,5 @@ describe('node/memory releaseAfterSync', () => {
     releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, GAP_MS, MAX_GCS)
     await until(logged, 2)
     expect(logged[1].msg).to.equal('memory released after sync')
-  })
-})
-
-describe('node/memory startIdleRelease', () => {
-  it('releases first after the delay, then at the interval, never while busy, and not after stop', async () => {
-    const lines: Logged[] = []
-    let busy = true
-    const log = { info: () => {}, debug: (msg: string, meta?: Record<string, unknown>) => { lines.push({ msg, meta }) } }
-    const stop = startIdleRelease(log, () => busy, 100, 200)
-    await new Promise(res => setTimeout(res, 700))
-    expect(lines).to.have.length(0) // busy (a sync) all along: skipped each time
-    busy = false
-    await until(lines, 2)
-    expect(lines[0].msg).to.equal('idle memory release')
-    expect(lines[0].meta?.rssMB).to.have.length(2)
-    expect(lines[0].meta?.trimmedMB).to.be.a('number')
-    stop()
-    const n = lines.length
-    await new Promise(res => setTimeout(res, 600))
-    expect(lines.length).to.equal(n)
   })
 })
