@@ -4,9 +4,14 @@
 // back the pages the first left committed (docs/performance.md, memory, second pass). `gc` is
 // not a global without --expose-gc on the command line; setting the flag at run time exposes it to a
 // fresh context, the same way scripts/bench/node/memProbe.mjs reads a live heap.
+// Where V8's C++ API can be reached (node/native.ts), the GCs are memory-pressure GCs instead, which
+// compact and unmap at once (a plain gc() left 60 MB committed for a 45 MB live heap after six);
+// then glibc's malloc_trim gives back the malloc'd memory the sync freed (the main heap, the verify
+// threads' arenas), which no GC touches.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
+import { mallocTrim, memoryPressureGc, nativeUnavailable } from './native.js'
 
 // Info, not debug: one line per long sync, and the sync bench waits for it before it reads RssAnon.
 interface Log { info: (msg: string, meta?: Record<string, unknown>) => void }
@@ -21,34 +26,54 @@ function fullGc (): void {
   gc()
 }
 
+/** A memory-pressure GC where it can be had, else a plain full GC; says which ran. */
+async function collect (): Promise<'pressure' | 'plain'> {
+  if (await memoryPressureGc()) return 'pressure'
+  fullGc()
+  return 'plain'
+}
+
 /**
  * Full GCs (tens of ms each on the main thread) once per long sync, after its worker pool stopped:
  * one at once, then one every `gapMs` while the previous gave back at least RELEASE_MIN_GAIN_MB of
- * V8's committed heap, `maxGcs` at most (V8 returns the old-space pages a GC freed over the next
- * GCs, not at once). One log line once they ran; the timers do not keep the process alive.
+ * V8's committed heap, `maxGcs` at most (after a plain GC V8 returns the old-space pages it freed
+ * over the next GCs, not at once). Then one malloc_trim. One log line once they ran; the timers do
+ * not keep the process alive.
  */
 export function releaseAfterSync (log: Log, gapMs = RELEASE_GC_GAP_MS, maxGcs = RELEASE_MAX_GCS): void {
   const mb = (n: number): number => Math.round(n / 2 ** 20)
   const steps = [process.memoryUsage()]
   let ms = 0
-  const step = (): void => {
-    const t0 = performance.now()
-    fullGc()
-    ms += performance.now() - t0
-    steps.push(process.memoryUsage())
-    const gain = steps[steps.length - 2].heapTotal - steps[steps.length - 1].heapTotal
-    // Always a second GC: the first frees objects, the pages come back with the next.
-    if (steps.length - 1 < maxGcs && (steps.length === 2 || gain >= RELEASE_MIN_GAIN_MB * 2 ** 20)) {
-      setTimeout(step, gapMs).unref()
-      return
-    }
+  let kind = ''
+  const finish = async (): Promise<void> => {
+    const trim = await mallocTrim()
+    const skipped = nativeUnavailable()
     log.info('memory released after sync', {
       gcs: steps.length - 1,
+      // 'pressure': V8's compacting memory-pressure GC; 'plain': gc() (node/native.ts says when).
+      kind: kind === 'plain' && skipped.pressure !== '' ? `plain (${skipped.pressure})` : kind,
       ms: Math.round(ms),
       rssMB: steps.map(m => mb(m.rss)),
       heapUsedMB: steps.map(m => mb(m.heapUsed)),
-      heapTotalMB: steps.map(m => mb(m.heapTotal))
+      heapTotalMB: steps.map(m => mb(m.heapTotal)),
+      // RssAnon before and after the trim, or why there was none.
+      trim: trim === null
+        ? { skipped: skipped.trim }
+        : { anonMB: [Math.round(trim.anonBeforeKB / 1024), Math.round(trim.anonAfterKB / 1024)], ms: Math.round(trim.ms) }
     })
   }
-  step()
+  const step = async (): Promise<void> => {
+    const t0 = performance.now()
+    kind = await collect()
+    ms += performance.now() - t0
+    steps.push(process.memoryUsage())
+    const gain = steps[steps.length - 2].heapTotal - steps[steps.length - 1].heapTotal
+    // Always a second GC: after a plain one, the pages come back with the next.
+    if (steps.length - 1 < maxGcs && (steps.length === 2 || gain >= RELEASE_MIN_GAIN_MB * 2 ** 20)) {
+      setTimeout(() => { void step() }, gapMs).unref()
+      return
+    }
+    await finish()
+  }
+  void step()
 }

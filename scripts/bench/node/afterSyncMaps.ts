@@ -17,7 +17,7 @@ const SYNC_TIMEOUT_MS = 1_200_000
 const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
 const SETTLE_MS = 3_000
 const blocks = Number(process.env.BLOCKS ?? 1000)
-const VARIANTS: Record<string, Record<string, string>> = { base: {}, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
+const VARIANTS: Record<string, Record<string, string>> = { base: {}, native0: { TAU_NATIVE_MEMORY: '0' }, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
 const names = (process.env.VARIANTS ?? 'base,arena2').split(',').filter(n => n in VARIANTS)
 
 /** Anonymous RSS (kB) by kind, from smaps. glibc thread arenas are 64 MiB-aligned (HEAP_MAX_SIZE). */
@@ -63,7 +63,7 @@ try {
     process.stdout.write(JSON.stringify({
       variant: names[i], blocks, anonMB: +(split.anon / MB).toFixed(1), heapMB: kb(kinds.heap), arenasMB: kb(kinds.arenas), stacksMB: kb(kinds.stacks), otherMB: kb(kinds.other), heapLiveMB: +(mem.heapLive / MB).toFixed(1),
       v8: { heapTotalMB: mb(probe.heapTotal), physicalMB: mb(probe.totalPhysicalSize), externalMB: mb(probe.external), mallocedMB: mb(probe.mallocedMemory), oldSpaceMB: mb(spaces?.old_space?.size), newSpaceMB: mb(spaces?.new_space?.size) },
-      anonAfterSecondGcMB: +(again.anon / MB).toFixed(1), release: { rssMB: rel.rssMB, heapUsedMB: rel.heapUsedMB }
+      anonAfterSecondGcMB: +(again.anon / MB).toFixed(1), release: { rssMB: rel.rssMB, heapUsedMB: rel.heapUsedMB, kind: rel.kind, heapTotalMB: rel.heapTotalMB, trim: rel.trim }
     }) + '\n')
   }
 } finally {

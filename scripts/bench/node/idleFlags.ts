@@ -24,6 +24,7 @@ const ALL: Record<string, Variant> = {
   lite: { flags: ['--lite-mode'] },
   nowasm: { flags: ['--no-expose-wasm'] },
   arena2: { flags: [], env: { MALLOC_ARENA_MAX: '2' } },
+  native0: { flags: [], env: { TAU_NATIVE_MEMORY: '0' } },
   combo: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'] },
   comboArena: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '2' } }
 }
@@ -32,7 +33,7 @@ const names = (process.env.VARIANTS ?? 'base,pool1,stgc,semi1,lite,nowasm,combo'
 const { work, served, server, endpoint: ep } = await startServingNode('tau-node-idle-flags-', blocks)
 const nodes: BenchNode[] = []
 try {
-  for (const name of names) nodes.push(new BenchNode({ dataDir: join(work, name), genesisFile: served.genesisFile, bootstrap: ep, nodeFlags: ALL[name].flags, env: ALL[name].env }))
+  for (const [i, name] of names.entries()) nodes.push(new BenchNode({ dataDir: join(work, `${name}-${i}`), genesisFile: served.genesisFile, bootstrap: ep, nodeFlags: ALL[name].flags, env: ALL[name].env }))
   for (const n of nodes) await n.waitLine(l => l.message === 'imported block' && l.id === served.tipId, SYNC_TIMEOUT_MS, `sync to ${blocks}`)
   const cpu0 = nodes.map(n => n.cpuSeconds())
   await new Promise(res => setTimeout(res, idleS * 1000))

@@ -1,0 +1,64 @@
+// node/native.ts: on Linux with glibc (this project's machines and container) V8's memory-pressure GC
+// gives back the old-space pages a fragmented heap leaves committed, keeping every live object intact,
+// and malloc_trim gives back freed malloc'd memory; with TAU_NATIVE_MEMORY=0 neither runs and each
+// says why, so the callers fall back to plain GCs.
+import { spawnSync } from 'node:child_process'
+import { expect } from 'chai'
+import { mallocTrim, memoryPressureGc, nativeUnavailable, rssAnonKB } from '../../../node/native.js'
+
+const MB = 2 ** 20
+const pause = async (ms: number): Promise<void> => { await new Promise(res => setTimeout(res, ms)) }
+
+describe('node/native', () => {
+  it('a memory-pressure GC unmaps a fragmented old space and keeps the live objects', async () => {
+    // 2,000,000 objects made, one in eight kept: the survivors are spread over every page.
+    const kept: Array<{ a: number, b: string }> = []
+    for (let round = 0; round < 20; round++) {
+      const made: Array<{ a: number, b: string }> = []
+      for (let i = 0; i < 100_000; i++) made.push({ a: round * 100_000 + i, b: `x${i}` })
+      for (let i = 0; i < made.length; i += 8) kept.push(made[i])
+    }
+    const before = process.memoryUsage()
+    expect(await memoryPressureGc(), nativeUnavailable().pressure).to.equal(true)
+    const after = process.memoryUsage()
+    // The sparse pages went: committed heap close to the live one, far below where it was.
+    expect(after.heapTotal).to.be.below(before.heapTotal - 40 * MB)
+    expect(after.heapTotal).to.be.below(after.heapUsed * 1.5 + 16 * MB)
+    expect(kept).to.have.length(250_000)
+    for (let i = 0; i < kept.length; i += 997) {
+      const round = Math.floor(i / 12_500)
+      expect(kept[i].a).to.equal(round * 100_000 + (i % 12_500) * 8)
+      expect(kept[i].b).to.equal(`x${(i % 12_500) * 8}`)
+    }
+  })
+
+  it('malloc_trim gives back freed malloc memory that glibc kept', async () => {
+    // Buffers of this size are malloc'd one by one; keeping one in fifty leaves the rest of each
+    // page free but not at the top of the heap, which glibc does not give back by itself.
+    let bufs: Buffer[] | null = []
+    for (let i = 0; i < 200_000; i++) bufs.push(Buffer.allocUnsafeSlow(300).fill(i % 251))
+    const kept = bufs.filter((_, i) => i % 50 === 0)
+    bufs = null
+    expect(await memoryPressureGc()).to.equal(true) // frees the dropped buffers' memory
+    await pause(500)
+    const r = await mallocTrim()
+    expect(r, nativeUnavailable().trim).to.not.equal(null)
+    if (r === null) return
+    expect(r.anonBeforeKB - r.anonAfterKB).to.be.above(20 * 1024)
+    expect(rssAnonKB()).to.be.below(r.anonBeforeKB - 20 * 1024)
+    expect(kept.every((b, i) => b[0] === (i * 50) % 251 && b[299] === (i * 50) % 251)).to.equal(true)
+  })
+
+  it('with TAU_NATIVE_MEMORY=0 neither call runs and each says why', () => {
+    const script = `
+      import { mallocTrim, memoryPressureGc, nativeUnavailable } from './node/native.ts'
+      const out = { pressure: await memoryPressureGc(), trim: await mallocTrim(), why: nativeUnavailable() }
+      process.stdout.write(JSON.stringify(out))`
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TAU_NATIVE_MEMORY: '0' } })
+    expect(r.status, r.stderr).to.equal(0)
+    const out = JSON.parse(r.stdout) as { pressure: boolean, trim: unknown, why: { trim: string, pressure: string } }
+    expect(out.pressure).to.equal(false)
+    expect(out.trim).to.equal(null)
+    expect(out.why).to.deep.equal({ trim: 'TAU_NATIVE_MEMORY=0', pressure: 'TAU_NATIVE_MEMORY=0' })
+  })
+})
