@@ -29,6 +29,17 @@ export const READ_MISS_BACKOFF_MAX_MS = 30_000
 /** ...and a live peer's txTip / demand / msgTip that was empty, up to this (peers push txTip and demand
  *  when they publish them; an empty channel costs two recursive lookups per read). */
 export const EMPTY_CHANNEL_BACKOFF_MAX_MS = 24_000
+/**
+ * Reads per second of each of txTip, demand and msgTip over all live peers, at most, once they back
+ * off: with more live peers than this × EMPTY_CHANNEL_BACKOFF_MAX_MS / 1000, the back-off's cap grows
+ * to live peers / this (s), never above EMPTY_CHANNEL_POLL_MAX_MS. Every node reads every peer's empty
+ * channels and is read by every peer, so at 32 peers the empty reads were the largest term that grew
+ * with the peer count; pushes carry these channels' new items at once.
+ */
+export const EMPTY_CHANNEL_READS_PER_S = 1
+/** The empty-channel back-off cap's ceiling however many peers (ms): the longest an item that appears
+ *  without a push can go unread (msgTip: or its publisher's gossip interval, when longer). */
+export const EMPTY_CHANNEL_POLL_MAX_MS = 60_000
 /** Channel reads in flight at once. */
 export const MAX_CONCURRENT_READS = 8
 /**

@@ -11,7 +11,7 @@ import { type ChannelName, channelSalt, decodeChannelValue, decodeEndpoint } fro
 import type { StoredPut } from '../dht/engine.js'
 import {
   BLKTIP_DIRECT_POLLS_PER_S, BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_POLL_MAX_MS, BLKTIP_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS,
-  DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, PREVIOUS_SLOT_GRACE_MS, READER_TICK_MS,
+  DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, EMPTY_CHANNEL_POLL_MAX_MS, EMPTY_CHANNEL_READS_PER_S, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, PREVIOUS_SLOT_GRACE_MS, READER_TICK_MS,
   READ_JITTER_FRACTION, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import { backoffMs } from './backoff.js'
@@ -193,13 +193,24 @@ export class ChannelReaders implements Pipeline {
    * in all, never above BLKTIP_POLL_MAX_MS.
    */
   private directTipBaseMs (now: number): number {
+    const spread = Math.ceil(this.liveCount(now) * 1000 / BLKTIP_DIRECT_POLLS_PER_S)
+    return Math.min(BLKTIP_POLL_MAX_MS, Math.max(BLKTIP_DIRECT_READ_INTERVAL_MS, spread))
+  }
+
+  /** The empty-channel back-off's cap: EMPTY_CHANNEL_BACKOFF_MAX_MS, longer with many live peers (EMPTY_CHANNEL_READS_PER_S). */
+  private emptyCapMs (now: number): number {
+    const spread = Math.ceil(this.liveCount(now) * 1000 / EMPTY_CHANNEL_READS_PER_S)
+    return Math.min(EMPTY_CHANNEL_POLL_MAX_MS, Math.max(EMPTY_CHANNEL_BACKOFF_MAX_MS, spread))
+  }
+
+  /** Peers whose endpoint we know, counted again at most every LIVE_COUNT_EVERY_MS. */
+  private liveCount (now: number): number {
     if (now - this.live.atMs >= LIVE_COUNT_EVERY_MS) {
       let count = 0
       for (const p of this.ctx.peers.all()) if (p.endpoint !== undefined) count++
       this.live = { count, atMs: now }
     }
-    const spread = Math.ceil(this.live.count * 1000 / BLKTIP_DIRECT_POLLS_PER_S)
-    return Math.min(BLKTIP_POLL_MAX_MS, Math.max(BLKTIP_DIRECT_READ_INTERVAL_MS, spread))
+    return this.live.count
   }
 
   /**
@@ -208,8 +219,8 @@ export class ChannelReaders implements Pipeline {
    * to READ_MISS_BACKOFF_MAX_MS. A peer that publishes nothing (a genesis account with no node)
    * cost two failed recursive lookups per read, and those reads held the in-flight slots that live
    * peers' blkTip reads then waited for. A live peer's other channel that was empty `e` reads in a
-   * row (no messages, no demand) waits its interval × 2^e, up to EMPTY_CHANNEL_BACKOFF_MAX_MS: each
-   * such read is two recursive lookups that every node of the neighbourhood answers, for nothing.
+   * row (no messages, no demand) waits its interval × 2^e, up to EMPTY_CHANNEL_BACKOFF_MAX_MS or, with
+   * many live peers, emptyCapMs: each such read is a round trip to the owner, for nothing.
    * A peer pushes its txTip and demand when it publishes them, which also ends the backoff.
    * A blkTip poll that found the tip already known `e` times in a row waits its base × 2^e, up to
    * BLKTIP_UNCHANGED_BACKOFF_MAX_MS (or the base, when that is longer).
@@ -224,7 +235,7 @@ export class ChannelReaders implements Pipeline {
     // A msgTip that keeps naming the same message backs off too, up to the interval its publisher
     // announced: it promised to gossip at least that often, and pushes its friends what is new.
     const cap = ch === 'blkTip' ? Math.max(base, BLKTIP_UNCHANGED_BACKOFF_MAX_MS)
-      : ch === 'msgTip' ? Math.max(EMPTY_CHANNEL_BACKOFF_MAX_MS, this.msgTipCapMs(peer.hex) ?? 0) : EMPTY_CHANNEL_BACKOFF_MAX_MS
+      : ch === 'msgTip' ? Math.max(this.emptyCapMs(now), this.msgTipCapMs(peer.hex) ?? 0) : this.emptyCapMs(now)
     return Math.max(dead, backoffMs(base, e, cap))
   }
 
