@@ -36,6 +36,8 @@ async function collect (): Promise<'pressure' | 'plain'> {
 export interface ReleaseOptions {
   /** Empties the store's caches (ChainStore.dropCaches): a long sync filled them with its own entries. */
   dropCaches?: () => { dropped: number } | false
+  /** True while a sync runs: the release waits for it to end, and stops its GCs if one starts. */
+  busy?: () => boolean
   gapMs?: number
   maxGcs?: number
 }
@@ -51,9 +53,8 @@ export interface ReleaseOptions {
 export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
   const { gapMs = RELEASE_GC_GAP_MS, maxGcs = RELEASE_MAX_GCS } = opts
   const mb = (n: number): number => Math.round(n / 2 ** 20)
-  const steps = [process.memoryUsage()]
-  // Before the GCs, so the entries go with them.
-  const caches = opts.dropCaches?.()
+  const steps: NodeJS.MemoryUsage[] = [] // before, then after each GC
+  let caches: { dropped: number } | false | undefined
   let ms = 0
   let kind = ''
   const finish = async (): Promise<void> => {
@@ -76,6 +77,8 @@ export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
     })
   }
   const step = async (): Promise<void> => {
+    // A sync that started meanwhile gets no compacting GCs in its way; it ends with its own release.
+    if (steps.length > 1 && opts.busy?.() === true) { await finish(); return }
     const t0 = performance.now()
     kind = await collect()
     ms += performance.now() - t0
@@ -88,5 +91,16 @@ export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
     }
     await finish()
   }
-  void step()
+  // Not while another sync runs (one that follows at once): wait for it, `maxGcs` gaps at most.
+  let waits = 0
+  const start = (): void => {
+    if (opts.busy?.() === true) {
+      if (++waits <= maxGcs) setTimeout(start, gapMs).unref()
+      return
+    }
+    steps.push(process.memoryUsage())
+    caches = opts.dropCaches?.() // before the GCs, so the entries go with them
+    void step()
+  }
+  start()
 }

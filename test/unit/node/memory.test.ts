@@ -54,4 +54,30 @@ describe('node/memory releaseAfterSync', () => {
     await until(logged, 2)
     expect(logged[1].msg).to.equal('memory released after sync')
   })
+
+  it('waits while a sync runs, and drops the caches only once none does', async () => {
+    const logged: Logged[] = []
+    let busy = true
+    let droppedAt = 0
+    const t0 = Date.now()
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, {
+      gapMs: GAP_MS, maxGcs: MAX_GCS, busy: () => busy, dropCaches: () => { droppedAt = Date.now(); return { dropped: 3 } }
+    })
+    await new Promise(res => setTimeout(res, GAP_MS * 2 + 50))
+    expect(droppedAt).to.equal(0)
+    expect(logged).to.have.length(0)
+    busy = false
+    await until(logged, 1)
+    expect(droppedAt - t0).to.be.at.least(GAP_MS * 2)
+    expect(logged[0].meta?.cachesDropped).to.equal(3)
+  })
+
+  it('gives up after maxGcs gaps of a sync that goes on', async () => {
+    const logged: Logged[] = []
+    let checks = 0
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: 50, maxGcs: MAX_GCS, busy: () => { checks++; return true } })
+    await new Promise(res => setTimeout(res, 50 * (MAX_GCS + 3)))
+    expect(checks).to.equal(MAX_GCS + 1)
+    expect(logged).to.have.length(0)
+  })
 })
