@@ -18,7 +18,7 @@ const SYNC_TIMEOUT_MS = 1_200_000
 const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
 const SETTLE_MS = 3_000
 const blocks = Number(process.env.BLOCKS ?? 1000)
-const VARIANTS: Record<string, Record<string, string>> = { base: {}, native0: { TAU_NATIVE_MEMORY: '0' }, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
+const VARIANTS: Record<string, Record<string, string>> = { base: {}, jemalloc: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' }, native0: { TAU_NATIVE_MEMORY: '0' }, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
 const names = (process.env.VARIANTS ?? 'base,arena2').split(',').filter(n => n in VARIANTS)
 
 const { work, served, server, endpoint: ep } = await startServingNode('tau-node-after-sync-', blocks)
