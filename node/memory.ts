@@ -33,22 +33,36 @@ async function collect (): Promise<'pressure' | 'plain'> {
   return 'plain'
 }
 
+export interface ReleaseOptions {
+  /** Empties the store's caches (ChainStore.dropCaches): a long sync filled them with its own entries. */
+  dropCaches?: () => { dropped: number } | false
+  /** True while a sync runs: the release waits for it to end, and stops its GCs if one starts. */
+  busy?: () => boolean
+  gapMs?: number
+  maxGcs?: number
+}
+
 /**
- * Full GCs (tens of ms each on the main thread) once per long sync, after its worker pool stopped:
+ * Once per long sync, after its worker pool stopped: the store's caches emptied (`dropCaches`), then
+ * full GCs (tens of ms each on the main thread):
  * one at once, then one every `gapMs` while the previous gave back at least RELEASE_MIN_GAIN_MB of
  * V8's committed heap, `maxGcs` at most (after a plain GC V8 returns the old-space pages it freed
  * over the next GCs, not at once). Then one malloc_trim. One log line once they ran; the timers do
  * not keep the process alive.
  */
-export function releaseAfterSync (log: Log, gapMs = RELEASE_GC_GAP_MS, maxGcs = RELEASE_MAX_GCS): void {
+export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
+  const { gapMs = RELEASE_GC_GAP_MS, maxGcs = RELEASE_MAX_GCS } = opts
   const mb = (n: number): number => Math.round(n / 2 ** 20)
-  const steps = [process.memoryUsage()]
+  const steps: NodeJS.MemoryUsage[] = [] // before, then after each GC
+  let caches: { dropped: number } | false | undefined
   let ms = 0
   let kind = ''
   const finish = async (): Promise<void> => {
     const trim = await mallocTrim()
     const skipped = nativeUnavailable()
     log.info('memory released after sync', {
+      // Cache entries dropped (the store's), or false when a commit was under way.
+      cachesDropped: caches === undefined || caches === false ? caches : caches.dropped,
       gcs: steps.length - 1,
       // 'pressure': V8's compacting memory-pressure GC; 'plain': gc() (node/native.ts says when).
       kind: kind === 'plain' && skipped.pressure !== '' ? `plain (${skipped.pressure})` : kind,
@@ -63,6 +77,8 @@ export function releaseAfterSync (log: Log, gapMs = RELEASE_GC_GAP_MS, maxGcs = 
     })
   }
   const step = async (): Promise<void> => {
+    // A sync that started meanwhile gets no compacting GCs in its way; it ends with its own release.
+    if (steps.length > 1 && opts.busy?.() === true) { await finish(); return }
     const t0 = performance.now()
     kind = await collect()
     ms += performance.now() - t0
@@ -75,5 +91,16 @@ export function releaseAfterSync (log: Log, gapMs = RELEASE_GC_GAP_MS, maxGcs = 
     }
     await finish()
   }
-  void step()
+  // Not while another sync runs (one that follows at once): wait for it, `maxGcs` gaps at most.
+  let waits = 0
+  const start = (): void => {
+    if (opts.busy?.() === true) {
+      if (++waits <= maxGcs) setTimeout(start, gapMs).unref()
+      return
+    }
+    steps.push(process.memoryUsage())
+    caches = opts.dropCaches?.() // before the GCs, so the entries go with them
+    void step()
+  }
+  start()
 }

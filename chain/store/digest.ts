@@ -114,6 +114,11 @@ export class ElementCache {
     this.lru.set(k, { encoded, lanes })
     return lanes
   }
+
+  /** Entries held (for the store's cache figures). */
+  get size (): number { return this.lru.size }
+
+  clear (): void { this.lru.clear() }
 }
 
 /** The digest of a whole state (genesis, a replay, a reindex). */

@@ -199,6 +199,19 @@ export class ChainStore implements StateView {
     return this.readRecord(undoKey(id), decodeUndo)
   }
 
+  /**
+   * Empties the in-memory caches (they refill from LevelDB on the next reads). For after a long sync,
+   * whose imports filled them with entries the running node mostly never reads again: 8,000 blocks
+   * left a live heap of 45 MB against 27 MB after 500. Refused (false) while a commit is between its
+   * batch and its cache update, when the caches and LevelDB differ.
+   */
+  dropCaches (): { dropped: number } | false {
+    if (this.writing > 0) return false
+    const dropped = this.blocks.size + this.txs.size + this.accounts.size + this.mainIds.size + this.digestElements.size
+    this.blocks.clear(); this.txs.clear(); this.accounts.clear(); this.mainIds.clear(); this.digestElements.clear()
+    return { dropped }
+  }
+
   // ---- the one write path ----------------------------------------------------------------------
 
   /** Writes everything in `w` as one atomic batch, then updates the caches (never before). */

@@ -49,7 +49,7 @@ async function afterRelease (node: BenchNode, done: LogLine): Promise<boolean> {
   try {
     rel = await node.waitLine(l => l.message === 'memory released after sync', RELEASE_WAIT_MS, 'memory released after sync', from)
   } catch { return false }
-  log(`  released after sync in ${String(rel.ms)} ms: rss ${JSON.stringify(rel.rssMB)} MB, heapUsed ${JSON.stringify(rel.heapUsedMB)} MB, heapTotal ${JSON.stringify(rel.heapTotalMB)} MB (before, then after each of its ${String(rel.gcs)} GCs)`)
+  log(`  released after sync in ${String(rel.ms)} ms: rss ${JSON.stringify(rel.rssMB)} MB, heapUsed ${JSON.stringify(rel.heapUsedMB)} MB, heapTotal ${JSON.stringify(rel.heapTotalMB)} MB (before, then after each of its ${String(rel.gcs)} ${String(rel.kind)} GCs), malloc_trim ${JSON.stringify(rel.trim)}`)
   await new Promise(res => setTimeout(res, RELEASE_SETTLE_MS))
   return true
 }

@@ -6,40 +6,20 @@
 // It also prints V8's heap figures at that point and RssAnon again after the probe's own full GC
 // (a second GC, a few seconds after the release).
 // Usage: [BLOCKS=1000] [VARIANTS=base,arena2] node --import tsx scripts/bench/node/afterSyncMaps.ts
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../../node/constants.js'
 import { BenchNode } from './proc.js'
 import { startServingNode } from './servingNode.js'
+import { anonByKind } from './smaps.js'
 
 const MB = 2 ** 20
 const SYNC_TIMEOUT_MS = 1_200_000
 const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
 const SETTLE_MS = 3_000
 const blocks = Number(process.env.BLOCKS ?? 1000)
-const VARIANTS: Record<string, Record<string, string>> = { base: {}, native0: { TAU_NATIVE_MEMORY: '0' }, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
+const VARIANTS: Record<string, Record<string, string>> = { base: {}, jemalloc: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' }, native0: { TAU_NATIVE_MEMORY: '0' }, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
 const names = (process.env.VARIANTS ?? 'base,arena2').split(',').filter(n => n in VARIANTS)
-
-/** Anonymous RSS (kB) by kind, from smaps. glibc thread arenas are 64 MiB-aligned (HEAP_MAX_SIZE). */
-function anonByKind (pid: number): Record<string, number> {
-  const out: Record<string, number> = { heap: 0, arenas: 0, stacks: 0, other: 0 }
-  let kind = ''
-  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line)
-    if (head !== null) {
-      const start = BigInt('0x' + head[1])
-      const name = head[4]
-      if (name === '[heap]') kind = 'heap'
-      else if (name.startsWith('[stack')) kind = 'stacks'
-      else if (name !== '' && !name.startsWith('[anon')) kind = '' // file-backed: not counted
-      else kind = start % (64n * 1024n * 1024n) === 0n ? 'arenas' : 'other'
-      continue
-    }
-    const m = /^Anonymous:\s+(\d+) kB/.exec(line)
-    if (m !== null && kind !== '') out[kind] += Number(m[1])
-  }
-  return out
-}
 
 const { work, served, server, endpoint: ep } = await startServingNode('tau-node-after-sync-', blocks)
 const nodes: BenchNode[] = []
@@ -52,7 +32,6 @@ try {
     const split = n.rssSplit()
     const kinds = anonByKind(n.pid)
     const mem = await n.memory()
-    const kb = (x: number): number => +(x / 1024).toFixed(1)
     const mb = (x: unknown): number => +(Number(x) / MB).toFixed(1)
     // V8's own view at the first read (the probe reads before its GC), and whether a second full GC
     // (the probe's) a few seconds after the release gives more back.
@@ -61,7 +40,7 @@ try {
     await new Promise(res => setTimeout(res, SETTLE_MS))
     const again = n.rssSplit()
     process.stdout.write(JSON.stringify({
-      variant: names[i], blocks, anonMB: +(split.anon / MB).toFixed(1), heapMB: kb(kinds.heap), arenasMB: kb(kinds.arenas), stacksMB: kb(kinds.stacks), otherMB: kb(kinds.other), heapLiveMB: +(mem.heapLive / MB).toFixed(1),
+      variant: names[i], blocks, anonMB: +(split.anon / MB).toFixed(1), heapMB: kinds.heap, arenasMB: kinds.arenas, stacksMB: kinds.stacks, otherMB: kinds.other, heapLiveMB: +(mem.heapLive / MB).toFixed(1),
       v8: { heapTotalMB: mb(probe.heapTotal), physicalMB: mb(probe.totalPhysicalSize), externalMB: mb(probe.external), mallocedMB: mb(probe.mallocedMemory), oldSpaceMB: mb(spaces?.old_space?.size), newSpaceMB: mb(spaces?.new_space?.size) },
       anonAfterSecondGcMB: +(again.anon / MB).toFixed(1), release: { rssMB: rel.rssMB, heapUsedMB: rel.heapUsedMB, kind: rel.kind, heapTotalMB: rel.heapTotalMB, trim: rel.trim }
     }) + '\n')

@@ -28,13 +28,17 @@ describe('node/memory releaseAfterSync', () => {
     garbage = null
     const logged: Logged[] = []
     const t0 = Date.now()
-    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, GAP_MS, MAX_GCS)
+    let heapAtDrop = 0
+    const dropCaches = (): { dropped: number } => { heapAtDrop = process.memoryUsage().heapUsed; return { dropped: 7 } }
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: GAP_MS, maxGcs: MAX_GCS, dropCaches })
+    expect(heapAtDrop).to.be.greaterThan(0) // the caches go first, before any GC
     expect(logged).to.have.length(0) // the line comes once the later GCs ran
     await until(logged, 1)
     expect(logged[0].msg).to.equal('memory released after sync')
     // On Linux with glibc the GCs are V8's memory-pressure GCs and a malloc_trim follows (node/native.ts).
     expect(logged[0].meta?.kind).to.equal('pressure')
     expect((logged[0].meta?.trim as { anonMB?: number[] }).anonMB).to.have.length(2)
+    expect(logged[0].meta?.cachesDropped).to.equal(7)
     const gcs = logged[0].meta?.gcs as number
     expect(gcs).to.be.within(2, MAX_GCS)
     expect(Date.now() - t0).to.be.at.least((gcs - 1) * GAP_MS - 5)
@@ -46,8 +50,34 @@ describe('node/memory releaseAfterSync', () => {
     expect(logged[0].meta?.heapTotalMB).to.have.length(gcs + 1)
     expect(logged[0].meta?.ms).to.be.a('number')
     // A second call reuses the exposed gc.
-    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, GAP_MS, MAX_GCS)
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: GAP_MS, maxGcs: MAX_GCS })
     await until(logged, 2)
     expect(logged[1].msg).to.equal('memory released after sync')
+  })
+
+  it('waits while a sync runs, and drops the caches only once none does', async () => {
+    const logged: Logged[] = []
+    let busy = true
+    let droppedAt = 0
+    const t0 = Date.now()
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, {
+      gapMs: GAP_MS, maxGcs: MAX_GCS, busy: () => busy, dropCaches: () => { droppedAt = Date.now(); return { dropped: 3 } }
+    })
+    await new Promise(res => setTimeout(res, GAP_MS * 2 + 50))
+    expect(droppedAt).to.equal(0)
+    expect(logged).to.have.length(0)
+    busy = false
+    await until(logged, 1)
+    expect(droppedAt - t0).to.be.at.least(GAP_MS * 2)
+    expect(logged[0].meta?.cachesDropped).to.equal(3)
+  })
+
+  it('gives up after maxGcs gaps of a sync that goes on', async () => {
+    const logged: Logged[] = []
+    let checks = 0
+    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: 50, maxGcs: MAX_GCS, busy: () => { checks++; return true } })
+    await new Promise(res => setTimeout(res, 50 * (MAX_GCS + 3)))
+    expect(checks).to.equal(MAX_GCS + 1)
+    expect(logged).to.have.length(0)
   })
 })
