@@ -7,6 +7,12 @@ export const PEER_EVICT_BATCH = 64
 /** Penalty points after which a peer is skipped by the readers for PEER_BAN_MS. */
 export const PEER_BAN_PENALTY = 10
 export const PEER_BAN_MS = 10 * 60_000
+/** Penalty points halve every this many ms (not while banned). Without it an honest peer that is
+ *  slow under load collected one point per missed item for ever, and ten walk ends over a long
+ *  sync banned the only peer a new node had for PEER_BAN_MS: the sync stood still meanwhile. With
+ *  it, missing data bans only at a sustained ~3.5 misses a minute; two invalid items at once, or
+ *  three a minute apart, still do. */
+export const PEER_PENALTY_HALF_LIFE_MS = 2 * 60_000
 /** Points a peer gets for serving invalid data, and for a tip that led nowhere. */
 export const PENALTY_INVALID_DATA = 5
 export const PENALTY_MISSING_DATA = 1

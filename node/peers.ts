@@ -4,7 +4,7 @@
 // Bounded: at MAX_PEERS, the most penalised / longest unseen peer makes room.
 import { toHex } from '../chain/hex.js'
 import type { Endpoint } from '../dht/endpoint.js'
-import { MAX_PEERS, PEER_BAN_MS, PEER_BAN_PENALTY, PEER_EVICT_BATCH } from './constants.js'
+import { MAX_PEERS, PEER_BAN_MS, PEER_BAN_PENALTY, PEER_EVICT_BATCH, PEER_PENALTY_HALF_LIFE_MS } from './constants.js'
 import type { TipClaim } from './signals.js'
 
 export type PeerSource = 'genesis' | 'miner' | 'tx' | 'config' | 'message' | 'friend'
@@ -16,7 +16,9 @@ export interface PeerInfo {
   endpoint?: Endpoint
   lastSeenMs?: number
   tip?: TipClaim
+  /** Penalty points as of penaltiesAtMs; they decay (PEER_PENALTY_HALF_LIFE_MS): read them through PeerSet.penalties(). */
   penalties: number
+  penaltiesAtMs?: number
   bannedUntilMs?: number
 }
 
@@ -74,15 +76,28 @@ export class PeerSet {
   penalise (key: Uint8Array, points: number): void {
     const p = this.get(key)
     if (p === undefined) return
-    p.penalties += points
+    p.penalties = this.penalties(p) + points
     if (p.penalties >= PEER_BAN_PENALTY) p.bannedUntilMs = this.now() + PEER_BAN_MS
+  }
+
+  /** A peer's penalty points now: halved every PEER_PENALTY_HALF_LIFE_MS since the last change, held while banned. */
+  penalties (p: PeerInfo): number {
+    const now = this.now()
+    if (p.bannedUntilMs !== undefined && p.bannedUntilMs > now) return p.penalties
+    const since = p.penaltiesAtMs ?? now
+    if (p.penalties > 0 && now > since) p.penalties *= 0.5 ** ((now - since) / PEER_PENALTY_HALF_LIFE_MS)
+    if (p.penalties < 0.01) p.penalties = 0
+    p.penaltiesAtMs = now
+    return p.penalties
   }
 
   isBanned (p: PeerInfo): boolean {
     if (p.bannedUntilMs === undefined) return false
-    if (p.bannedUntilMs > this.now()) return true
+    const now = this.now()
+    if (p.bannedUntilMs > now) return true
     p.bannedUntilMs = undefined
     p.penalties = Math.floor(p.penalties / 2) // a second chance, with half the record
+    p.penaltiesAtMs = now // the decay starts again at the ban's end
     return false
   }
 
@@ -106,6 +121,7 @@ export class PeerSet {
    */
   private evict (): void {
     const evictable = [...this.peers.values()].filter(p => !p.sources.has('genesis') && !p.sources.has('config') && !p.sources.has('friend'))
+    for (const p of evictable) this.penalties(p) // decayed to now, once, before the sort reads them
     evictable.sort((a, b) => b.penalties - a.penalties || (a.lastSeenMs ?? 0) - (b.lastSeenMs ?? 0))
     for (const p of evictable.slice(0, PEER_EVICT_BATCH)) this.peers.delete(p.hex)
     this.order = undefined

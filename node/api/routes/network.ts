@@ -21,7 +21,7 @@ export function addNetworkRoutes (router: Router, { node }: ApiDeps): void {
       lastSeen: p.lastSeenMs !== undefined ? new Date(p.lastSeenMs).toISOString() : null,
       lastSeenMs: p.lastSeenMs ?? null,
       tip: p.tip !== undefined ? { id: toHex(p.tip.id), height: p.tip.n, cumulativeDifficulty: p.tip.d.toString() } : null,
-      penalties: p.penalties,
+      penalties: Math.floor(peers.penalties(p)),
       banned: p.bannedUntilMs !== undefined && p.bannedUntilMs > Date.now(),
       sources: [...p.sources]
     }))
