@@ -186,6 +186,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.queue.run(async () => { forgetPending(this.core, pointId) })
   }
 
+  /**
+   * Empties the store's read caches (they refill from LevelDB up to their caps): after a long sync
+   * they hold the sync's own entries. False while a commit is half-written.
+   */
+  dropCaches (): { dropped: number } | false { return this.store.dropCaches() }
+
   /** Waits for queued imports, then closes the store. */
   async close (): Promise<void> {
     await this.queue.close()

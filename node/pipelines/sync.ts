@@ -268,7 +268,7 @@ export class SyncPipeline implements Pipeline {
       txs.close()
       this.preverify = undefined
       // A long sync's garbage is given back once its pool stopped (node/memory.ts).
-      if (pool !== undefined) void pool.close().then(() => { releaseAfterSync(ctx.log, { dropCaches: () => ctx.chain.store.dropCaches(), busy: () => this.running }) })
+      if (pool !== undefined) void pool.close().then(() => { releaseAfterSync(ctx.log, { dropCaches: () => ctx.chain.dropCaches(), busy: () => this.running }) })
     }
   }
 
