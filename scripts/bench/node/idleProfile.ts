@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Testnet } from '../../testnet/network.js'
 import { healthyTimeoutMs } from '../../testnet/constants.js'
+import { type Flat, dhtCounters } from '../networkDht.js'
 
 const miners = Number(process.env.MINERS ?? 3)
 const idleS = Number(process.env.IDLE_S ?? 40)
@@ -15,20 +16,6 @@ const cpuS = (pid: number): number => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(f[11]) + Number(f[12])) / 100
-}
-type Flat = Record<string, number>
-/** The idle node's GET /dht counters, flattened (queriesIn.get, verifies, gauges.pushSent, ...). */
-async function dhtStats (base: string): Promise<Flat> {
-  const out: Flat = {}
-  try {
-    const r = await fetch(`${base}/dht`, { signal: AbortSignal.timeout(5000) })
-    const s = ((await r.json()) as { stats?: Record<string, unknown> }).stats ?? {}
-    for (const [k, v] of Object.entries(s)) {
-      if (typeof v === 'number') out[k] = v
-      else if (k !== 'latencyMs' && typeof v === 'object' && v !== null) for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') out[`${k}.${k2}`] = v2
-    }
-  } catch { /* not answering: empty */ }
-  return out
 }
 const diff = (a: Flat, b: Flat): Flat => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => v !== 0))
 
@@ -42,14 +29,14 @@ try {
   const pid = idle.proc!.pid
   const minerPids = net.nodes.filter(n => n.mine).map(n => n.proc!.pid)
   const c0 = cpuS(pid); const m0 = minerPids.map(cpuS); const t0 = Date.now()
-  const d0 = await dhtStats(idle.api.base)
+  const d0 = await dhtCounters(idle.api.base)
   await new Promise(resolve => setTimeout(resolve, idleS * 1000))
   const wallS = (Date.now() - t0) / 1000
   const pct = (cpuS(pid) - c0) / wallS * 100
   const minerPct = minerPids.map((p, i) => (cpuS(p) - m0[i]) / wallS * 100)
   process.stderr.write(`idle node pid ${pid}: ${pct.toFixed(1)}% of a core over ${idleS} s; miners: ${minerPids.join(',')} at ${minerPct.map(x => x.toFixed(1)).join(', ')}%\n`)
   // What the idle node's DHT did in the window: queries it answered, signature checks, pushes.
-  const d1 = await dhtStats(idle.api.base)
+  const d1 = await dhtCounters(idle.api.base)
   process.stderr.write(`idle node DHT in the window: ${JSON.stringify(diff(d1, d0))}\n`)
 } finally {
   await net.stop()
