@@ -3,17 +3,12 @@
 // and a blkTip for a block that does not exist. The node must reject the first with its code,
 // penalise the peer, keep its chain, ask for the missing one in its demand item, and stay up.
 import { expect } from 'chai'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { blockId, encodeBlock, signBlock } from '../../chain/block.js'
 import { generateKeyPair } from '../../chain/crypto.js'
-import { buildGenesis, genesisToJson } from '../../chain/genesis.js'
-import { toHex } from '../../chain/hex.js'
 import { generationSignature } from '../../chain/consensus/pot.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../../dht/index.js'
-import { loadConfig } from '../../node/config.js'
-import { createLogger } from '../../node/logger.js'
 import { TauNode } from '../../node/node.js'
+import { startKeyedNode } from '../helpers/keyedNode.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -33,16 +28,9 @@ describe('hostile peer against a real node', function () {
   it('rejects an invalid tip block with its code, penalises the peer and keeps its chain', async () => {
     const ours = generateKeyPair(); const bad = generateKeyPair()
     const now = Math.floor(Date.now() / 1000)
-    const genesis = buildGenesis({
-      name: 'hostile-test', timestamp: now - 100, blockTime: 10, mutableRange: 6, minFee: 1, blockReward: 0,
-      accounts: [{ pubkey: ours.publicKey, balance: 1000, power: 100 }, { pubkey: bad.publicKey, balance: 1000, power: 100 }]
-    })
-    const gfile = join(dir, 'genesis.json')
-    writeFileSync(gfile, JSON.stringify(genesisToJson(genesis.config)))
-    const keyFile = join(dir, 'key.json')
-    writeFileSync(keyFile, JSON.stringify({ version: 1, secretKey: toHex(ours.secretKey) }), { mode: 0o600 })
-    const cfg = loadConfig({ 'data-dir': join(dir, 'node'), genesis: gfile, 'key-file': keyFile, 'dht-port': '0', 'api-port': '0', mine: false, 'log-level': 'error' }, {})
-    node = await TauNode.start(cfg, createLogger('error', 'json'))
+    const started = await startKeyedNode(dir, { name: 'hostile-test', blockTime: 10, ours, others: [bad] })
+    node = started.node
+    const genesis = started.genesis
     const ctx = node.ctx
 
     // The hostile peer: its own DHT node, joined to ours, publishing on its channels.

@@ -8,22 +8,18 @@
 // blkTip is polled less and less often; a new tip and a txTip that appears after the back-off
 // are still read within the bounds docs/performance.md states (the back-off caps).
 import { expect } from 'chai'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { generateKeyPair, type KeyPair, sha256, signHash } from '../../chain/crypto.js'
-import { buildGenesis, genesisToJson } from '../../chain/genesis.js'
-import { bytesEqual, toHex } from '../../chain/hex.js'
+import { bytesEqual, } from '../../chain/hex.js'
 import {
   type ChannelName, type ChannelValues, Channels, channelSalt, DhtEngine, encodeChannelValue, encodeEndpoint, Getter, mutableTarget, Putter, SeqClock, signatureData, slotOf
 } from '../../dht/index.js'
 import { toWire } from '../../dht/wire.js'
 import { backoffMs } from '../../node/backoff.js'
-import { loadConfig } from '../../node/config.js'
 import {
   BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, READ_JITTER_FRACTION, READER_TICK_MS, TXTIP_READ_INTERVAL_MS
 } from '../../node/constants.js'
-import { createLogger } from '../../node/logger.js'
 import { TauNode } from '../../node/node.js'
+import { startKeyedNode } from '../helpers/keyedNode.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -74,18 +70,9 @@ describe('node: idle channel reads back off, and still catch a lost push (real U
 
   before(async () => {
     dir = makeTmpDir()
-    const now = Math.floor(Date.now() / 1000)
-    const genesis = buildGenesis({
-      name: 'idle-reads-test', timestamp: now - 100, blockTime: BLOCK_TIME_S, mutableRange: 6, minFee: 1, blockReward: 0,
-      accounts: [{ pubkey: ours.publicKey, balance: 1000, power: 100 }, { pubkey: friend.publicKey, balance: 1000, power: 100 }]
-    })
-    chainId = genesis.chainId
-    const gfile = join(dir, 'genesis.json')
-    writeFileSync(gfile, JSON.stringify(genesisToJson(genesis.config)))
-    const keyFile = join(dir, 'key.json')
-    writeFileSync(keyFile, JSON.stringify({ version: 1, secretKey: toHex(ours.secretKey) }), { mode: 0o600 })
-    const cfg = loadConfig({ 'data-dir': join(dir, 'node'), genesis: gfile, 'key-file': keyFile, 'dht-port': '0', 'api-port': '0', mine: false, 'log-level': 'error' }, {})
-    node = await TauNode.start(cfg, createLogger('error', 'json'))
+    const started = await startKeyedNode(dir, { name: 'idle-reads-test', blockTime: BLOCK_TIME_S, ours, others: [friend] })
+    node = started.node
+    chainId = started.genesis.chainId
     peer = new DhtEngine({ keyPair: friend })
     await peer.start()
     // Its one push: the node learns the peer's endpoint from the blkTip's `e`.

@@ -4,15 +4,11 @@
 // mining tip signal) and its txTip the pool's signal; a stranger's, a badly signed one and a channel
 // the node does not read do not; a flood is rate-limited and the node stays up.
 import { expect } from 'chai'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { generateKeyPair, type KeyPair } from '../../chain/crypto.js'
-import { buildGenesis, genesisToJson } from '../../chain/genesis.js'
-import { bytesEqual, toHex } from '../../chain/hex.js'
+import { bytesEqual, } from '../../chain/hex.js'
 import { Channels, DhtEngine, encodeEndpoint, Getter, Putter, SeqClock } from '../../dht/index.js'
-import { loadConfig } from '../../node/config.js'
-import { createLogger } from '../../node/logger.js'
 import { TauNode } from '../../node/node.js'
+import { startKeyedNode } from '../helpers/keyedNode.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -26,18 +22,9 @@ describe('node: pushed blkTip from a peer (real UDP, real LevelDB)', function ()
 
   before(async () => {
     dir = makeTmpDir()
-    const now = Math.floor(Date.now() / 1000)
-    const genesis = buildGenesis({
-      name: 'push-test', timestamp: now - 100, blockTime: 10, mutableRange: 6, minFee: 1, blockReward: 0,
-      accounts: [{ pubkey: ours.publicKey, balance: 1000, power: 100 }, { pubkey: friend.publicKey, balance: 1000, power: 100 }]
-    })
-    chainId = genesis.chainId
-    const gfile = join(dir, 'genesis.json')
-    writeFileSync(gfile, JSON.stringify(genesisToJson(genesis.config)))
-    const keyFile = join(dir, 'key.json')
-    writeFileSync(keyFile, JSON.stringify({ version: 1, secretKey: toHex(ours.secretKey) }), { mode: 0o600 })
-    const cfg = loadConfig({ 'data-dir': join(dir, 'node'), genesis: gfile, 'key-file': keyFile, 'dht-port': '0', 'api-port': '0', mine: false, 'log-level': 'error' }, {})
-    node = await TauNode.start(cfg, createLogger('error', 'json'))
+    const started = await startKeyedNode(dir, { name: 'push-test', blockTime: 10, ours, others: [friend] })
+    node = started.node
+    chainId = started.genesis.chainId
   })
   after(async () => {
     for (const e of engines) await e.stop()
