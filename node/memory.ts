@@ -6,7 +6,7 @@
 // fresh context, the same way scripts/bench/node/memProbe.mjs reads a live heap.
 // Where V8's C++ API can be reached (node/native.ts), the GCs are memory-pressure GCs instead, which
 // compact and unmap at once (a plain gc() left 60 MB committed for a 45 MB live heap after six);
-// then glibc's malloc_trim gives back the malloc'd memory the sync freed (the main heap, the verify
+// then glibc's malloc_trim (or jemalloc's purge, when the node runs on it) gives back the malloc'd memory the sync freed (the main heap, the verify
 // threads' arenas), which no GC touches.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -73,7 +73,7 @@ export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
       // RssAnon before and after the trim, or why there was none.
       trim: trim === null
         ? { skipped: skipped.trim }
-        : { anonMB: [Math.round(trim.anonBeforeKB / 1024), Math.round(trim.anonAfterKB / 1024)], ms: Math.round(trim.ms) }
+        : { anonMB: [Math.round(trim.anonBeforeKB / 1024), Math.round(trim.anonAfterKB / 1024)], ms: Math.round(trim.ms), allocator: trim.allocator }
     })
   }
   const step = async (): Promise<void> => {

@@ -9,14 +9,18 @@
 //   main thread (koffi's sync call, on koffi's own stack) the GC crashed the process.
 // - glibc's malloc_trim(0): gives back the free pages inside every malloc arena, not only those at
 //   the top of the main heap (LevelDB's memtables and reads, sockets and ArrayBuffers freed by the
-//   sync). MALLOC_* variables would have to be set before the process starts.
+//   sync). MALLOC_* variables would have to be set before the process starts. Under jemalloc
+//   (LD_PRELOAD, as the container image, the systemd unit and the testnet run the node:
+//   docs/operations.md, Memory) the same step is jemalloc's own purge of every arena's unused
+//   pages (mallctl "arena.<all>.purge"); glibc's malloc_trim would find its arenas empty.
 // Loaded on first use only (not at start). Each is a no-op where it cannot be had (another OS or
 // libc, a node binary that does not export V8's symbols, no prebuilt koffi for the platform) or
 // when TAU_NATIVE_MEMORY=0; callers then fall back to plain GCs.
 import { readFileSync } from 'node:fs'
 
-/** What one trim did: RssAnon (from /proc/self/status, kB) before and after, and its wall time. */
-export interface TrimResult { anonBeforeKB: number, anonAfterKB: number, ms: number }
+/** What one trim did: RssAnon (from /proc/self/status, kB) before and after, its wall time, and
+ *  which malloc's call it was (glibc's malloc_trim or jemalloc's purge). */
+export interface TrimResult { anonBeforeKB: number, anonAfterKB: number, ms: number, allocator: Allocator }
 
 interface Calls { trim: ((pad: number) => number) | null, pressure: (() => Promise<void>) | null }
 let calls: Calls | undefined
@@ -28,6 +32,21 @@ const V8_GET_CURRENT = '_ZN2v87Isolate10GetCurrentEv'
 const V8_MEMORY_PRESSURE = '_ZN2v87Isolate26MemoryPressureNotificationENS_19MemoryPressureLevelE'
 /** v8::MemoryPressureLevel::kCritical. */
 const PRESSURE_CRITICAL = 2
+/** jemalloc's MALLCTL_ARENAS_ALL (jemalloc ≥ 5): "arena.4096.purge" purges every arena. */
+const JEMALLOC_PURGE_ALL = 'arena.4096.purge'
+
+/** The malloc the process runs on: jemalloc when it was preloaded (LD_PRELOAD), else the libc's. */
+export type Allocator = 'jemalloc' | 'libc'
+
+let allocatorSeen: Allocator | undefined
+
+/** Which malloc this process runs on, read from its own memory map (once; 'libc' without /proc). */
+export function allocator (): Allocator {
+  if (allocatorSeen === undefined) {
+    try { allocatorSeen = /\/libjemalloc[^/\n]*\.so/.test(readFileSync('/proc/self/maps', 'utf8')) ? 'jemalloc' : 'libc' } catch { allocatorSeen = 'libc' }
+  }
+  return allocatorSeen
+}
 
 /** RssAnon of this process in kB (0 where /proc is not there). */
 export function rssAnonKB (): number {
@@ -48,9 +67,15 @@ async function load (): Promise<Calls> {
     return calls
   }
   try {
-    // libc.so.6 is glibc's soname; musl's libc has another name and no malloc_trim.
-    const fn = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)')
-    calls.trim = (pad: number): number => fn(pad) as number
+    if (allocator() === 'jemalloc') {
+      // The global scope (null) holds the preloaded jemalloc's symbols.
+      const mallctl = koffi.load(null).func('int mallctl(const char *name, void *oldp, void *oldlenp, void *newp, size_t newlen)')
+      calls.trim = (): number => mallctl(JEMALLOC_PURGE_ALL, null, null, null, 0) as number
+    } else {
+      // libc.so.6 is glibc's soname; musl's libc has another name and no malloc_trim.
+      const fn = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)')
+      calls.trim = (pad: number): number => fn(pad) as number
+    }
   } catch (e) { why.trim = (e as Error).message }
   try {
     const self = koffi.load(null) // the node binary's own exported symbols
@@ -84,7 +109,8 @@ export async function memoryPressureGc (): Promise<boolean> {
 
 /**
  * Gives the free pages of every malloc arena back to the OS (tens of ms on the calling thread for a
- * few hundred MB of heap). Resolves to null where it cannot be done (nativeUnavailable says why).
+ * few hundred MB of heap): glibc's malloc_trim(0), or jemalloc's purge of every arena. Resolves to
+ * null where it cannot be done (nativeUnavailable says why).
  */
 export async function mallocTrim (): Promise<TrimResult | null> {
   const { trim } = await load()
@@ -93,5 +119,5 @@ export async function mallocTrim (): Promise<TrimResult | null> {
   const t0 = performance.now()
   trim(0)
   const ms = performance.now() - t0
-  return { anonBeforeKB, anonAfterKB: rssAnonKB(), ms }
+  return { anonBeforeKB, anonAfterKB: rssAnonKB(), ms, allocator: allocator() }
 }

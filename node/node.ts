@@ -43,6 +43,7 @@ import { linkOptionsOf } from './linkOptions.js'
 import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
 import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 import { ensureAdminToken } from './api/token.js'
+import { allocator } from './native.js'
 
 /** What buildParts makes: the context and the parts the API and TauNode's own methods call. */
 interface NodeParts {
@@ -228,7 +229,9 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
   }
   log.info('node starting', {
     publicKey: toHex(key.publicKey), chainId: toHex(genesis.chainId), height: chain.tip().n,
-    tip: toHex(chain.tip().id), dht: `${endpoint.host}:${endpoint.port}`, dataDir: cfg.dataDir
+    tip: toHex(chain.tip().id), dht: `${endpoint.host}:${endpoint.port}`, dataDir: cfg.dataDir,
+    // jemalloc keeps RSS flatter after long syncs (docs/operations.md, Memory); 'libc' says it is not preloaded.
+    allocator: allocator()
   })
 
   const publisher = new Publisher(ctx)

@@ -62,8 +62,12 @@ export const convergeTimeoutMs = (blockTimeS: number): number => Math.max(90_000
 /** Upper bound on waiting for B blocks: every block at the liveness bound, twice, plus start-up. */
 export const blocksTimeoutMs = (blocks: number, blockTimeS: number): number => 120_000 + 2 * blocks * maxBlockTimeS(blockTimeS) * 1000
 
-/** glibc malloc arenas per testnet node process (MALLOC_ARENA_MAX; fewer arenas, less idle RSS). */
+/** glibc malloc arenas per testnet node process (MALLOC_ARENA_MAX; fewer arenas, less idle RSS),
+ *  for a node that runs on glibc's malloc (jemalloc not installed). */
 export const TESTNET_MALLOC_ARENA_MAX = 2
+
+/** jemalloc's shared library (Debian's libjemalloc2), preloaded into the nodes (allocator.ts). */
+export const JEMALLOC_LIBRARY = 'libjemalloc.so.2'
 
 /** tx-load sends for at least this many block times, even when the run's height target was
  *  already passed when it began (it comes after the other scenarios on the command line). */

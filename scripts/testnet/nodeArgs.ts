@@ -2,6 +2,7 @@
 import { TESTNET_ENV } from '../../node/config.js'
 import { linkArgs, linkGroupOf } from './linkSpec.js'
 import { LOOPBACK, TESTNET_MALLOC_ARENA_MAX } from './constants.js'
+import { preloadJemalloc } from './allocator.js'
 import { portsOf } from './ports.js'
 import type { Testnet, TestnetNode } from './network.js'
 
@@ -39,6 +40,8 @@ export function nodeEnv (): NodeJS.ProcessEnv {
   // glibc's per-thread malloc arenas hold 5–10 MB per idle node (docs/operations.md, Memory); it
   // must be in the environment at exec, so the launcher cannot set it. The user's value wins.
   env.MALLOC_ARENA_MAX ??= String(TESTNET_MALLOC_ARENA_MAX)
+  // jemalloc when installed, as the container image and the systemd unit run the node (allocator.ts).
+  preloadJemalloc(env)
   // Lets a node accept --link-* (an emulated link is refused anywhere else: node/config.ts).
   env[TESTNET_ENV] = '1'
   return env

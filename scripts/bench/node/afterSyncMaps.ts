@@ -5,7 +5,7 @@
 // inside 64 MiB-aligned arena reservations), thread stacks, and the rest (V8's pages, mmap'd buffers).
 // It also prints V8's heap figures at that point and RssAnon again after the probe's own full GC
 // (a second GC, a few seconds after the release).
-// Usage: [BLOCKS=1000] [VARIANTS=base,arena2] node --import tsx scripts/bench/node/afterSyncMaps.ts
+// Usage: [BLOCKS=1000] [VARIANTS=base,glibc] node --import tsx scripts/bench/node/afterSyncMaps.ts
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../../node/constants.js'
@@ -18,8 +18,11 @@ const SYNC_TIMEOUT_MS = 1_200_000
 const RELEASE_WAIT_MS = 60_000 + RELEASE_GC_GAP_MS * RELEASE_MAX_GCS
 const SETTLE_MS = 3_000
 const blocks = Number(process.env.BLOCKS ?? 1000)
-const VARIANTS: Record<string, Record<string, string>> = { base: {}, jemalloc: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' }, native0: { TAU_NATIVE_MEMORY: '0' }, arena2: { MALLOC_ARENA_MAX: '2' }, trim: { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
-const names = (process.env.VARIANTS ?? 'base,arena2').split(',').filter(n => n in VARIANTS)
+// base: as a node runs from the image, the unit or the testnet (jemalloc when installed: proc.ts);
+// the others on glibc's malloc (an empty LD_PRELOAD), with its tunables.
+const GLIBC = { LD_PRELOAD: '' }
+const VARIANTS: Record<string, Record<string, string>> = { base: {}, glibc: GLIBC, native0: { ...GLIBC, TAU_NATIVE_MEMORY: '0' }, arena2: { ...GLIBC, MALLOC_ARENA_MAX: '2' }, trim: { ...GLIBC, MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_TOP_PAD_: '0' }, arena2trim: { ...GLIBC, MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } }
+const names = (process.env.VARIANTS ?? 'base,glibc').split(',').filter(n => n in VARIANTS)
 
 const { work, served, server, endpoint: ep } = await startServingNode('tau-node-after-sync-', blocks)
 const nodes: BenchNode[] = []

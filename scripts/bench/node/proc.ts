@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { requireBuilt } from '../../../bin/compiled.mjs'
+import { preloadJemalloc } from '../../testnet/allocator.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const REPO = resolve(here, '..', '..', '..')
@@ -33,7 +34,11 @@ export class BenchNode {
       '--api-host', '127.0.0.1', '--api-port', '0', '--log-format', 'json', '--log-level', spec.logLevel ?? 'info', spec.mine === true ? '--mine' : '--no-mine']
     if (spec.keyFile !== undefined) args.push('--key-file', spec.keyFile)
     if (spec.bootstrap !== undefined) args.push('--bootstrap', spec.bootstrap)
-    this.child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin', 'tau-node.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(spec.fromSources === true ? { TAU_RUN_SOURCES: '1' } : {}), ...spec.env } })
+    const env = { ...process.env, ...(spec.fromSources === true ? { TAU_RUN_SOURCES: '1' } : {}), ...spec.env }
+    // On jemalloc when it is installed, as the image, the unit and the testnet run a node; `LD_PRELOAD=`
+    // (empty) in the bench's environment or the spec's measures glibc's malloc instead.
+    preloadJemalloc(env)
+    this.child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin', 'tau-node.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env })
     this.pid = this.child.pid ?? -1
     this.exited = new Promise(res => this.child.once('exit', () => { res(); this.wake() }))
     for (const stream of [this.child.stdout, this.child.stderr]) {
