@@ -4,8 +4,10 @@
 // TypeScript sources (TAU_RUN_SOURCES=1, the launcher before the build step) in turn, so load drift
 // hits both; the tsx figure is the anchor, measured in the same run.
 // Idle: a mine:false node synced from a serving node holding a short built chain, then left idle
-// (NODE_BENCH_IDLE_S, 60 s); RSS, RssAnon, RssFile and the live heap at the end; goal RSS < 80 MB. A
-// second node beside it runs with MALLOC_ARENA_MAX=2 (the container image's and testnet's setting).
+// (NODE_BENCH_IDLE_S, 60 s); RSS, RssAnon, RssFile and the live heap at the end; goal RSS < 80 MB. It
+// runs on glibc's malloc (a plain `tau-node start`); beside it one node on jemalloc (what the container
+// image, the systemd unit and the testnet preload, when installed) and one with MALLOC_ARENA_MAX=2
+// (the unit's fallback without jemalloc).
 // Knobs: NODE_BENCH_STARTUP_REPS (5), NODE_BENCH_IDLE_S (60), NODE_BENCH_IDLE_BLOCKS (50).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +15,7 @@ import { join } from 'node:path'
 import { type BenchRow, median, row } from './harness.js'
 import { BenchNode, REPO, timeMs } from './node/proc.js'
 import { buildServedChain } from './node/servedChain.js'
+import { jemallocPath } from '../testnet/allocator.js'
 
 const log = (s: string): void => { process.stderr.write(s + '\n') }
 const envInt = (k: string, d: number): number => { const v = Number(process.env[k]); return Number.isInteger(v) && v > 0 ? v : d }
@@ -37,29 +40,29 @@ async function startOnce (genesisFile: string, dataDir: string, fromSources: boo
 
 interface IdleSample { rss: number, anon: number, file: number, heapLive: number, heapUsed: number }
 
-/**
- * Nodes synced from one serving node, then idle side by side for `idleS`: one as users start it, one
- * with MALLOC_ARENA_MAX=2 (what the container image, the systemd unit and the testnet set).
- */
-async function idle (work: string, idleS: number, blocks: number): Promise<{ plain: IdleSample, arena2: IdleSample }> {
+/** The idle nodes' environments (see the module comment); jemalloc only where it is installed. */
+const IDLE_VARIANTS: Record<string, Record<string, string>> = { plain: { LD_PRELOAD: '' }, arena2: { LD_PRELOAD: '', MALLOC_ARENA_MAX: '2' }, ...(jemallocPath() !== undefined ? { jemalloc: {} } : {}) }
+
+/** Nodes synced from one serving node, then idle side by side for `idleS`, one per IDLE_VARIANTS. */
+async function idle (work: string, idleS: number, blocks: number): Promise<Record<string, IdleSample>> {
   const served = await buildServedChain(join(work, 'served'), blocks, 8, log)
   const server = new BenchNode({ dataDir: served.dir, genesisFile: served.genesisFile, keyFile: served.keyFile })
   const nodes: BenchNode[] = []
   try {
     const ep = await server.dhtEndpoint()
     await server.waitLine(l => l.message === 'node ready', START_TIMEOUT_MS, 'server ready')
-    for (const [i, env] of ([{}, { MALLOC_ARENA_MAX: '2' }] as Record<string, string>[]).entries()) nodes.push(new BenchNode({ dataDir: join(work, `idle-${i}`), genesisFile: served.genesisFile, bootstrap: ep, env }))
+    for (const [name, env] of Object.entries(IDLE_VARIANTS)) nodes.push(new BenchNode({ dataDir: join(work, `idle-${name}`), genesisFile: served.genesisFile, bootstrap: ep, env }))
     for (const n of nodes) await n.waitLine(l => l.message === 'imported block' && l.id === served.tipId, 180_000, `sync to ${blocks}`)
     log(`  idle nodes synced ${blocks} blocks; idle ${idleS} s`)
     await new Promise(resolve => setTimeout(resolve, idleS * 1000))
-    const out: IdleSample[] = []
-    for (const n of nodes) {
-      const split = n.rssSplit() // before the probe, whose GC changes what is resident
-      const rss = n.rssBytes()
-      const mem = await n.memory()
-      out.push({ rss, anon: split.anon, file: split.file, heapLive: mem.heapLive, heapUsed: mem.heapUsed })
+    const out: Record<string, IdleSample> = {}
+    for (const [i, name] of Object.keys(IDLE_VARIANTS).entries()) {
+      const split = nodes[i].rssSplit() // before the probe, whose GC changes what is resident
+      const rss = nodes[i].rssBytes()
+      const mem = await nodes[i].memory()
+      out[name] = { rss, anon: split.anon, file: split.file, heapLive: mem.heapLive, heapUsed: mem.heapUsed }
     }
-    return { plain: out[0], arena2: out[1] }
+    return out
   } finally {
     for (const n of nodes) await n.stop()
     await server.stop()
@@ -86,12 +89,14 @@ export async function run (): Promise<BenchRow[]> {
     rows.push(row('node.startup rss compiled', compiled.map(s => s.rss / MB), 'MB', { bound: tsxRss, boundLabel: 'tsx', note: 'RSS at API listening' }))
     rows.push(row('node.startup rss tsx', sources.map(s => s.rss / MB), 'MB', { note: 'RSS at API listening' }))
     const idleS = envInt('NODE_BENCH_IDLE_S', 60)
-    const { plain: m, arena2 } = await idle(work, idleS, envInt('NODE_BENCH_IDLE_BLOCKS', 50))
+    const { plain: m, arena2, jemalloc } = await idle(work, idleS, envInt('NODE_BENCH_IDLE_BLOCKS', 50))
     rows.push({ name: 'node.idle rss compiled', value: m.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `synced mine:false node after ${idleS} s idle; anon ${(m.anon / MB).toFixed(1)}, file ${(m.file / MB).toFixed(1)}` })
     rows.push({ name: 'node.idle rss anon', value: m.anon / MB, unit: 'MB', note: 'RssAnon: V8 heaps, malloc, thread stacks' })
     rows.push({ name: 'node.idle rss file', value: m.file / MB, unit: 'MB', note: 'RssFile: the node binary, shared libraries, LevelDB tables mapped' })
     rows.push({ name: 'node.idle heap live', value: m.heapLive / MB, unit: 'MB', note: `after a full GC (heapUsed before it ${(m.heapUsed / MB).toFixed(1)})` })
     rows.push({ name: 'node.idle rss arena2', value: arena2.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `the same with MALLOC_ARENA_MAX=2, side by side; anon ${(arena2.anon / MB).toFixed(1)}, file ${(arena2.file / MB).toFixed(1)}` })
+    if (jemalloc !== undefined) rows.push({ name: 'node.idle rss jemalloc', value: jemalloc.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `the same on jemalloc (the image, the unit, the testnet), side by side; anon ${(jemalloc.anon / MB).toFixed(1)}, file ${(jemalloc.file / MB).toFixed(1)}` })
+    else log('  libjemalloc2 is not installed: no jemalloc row (apt-get install libjemalloc2)')
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

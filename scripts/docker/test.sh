@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The container test (run by .ci/run; needs root and a running docker daemon):
 #   1. the base image (scripts/docker/base.sh, skipped when it exists) and the node image, built once;
-#   2. `tau-node testnet --emit compose --nodes 3`, run with docker-compose (or docker compose):
+#   2. `tau-node testnet --emit compose --nodes 3`, run with docker-compose (or docker compose)
+#      (the node runs on jemalloc: mapped into PID 1 and in its start log line):
 #      all three nodes report the same tip at height ≥ 3 via /status; one is stopped with docker stop
 #      (exit code 0, "node stopped" in its log), started again, and the three converge again;
 #   3. the same compose.yaml deployed to a one-machine Docker Swarm with docker stack deploy, the same
@@ -79,6 +80,10 @@ mapfile -t ids < <(for i in $(seq 0 $((NODES - 1))); do compose ps -q "$PROJECT-
 [ "${#ids[@]}" -eq "$NODES" ] || fail "expected $NODES containers, got ${#ids[@]}"
 converge "$MIN_HEIGHT" "${ids[@]}"
 log "compose: $NODES nodes on tip $CONVERGED_TIP at height $CONVERGED_HEIGHT after $(( $(date +%s) - t0 )) s"
+# The image runs the node on jemalloc (Dockerfile: libjemalloc2, LD_PRELOAD): mapped into PID 1, and logged.
+timeout 15 docker exec "${ids[0]}" grep -q libjemalloc /proc/1/maps || fail "the node (PID 1) does not run on jemalloc"
+docker logs "${ids[0]}" 2>&1 | grep '"message":"node starting"' | grep -q '"allocator":"jemalloc"' || fail "'node starting' does not say allocator jemalloc"
+log "compose: the node runs on jemalloc"
 stopped="${ids[1]}"
 t1=$(date +%s)
 docker stop "$stopped" >/dev/null

@@ -3,6 +3,7 @@
 // the assertions see the real figures. Every wait is bounded; every process is stopped in after/finally.
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ApiError } from '../../scripts/testnet/api.js'
 import { blocksTimeoutMs, healthyTimeoutMs, maxBlockTimeS } from '../../scripts/testnet/constants.js'
@@ -85,6 +86,13 @@ describe('testnet: real nodes on 127.0.0.1', function () {
       log({ converged: c, minedPerNode: net.nodes.map(n => n.events.mined.length), votingRounds: net.nodes.map(n => n.events.votes) })
       // Every main-chain block was mined by one of these nodes and logged as such.
       expect(net.nodes.reduce((a, n) => a + n.events.mined.length, 0)).to.be.at.least(c.height)
+      // The testnet runs its nodes on jemalloc, as the image and the unit do (scripts/testnet/allocator.ts;
+      // .ci/run installs libjemalloc2): each node says so when it starts.
+      for (const n of net.nodes) {
+        const starting = readFileSync(n.logPath, 'utf8').split('\n').find(l => l.includes('"node starting"'))
+        expect(starting, n.name).to.be.a('string')
+        expect((JSON.parse(starting ?? '{}') as { allocator?: string }).allocator, n.name).to.equal('jemalloc')
+      }
     } finally {
       await teardown(net)
     }
