@@ -211,6 +211,13 @@ export const DROPPED_TX_TTL_MS = 60 * 60_000
  * heapTotal 203 → 166 → 109 → 87 → 71 → 60 MB over six GCs, for a 45 MB live heap; a cap of 4 stopped
  * while each GC still gave back ~25 MB).
  */
+/**
+ * Once, this long (ms) after the node is ready: the same release for what starting left (module
+ * loading, the catch-up sync of a node that was a few blocks behind, the first voting round), which
+ * no sync release covers (those follow syncs of SYNC_PREVERIFY_MIN_BLOCKS or more). Measured on an
+ * idle node 60 s after a 50-block catch-up: docs/performance.md, Round 4, memory, fourth pass.
+ */
+export const RELEASE_AFTER_READY_MS = 20_000
 export const RELEASE_GC_GAP_MS = 5_000
 export const RELEASE_MAX_GCS = 8
 export const RELEASE_MIN_GAIN_MB = 4

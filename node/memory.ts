@@ -40,6 +40,8 @@ export interface ReleaseOptions {
   busy?: () => boolean
   gapMs?: number
   maxGcs?: number
+  /** What the memory is released after, for the log line ('memory released after …'): 'sync' by default. */
+  after?: 'sync' | 'start-up'
 }
 
 /**
@@ -60,7 +62,7 @@ export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
   const finish = async (): Promise<void> => {
     const trim = await mallocTrim()
     const skipped = nativeUnavailable()
-    log.info('memory released after sync', {
+    log.info(`memory released after ${opts.after ?? 'sync'}`, {
       // Cache entries dropped (the store's), or false when a commit was under way.
       cachesDropped: caches === undefined || caches === false ? caches : caches.dropped,
       gcs: steps.length - 1,

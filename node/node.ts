@@ -16,7 +16,7 @@ import { encodeTx } from '../chain/tx.js'
 import { encodeMessage } from '../chain/message.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../dht/index.js'
 import type { NodeConfig } from './config.js'
-import { MAX_ABORT_LISTENERS, VOTE_NEW_NODE_MAX_ROUNDS, VOTE_NEW_NODE_RETRY_MS } from './constants.js'
+import { MAX_ABORT_LISTENERS, RELEASE_AFTER_READY_MS, VOTE_NEW_NODE_MAX_ROUNDS, VOTE_NEW_NODE_RETRY_MS } from './constants.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import { type NodeContext, NodeEvents, type NodeState } from './context.js'
 import { DemandSet } from './demand.js'
@@ -44,6 +44,7 @@ import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
 import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 import { ensureAdminToken } from './api/token.js'
 import { allocator } from './native.js'
+import { releaseAfterSync } from './memory.js'
 
 /** What buildParts makes: the context and the parts the API and TauNode's own methods call. */
 interface NodeParts {
@@ -131,6 +132,11 @@ export class TauNode implements ApiNode {
       ctx.state.ready = true
       ctx.log.info('node ready', { height: ctx.chain.tip().n, mining: ctx.state.miningEnabled })
       this.mining.schedule()
+      // What starting left is given back once the node settled (node/memory.ts; not while it syncs).
+      const release = setTimeout(() => {
+        if (!ctx.signal.aborted) releaseAfterSync(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })
+      }, RELEASE_AFTER_READY_MS).unref()
+      ctx.signal.addEventListener('abort', () => { clearTimeout(release) }, { once: true })
     }
     if (ctx.chain.isNewNode()) void this.voteUntilDecided()
   }

@@ -23,10 +23,17 @@ const ALL: Record<string, Variant> = {
   semi1: { flags: ['--max-semi-space-size=1'] },
   lite: { flags: ['--lite-mode'] },
   nowasm: { flags: ['--no-expose-wasm'] },
-  arena2: { flags: [], env: { MALLOC_ARENA_MAX: '2' } },
+  // base runs on jemalloc where it is installed (proc.ts); glibc and arena2 on glibc's malloc.
+  glibc: { flags: [], env: { LD_PRELOAD: '' } },
+  arena2: { flags: [], env: { LD_PRELOAD: '', MALLOC_ARENA_MAX: '2' } },
+  // jemalloc's own settings (MALLOC_CONF): a background thread that purges on time, not only when
+  // the process allocates; shorter decay; fewer arenas.
+  jeBg: { flags: [], env: { MALLOC_CONF: 'background_thread:true' } },
+  jeDecay: { flags: [], env: { MALLOC_CONF: 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0' } },
+  jeArenas: { flags: [], env: { MALLOC_CONF: 'background_thread:true,narenas:2' } },
   native0: { flags: [], env: { TAU_NATIVE_MEMORY: '0' } },
   combo: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'] },
-  comboArena: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '2' } }
+  comboArena: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'], env: { LD_PRELOAD: '', MALLOC_ARENA_MAX: '2' } }
 }
 const names = (process.env.VARIANTS ?? 'base,pool1,stgc,semi1,lite,nowasm,combo').split(',').filter(n => n in ALL)
 
