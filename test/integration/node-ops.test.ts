@@ -1,10 +1,11 @@
 // Operations of a real node process started through the CLI: a clean stop on SIGTERM (exit 0), the
-// data-dir lock, a data dir from another genesis, and help text. Ports are chosen by the OS.
+// data-dir lock, a data dir from another genesis, the memory given back after start-up, and help text. Ports are chosen by the OS.
 import { expect } from 'chai'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildGenesis, genesisToJson, loadGenesisFile } from '../../chain/genesis.js'
+import { RELEASE_AFTER_READY_MS, RELEASE_GC_GAP_MS, RELEASE_MAX_GCS } from '../../node/constants.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -61,6 +62,26 @@ describe('node operations (real processes)', function () {
     procs.push(b)
     expect((await b.exit).code).to.equal(1)
     expect(b.out.join('\n')).to.contain('STORE_WRONG_GENESIS')
+  })
+
+  it('gives back what starting left once it is ready (memory-pressure GCs and a trim, logged once)', async function () {
+    // Ready, then RELEASE_AFTER_READY_MS, then up to RELEASE_MAX_GCS GCs RELEASE_GC_GAP_MS apart.
+    const deadlineMs = 30_000 + RELEASE_AFTER_READY_MS + RELEASE_MAX_GCS * RELEASE_GC_GAP_MS
+    this.timeout(deadlineMs + 30_000)
+    const a = startNode(dir)
+    procs.push(a)
+    const line = (): string | undefined => a.out.find(l => l.includes('"message":"memory released after start-up"'))
+    await waitFor(() => line() !== undefined, { timeoutMs: deadlineMs, what: 'memory released after start-up', describe: () => a.out.join('\n') })
+    const rel = JSON.parse(line() ?? '{}') as { kind: string, gcs: number, rssMB: number[], trim: { anonMB?: number[], allocator?: string } }
+    expect(rel.kind).to.equal('pressure') // Linux with glibc: V8's compacting GC through node/native.ts
+    expect(rel.gcs).to.be.at.least(1)
+    expect(rel.rssMB.at(-1)).to.be.at.most(rel.rssMB[0])
+    expect(rel.trim.allocator).to.equal('libc')
+    const starting = JSON.parse(a.out.find(l => l.includes('"message":"node starting"')) ?? '{}') as { allocator?: string }
+    expect(starting.allocator).to.equal('libc') // this runner does not preload jemalloc
+    a.child.kill('SIGTERM')
+    expect((await a.exit).code).to.equal(0)
+    expect(a.out.filter(l => l.includes('"message":"memory released after start-up"'))).to.have.length(1)
   })
 
   it('documents every start option in --help', () => {
