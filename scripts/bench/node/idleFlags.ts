@@ -25,6 +25,7 @@ const ALL: Record<string, Variant> = {
   // V8's old-space growth after each major GC: 1 + N/100 (default 0: V8 picks 1.1–4× by GC speed).
   grow20: { flags: ['--heap-growing-percent=20'] },
   grow50: { flags: ['--heap-growing-percent=50'] },
+  grow100: { flags: ['--heap-growing-percent=100'] },
   size: { flags: ['--optimize-for-size'] },
   nowasm: { flags: ['--no-expose-wasm'] },
   // base runs on jemalloc where it is installed (proc.ts); glibc and arena2 on glibc's malloc.
