@@ -1,0 +1,162 @@
+// The iterative Kademlia walk the engine's own lookups share (immutable get: lookup.ts, mutable
+// get: lookupMutable.ts, the put's token lookup: storeRound.ts). bittorrent-dht's walk (k-rpc's
+// `closest`) asks the k closest nodes it knows all at once, re-sorts its table on every reply and
+// calls back only after every query in flight has ended, so one silent node anywhere in the walk
+// holds the caller for a whole query timeout. Here:
+//   - at most `alpha` queries are in flight; the closest unasked candidate goes next;
+//   - candidates stay in one array sorted by XOR distance (a binary insertion per new contact);
+//   - the walk ends when the k closest candidates that have not failed have all answered (or
+//     when nothing is left to ask, or the per-walk query cap is spent): a query still out to a
+//     node outside those k is not waited for, and a silent node inside them costs at most its
+//     query timeout (the transport expires every query);
+//   - each reply's contacts and write token are taken in one pass, and the caller's `onReply`
+//     sees the reply dict (true ends the walk at once: the immutable get's first good answer).
+// Replies feed the routing table through k-rpc (its `query`), and a node that timed out leaves it,
+// as k-rpc's own walk does. A routing table smaller than the bootstrap list adds the bootstrap peers.
+import type DHT from 'bittorrent-dht'
+import type { KrpcMessage } from 'bittorrent-dht'
+import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES } from './constants.js'
+import { decodeEndpoint, type Endpoint } from './endpoint.js'
+import { isBytesMax, isBytesOf } from './wire.js'
+
+/** A node the walk knows of. `id` undefined: a bootstrap peer, known by endpoint only. */
+export interface WalkNode {
+  id?: Buffer
+  host: string
+  port: number
+  /** XOR distance to the target (all 0xff for a bootstrap peer: asked after every node with an id). */
+  dist: Buffer
+  state: 'new' | 'asked' | 'answered' | 'failed'
+  /** The write token from its reply, if it gave one. */
+  token?: Buffer
+}
+
+export interface WalkSpec {
+  target: Buffer
+  /** The query sent to every node (shared: never mutated here). */
+  message: { q: string, a: Record<string, unknown> }
+  alpha: number
+  maxQueries: number
+  /** Sees every reply dict of a walk still running; true ends the walk now. */
+  onReply?: (node: WalkNode, r: Record<string, unknown>) => boolean
+  /** Runs once, when the walk ends; `closest`: the nodes that answered, nearest first (at most k). */
+  done: (closest: WalkNode[], stats: WalkStats) => void
+}
+
+export interface WalkStats { sent: number, answered: number, failed: number }
+
+interface Bootstrap { bootstrap: Array<{ host: string, port: number }> }
+
+const FARTHEST = Buffer.alloc(ID_BYTES, 0xff)
+
+/** XOR distance of two equal-length ids; compared bytewise (Buffer.compare). */
+export function distance (a: Uint8Array, b: Uint8Array): Buffer {
+  const d = Buffer.allocUnsafe(a.length)
+  for (let i = 0; i < a.length; i++) d[i] = a[i] ^ b[i]
+  return d
+}
+
+/** Starts a walk towards `spec.target`; `spec.done` runs exactly once. */
+export function walk (dht: DHT, spec: WalkSpec): void {
+  const rpc = dht._rpc
+  const { target, alpha, maxQueries } = spec
+  const self = rpc.id
+  const k = rpc.k
+  const known = new Set<string>()
+  const order: WalkNode[] = [] // nearest first
+  const stats: WalkStats = { sent: 0, answered: 0, failed: 0 }
+  let inflight = 0
+  let over = false
+
+  const insert = (n: WalkNode): void => {
+    let lo = 0
+    let hi = order.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (Buffer.compare(order[mid].dist, n.dist) <= 0) lo = mid + 1
+      else hi = mid
+    }
+    order.splice(lo, 0, n)
+  }
+  const add = (id: Buffer | undefined, host: string, port: number): void => {
+    const ep = `${host}:${port}`
+    if (id?.equals(self) === true || known.has(ep)) return
+    known.add(ep)
+    insert({ id, host, port, dist: id === undefined ? FARTHEST : distance(id, target), state: 'new' })
+  }
+  const finish = (): void => {
+    if (over) return
+    over = true
+    const closest: WalkNode[] = []
+    for (const n of order) {
+      if (closest.length >= k) break
+      if (n.state === 'answered') closest.push(n)
+    }
+    spec.done(closest, stats)
+  }
+  const kick = (): void => {
+    if (over) return
+    // The window: the k nearest candidates that have not failed. The walk is over when all of
+    // them have answered.
+    let seen = 0
+    let waiting = false
+    for (let i = 0; i < order.length && seen < k; i++) {
+      const n = order[i]
+      if (n.state === 'failed') continue
+      seen++
+      if (n.state === 'answered') continue
+      waiting = true
+      if (n.state === 'asked' || inflight >= alpha || stats.sent >= maxQueries) continue
+      n.state = 'asked'
+      inflight++
+      stats.sent++
+      rpc.query({ host: n.host, port: n.port }, spec.message, (err, res) => onReply(n, err, res))
+    }
+    if (!waiting || inflight === 0) finish()
+  }
+  const onReply = (n: WalkNode, err: (Error & { code?: unknown }) | null, res: KrpcMessage | null): void => {
+    inflight--
+    // As k-rpc's own walk does: a node that timed out leaves the routing table.
+    if (n.id !== undefined && err !== null && (err.code === 'ETIMEDOUT' || err.code === 'EUNEXPECTEDNODE') && rpc.nodes.get(n.id) !== null) rpc.nodes.remove(n.id)
+    const r = err === null ? res?.r : undefined
+    if (r === undefined || r === null || typeof r !== 'object') {
+      n.state = 'failed'
+      stats.failed++
+      kick()
+      return
+    }
+    n.state = 'answered'
+    stats.answered++
+    if (over) return
+    if (n.id === undefined && isBytesOf(r.id, ID_BYTES) && !r.id.equals(self)) {
+      // A bootstrap peer told us its id: it takes its place by distance.
+      order.splice(order.indexOf(n), 1)
+      n.id = Buffer.from(r.id)
+      n.dist = distance(n.id, target)
+      insert(n)
+    }
+    if (isBytesMax(r.token, MAX_TOKEN_BYTES) && r.token.length > 0) n.token = r.token
+    const nodes = r.nodes
+    if (Buffer.isBuffer(nodes)) {
+      for (let i = 0; i + COMPACT_NODE_BYTES <= nodes.length; i += COMPACT_NODE_BYTES) {
+        let ep: Endpoint
+        try {
+          ep = decodeEndpoint(nodes.subarray(i + ID_BYTES, i + COMPACT_NODE_BYTES))
+        } catch {
+          continue // port 0: not a node to ask
+        }
+        add(Buffer.from(nodes.subarray(i, i + ID_BYTES)), ep.host, ep.port)
+      }
+    }
+    if (spec.onReply?.(n, r as Record<string, unknown>) === true) { finish(); return }
+    kick()
+  }
+
+  const start = rpc.nodes.closest(target, k)
+  for (const c of start) add(c.id, c.host, c.port)
+  // As k-rpc's walk does: a table smaller than the bootstrap list asks the bootstrap peers too,
+  // so a node whose table has emptied finds its way back in through any lookup.
+  const boot = (rpc as unknown as Bootstrap).bootstrap ?? []
+  if (start.length < boot.length || start.length === 0) for (const b of boot) add(undefined, b.host, b.port)
+  kick()
+}
