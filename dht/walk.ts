@@ -16,7 +16,6 @@
 import type DHT from 'bittorrent-dht'
 import type { KrpcMessage } from 'bittorrent-dht'
 import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES } from './constants.js'
-import { decodeEndpoint, type Endpoint } from './endpoint.js'
 import { isBytesMax, isBytesOf } from './wire.js'
 
 /** A node the walk knows of. `id` undefined: a bootstrap peer, known by endpoint only. */
@@ -48,6 +47,20 @@ export interface WalkStats { sent: number, answered: number, failed: number }
 interface Bootstrap { bootstrap: Array<{ host: string, port: number }> }
 
 const FARTHEST = Buffer.alloc(ID_BYTES, 0xff)
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+
+/** An endpoint as one number (IPv4 address × 65536 + port: 48 bits, exact in a double), so a
+ *  contact a reply repeats is recognised from its compact bytes without building a host string;
+ *  a host that is not an IPv4 literal (a bootstrap name) keys as "host:port". */
+function hostKey (host: string, port: number): number | string {
+  const m = IPV4.exec(host)
+  if (m === null) return `${host}:${port}`
+  return (((Number(m[1]) * 256 + Number(m[2])) * 256 + Number(m[3])) * 256 + Number(m[4])) * 65536 + port
+}
+
+function compactKey (b: Buffer, at: number): number {
+  return (((b[at] * 256 + b[at + 1]) * 256 + b[at + 2]) * 256 + b[at + 3]) * 65536 + b[at + 4] * 256 + b[at + 5]
+}
 
 /** XOR distance of two equal-length ids; compared bytewise (Buffer.compare). */
 export function distance (a: Uint8Array, b: Uint8Array): Buffer {
@@ -62,7 +75,7 @@ export function walk (dht: DHT, spec: WalkSpec): void {
   const { target, alpha, maxQueries } = spec
   const self = rpc.id
   const k = rpc.k
-  const known = new Set<string>()
+  const known = new Set<number | string>()
   const order: WalkNode[] = [] // nearest first
   const stats: WalkStats = { sent: 0, answered: 0, failed: 0 }
   let inflight = 0
@@ -78,10 +91,9 @@ export function walk (dht: DHT, spec: WalkSpec): void {
     }
     order.splice(lo, 0, n)
   }
-  const add = (id: Buffer | undefined, host: string, port: number): void => {
-    const ep = `${host}:${port}`
-    if (id?.equals(self) === true || known.has(ep)) return
-    known.add(ep)
+  const add = (key: number | string, id: Buffer | undefined, host: string, port: number): void => {
+    if (known.has(key) || id?.equals(self) === true) return
+    known.add(key)
     insert({ id, host, port, dist: id === undefined ? FARTHEST : distance(id, target), state: 'new' })
   }
   const finish = (): void => {
@@ -139,13 +151,11 @@ export function walk (dht: DHT, spec: WalkSpec): void {
     const nodes = r.nodes
     if (Buffer.isBuffer(nodes)) {
       for (let i = 0; i + COMPACT_NODE_BYTES <= nodes.length; i += COMPACT_NODE_BYTES) {
-        let ep: Endpoint
-        try {
-          ep = decodeEndpoint(nodes.subarray(i + ID_BYTES, i + COMPACT_NODE_BYTES))
-        } catch {
-          continue // port 0: not a node to ask
-        }
-        add(Buffer.from(nodes.subarray(i, i + ID_BYTES)), ep.host, ep.port)
+        const at = i + ID_BYTES
+        const port = nodes[at + 4] * 256 + nodes[at + 5]
+        const key = compactKey(nodes, at)
+        if (port === 0 || known.has(key)) continue // port 0: not a node to ask
+        add(key, Buffer.from(nodes.subarray(i, at)), `${nodes[at]}.${nodes[at + 1]}.${nodes[at + 2]}.${nodes[at + 3]}`, port)
       }
     }
     if (spec.onReply?.(n, r as Record<string, unknown>) === true) { finish(); return }
@@ -153,10 +163,10 @@ export function walk (dht: DHT, spec: WalkSpec): void {
   }
 
   const start = rpc.nodes.closest(target, k)
-  for (const c of start) add(c.id, c.host, c.port)
+  for (const c of start) add(hostKey(c.host, c.port), c.id, c.host, c.port)
   // As k-rpc's walk does: a table smaller than the bootstrap list asks the bootstrap peers too,
   // so a node whose table has emptied finds its way back in through any lookup.
   const boot = (rpc as unknown as Bootstrap).bootstrap ?? []
-  if (start.length < boot.length || start.length === 0) for (const b of boot) add(undefined, b.host, b.port)
+  if (start.length < boot.length || start.length === 0) for (const b of boot) add(hostKey(b.host, b.port), undefined, b.host, b.port)
   kick()
 }
