@@ -162,6 +162,10 @@ export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
  *  walk (the k closest must answer), so more branches than the immutable get's first-answer walk;
  *  libtorrent's default search branching is 5. */
 export const WALK_ALPHA = 5
+/** A walk's query unanswered this long, ms, is slow: it stops counting against the walk's alpha
+ *  and the next candidate is asked beside it (libtorrent's short timeout does the same). Above a
+ *  WAN round trip (the emulated 80 ± 20 ms link: 120–200 ms), a quarter of QUERY_TIMEOUT_MS. */
+export const WALK_SLOW_MS = 250
 /** Queries one mutable get's walk sends at most. */
 export const MUTABLE_LOOKUP_MAX_QUERIES = 256
 /** Queries one put's token walk sends at most. */

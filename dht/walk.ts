@@ -15,7 +15,7 @@
 // as k-rpc's own walk does. A routing table smaller than the bootstrap list adds the bootstrap peers.
 import type DHT from 'bittorrent-dht'
 import type { KrpcMessage } from 'bittorrent-dht'
-import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES } from './constants.js'
+import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES, WALK_SLOW_MS } from './constants.js'
 import { isBytesMax, isBytesOf } from './wire.js'
 
 /** A node the walk knows of. `id` undefined: a bootstrap peer, known by endpoint only. */
@@ -26,6 +26,8 @@ export interface WalkNode {
   /** XOR distance to the target (all 0xff for a bootstrap peer: asked after every node with an id). */
   dist: Buffer
   state: 'new' | 'asked' | 'answered' | 'failed'
+  /** Asked more than the walk's slow time ago and not answered yet (see WalkSpec.slowMs). */
+  slow?: boolean
   /** The write token from its reply, if it gave one. */
   token?: Buffer
 }
@@ -36,6 +38,9 @@ export interface WalkSpec {
   message: { q: string, a: Record<string, unknown> }
   alpha: number
   maxQueries: number
+  /** A query out this long stops counting against alpha, and the next candidate is asked beside
+   *  it; the walk still waits for its answer or its timeout before it ends. Default WALK_SLOW_MS. */
+  slowMs?: number
   /** Sees every reply dict of a walk still running; true ends the walk now. */
   onReply?: (node: WalkNode, r: Record<string, unknown>) => boolean
   /** Runs once, when the walk ends; `closest`: the nodes that answered, nearest first (at most k). */
@@ -78,7 +83,9 @@ export function walk (dht: DHT, spec: WalkSpec): void {
   const known = new Set<number | string>()
   const order: WalkNode[] = [] // nearest first
   const stats: WalkStats = { sent: 0, answered: 0, failed: 0 }
-  let inflight = 0
+  const slowMs = spec.slowMs ?? WALK_SLOW_MS
+  let inflight = 0 // queries out, the slow ones not counted (alpha bounds this)
+  let outstanding = 0 // every query out
   let over = false
 
   const insert = (n: WalkNode): void => {
@@ -108,26 +115,47 @@ export function walk (dht: DHT, spec: WalkSpec): void {
   }
   const kick = (): void => {
     if (over) return
-    // The window: the k nearest candidates that have not failed. The walk is over when all of
-    // them have answered.
-    let seen = 0
+    // Two windows over the candidates that have not failed, nearest first: the k nearest must all
+    // have answered for the walk to end; the k nearest that are not slow are the ones asked. A slow
+    // node stays in the first and leaves the second, so the next candidate is asked beside it: two
+    // silent nodes in a row cost one query timeout, not two.
+    let endSeen = 0
+    let askSeen = 0
     let waiting = false
-    for (let i = 0; i < order.length && seen < k; i++) {
+    for (let i = 0; i < order.length && (endSeen < k || askSeen < k); i++) {
       const n = order[i]
       if (n.state === 'failed') continue
-      seen++
-      if (n.state === 'answered') continue
-      waiting = true
-      if (n.state === 'asked' || inflight >= alpha || stats.sent >= maxQueries) continue
-      n.state = 'asked'
-      inflight++
-      stats.sent++
-      rpc.query({ host: n.host, port: n.port }, spec.message, (err, res) => onReply(n, err, res))
+      if (endSeen < k) {
+        endSeen++
+        if (n.state !== 'answered') waiting = true
+      }
+      if (n.slow === true || askSeen >= k) continue
+      askSeen++
+      if (n.state !== 'new' || inflight >= alpha || stats.sent >= maxQueries) continue
+      ask(n)
     }
-    if (!waiting || inflight === 0) finish()
+    if (!waiting || outstanding === 0) finish()
+  }
+  const ask = (n: WalkNode): void => {
+    n.state = 'asked'
+    inflight++
+    outstanding++
+    stats.sent++
+    const timer = setTimeout(() => {
+      if (n.state !== 'asked') return
+      n.slow = true
+      inflight--
+      kick()
+    }, slowMs)
+    timer.unref()
+    rpc.query({ host: n.host, port: n.port }, spec.message, (err, res) => {
+      clearTimeout(timer)
+      onReply(n, err, res)
+    })
   }
   const onReply = (n: WalkNode, err: (Error & { code?: unknown }) | null, res: KrpcMessage | null): void => {
-    inflight--
+    if (n.slow !== true) inflight--
+    outstanding--
     // As k-rpc's own walk does: a node that timed out leaves the routing table.
     if (n.id !== undefined && err !== null && (err.code === 'ETIMEDOUT' || err.code === 'EUNEXPECTEDNODE') && rpc.nodes.get(n.id) !== null) rpc.nodes.remove(n.id)
     const r = err === null ? res?.r : undefined

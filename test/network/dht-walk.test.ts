@@ -2,8 +2,9 @@
 // real UDP engines (127.0.0.1, one process, 16 nodes): a put reaches the k closest nodes; a
 // mutable get returns the highest seq when nodes hold different ones, and neither a lower seq nor
 // a bad signature wins; each distinct signature is checked once per walk; silent nodes cost at
-// most one query timeout; at most alpha queries are out at once and the per-walk cap holds; a
-// repeat put to the same target reuses the walk's tokens.
+// most one query timeout, and a walk asks past a slow node instead of waiting on each in turn; at
+// most alpha queries are out at once and the per-walk cap holds; a repeat put to the same target
+// reuses the walk's tokens.
 import type DHT from 'bittorrent-dht'
 import type { GetResult } from 'bittorrent-dht'
 import { expect } from 'chai'
@@ -121,7 +122,8 @@ describe('dht walk for puts and mutable gets (own walk, bounded, to the k closes
       query(peer, msg, (err, res, from) => { inflight--; cb(err, res, from) })
     }
     const run = async (target: Buffer, alpha: number, maxQueries: number): Promise<{ closest: WalkNode[], stats: WalkStats }> =>
-      await new Promise(resolve => walk(dht, { target, message: { q: 'get', a: { id: rpc.id, target } }, alpha, maxQueries, done: (closest, stats) => resolve({ closest, stats }) }))
+      // slowMs out of reach: a loaded machine must not turn a query slow and widen the walk here.
+      await new Promise(resolve => walk(dht, { target, message: { q: 'get', a: { id: rpc.id, target } }, alpha, maxQueries, slowMs: 60_000, done: (closest, stats) => resolve({ closest, stats }) }))
     try {
       const target = Buffer.from(sha256(enc.encode('walk-cap')))
       const capped = await run(target, 2, 3)
@@ -158,6 +160,31 @@ describe('dht walk for puts and mutable gets (own walk, bounded, to the k closes
       const putMs = performance.now() - t0
       expect(out.ok).to.equal(true)
       expect(putMs, 'put: one query timeout at most').to.be.below(QUERY_TIMEOUT_MS)
+    } finally {
+      for (const x of silent) x.blocked.silence(false)
+    }
+  })
+
+  it('a walk asks past a slow node: three silent nodes in a row cost one query timeout, not three', async () => {
+    const reader = e[5]
+    const dht = libOf(reader)
+    const target = Buffer.from(sha256(enc.encode('walk-slow')))
+    const silent = nearest(target, [reader]).slice(0, 3)
+    const silentIds = new Set(silent.map(x => Buffer.from(x.nodeId).toString('hex')))
+    for (const x of silent) x.blocked.silence(true)
+    try {
+      const t0 = performance.now()
+      // One query at a time: without the slow rule each silent node would be waited for in turn.
+      const res = await new Promise<{ closest: WalkNode[], stats: WalkStats }>(resolve =>
+        walk(dht, { target, message: { q: 'get', a: { id: dht._rpc.id, target } }, alpha: 1, maxQueries: 256, slowMs: 50, done: (closest, stats) => resolve({ closest, stats }) }))
+      const ms = performance.now() - t0
+      // Each silent query ends after 0.6–0.75 of the query timeout: two or more in turn would take
+      // 1.2 timeouts at least; side by side they take one, plus the slow steps.
+      expect(res.stats.failed, 'the silent nodes were asked and failed').to.be.at.least(2)
+      expect(ms, 'about one query timeout').to.be.below(1.15 * QUERY_TIMEOUT_MS)
+      // (Which k answer depends on which nodes the earlier test's silence dropped from the tables.)
+      expect(res.closest).to.have.length(DHT_K)
+      expect(res.closest.filter(n => silentIds.has(n.id?.toString('hex') ?? '')), 'no silent node among those that answered').to.have.length(0)
     } finally {
       for (const x of silent) x.blocked.silence(false)
     }
