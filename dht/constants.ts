@@ -163,9 +163,14 @@ export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
  *  libtorrent's default search branching is 5. */
 export const WALK_ALPHA = 5
 /** A walk's query unanswered this long, ms, is slow: it stops counting against the walk's alpha
- *  and the next candidate is asked beside it (libtorrent's short timeout does the same). Above a
- *  WAN round trip (the emulated 80 ± 20 ms link: 120–200 ms), a quarter of QUERY_TIMEOUT_MS. */
+ *  and the next candidate is asked beside it (libtorrent's short timeout does the same). The most
+ *  it can be: above a WAN round trip (the emulated 80 ± 20 ms link: 120–200 ms), a quarter of
+ *  QUERY_TIMEOUT_MS; it applies until the walk's first answer. */
 export const WALK_SLOW_MS = 250
+/** After the first answer the slow time is this many times the walk's slowest answer so far… */
+export const WALK_SLOW_RTT_FACTOR = 4
+/** …but never below this, ms (a loaded event loop delays loopback answers by tens of ms). */
+export const WALK_SLOW_MIN_MS = 50
 /** Queries one mutable get's walk sends at most. */
 export const MUTABLE_LOOKUP_MAX_QUERIES = 256
 /** Queries one put's token walk sends at most. */

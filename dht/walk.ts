@@ -15,7 +15,7 @@
 // as k-rpc's own walk does. A routing table smaller than the bootstrap list adds the bootstrap peers.
 import type DHT from 'bittorrent-dht'
 import type { KrpcMessage } from 'bittorrent-dht'
-import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES, WALK_SLOW_MS } from './constants.js'
+import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES, WALK_SLOW_MIN_MS, WALK_SLOW_MS, WALK_SLOW_RTT_FACTOR } from './constants.js'
 import { isBytesMax, isBytesOf } from './wire.js'
 
 /** A node the walk knows of. `id` undefined: a bootstrap peer, known by endpoint only. */
@@ -28,6 +28,8 @@ export interface WalkNode {
   state: 'new' | 'asked' | 'answered' | 'failed'
   /** Asked more than the walk's slow time ago and not answered yet (see WalkSpec.slowMs). */
   slow?: boolean
+  /** When it was asked (performance.now()). */
+  askedAt?: number
   /** The write token from its reply, if it gave one. */
   token?: Buffer
 }
@@ -39,7 +41,9 @@ export interface WalkSpec {
   alpha: number
   maxQueries: number
   /** A query out this long stops counting against alpha, and the next candidate is asked beside
-   *  it; the walk still waits for its answer or its timeout before it ends. Default WALK_SLOW_MS. */
+   *  it; the walk still waits for its answer or its timeout before it ends. Fixed when given;
+   *  default: WALK_SLOW_RTT_FACTOR × the slowest answer of this walk so far, within
+   *  [WALK_SLOW_MIN_MS, WALK_SLOW_MS] (WALK_SLOW_MS before the first answer). */
   slowMs?: number
   /** Sees every reply dict of a walk still running; true ends the walk now. */
   onReply?: (node: WalkNode, r: Record<string, unknown>) => boolean
@@ -83,7 +87,9 @@ export function walk (dht: DHT, spec: WalkSpec): void {
   const known = new Set<number | string>()
   const order: WalkNode[] = [] // nearest first
   const stats: WalkStats = { sent: 0, answered: 0, failed: 0 }
-  const slowMs = spec.slowMs ?? WALK_SLOW_MS
+  const adaptive = spec.slowMs === undefined
+  let slowMs = spec.slowMs ?? WALK_SLOW_MS
+  let slowestRtt = 0
   let inflight = 0 // queries out, the slow ones not counted (alpha bounds this)
   let outstanding = 0 // every query out
   let over = false
@@ -138,11 +144,12 @@ export function walk (dht: DHT, spec: WalkSpec): void {
   }
   const ask = (n: WalkNode): void => {
     n.state = 'asked'
+    n.askedAt = performance.now()
     inflight++
     outstanding++
     stats.sent++
     const timer = setTimeout(() => {
-      if (n.state !== 'asked') return
+      if (n.state !== 'asked' || n.slow === true) return
       n.slow = true
       inflight--
       kick()
@@ -152,6 +159,18 @@ export function walk (dht: DHT, spec: WalkSpec): void {
       clearTimeout(timer)
       onReply(n, err, res)
     })
+  }
+  /** An answer's round trip sets the slow time; queries already out longer than it turn slow now. */
+  const learnRtt = (answered: WalkNode): void => {
+    const now = performance.now()
+    slowestRtt = Math.max(slowestRtt, now - (answered.askedAt ?? now))
+    slowMs = Math.min(WALK_SLOW_MS, Math.max(WALK_SLOW_MIN_MS, WALK_SLOW_RTT_FACTOR * slowestRtt))
+    for (const n of order) {
+      if (n.state === 'asked' && n.slow !== true && now - (n.askedAt ?? now) >= slowMs) {
+        n.slow = true
+        inflight--
+      }
+    }
   }
   const onReply = (n: WalkNode, err: (Error & { code?: unknown }) | null, res: KrpcMessage | null): void => {
     if (n.slow !== true) inflight--
@@ -168,6 +187,7 @@ export function walk (dht: DHT, spec: WalkSpec): void {
     n.state = 'answered'
     stats.answered++
     if (over) return
+    if (adaptive) learnRtt(n)
     if (n.id === undefined && isBytesOf(r.id, ID_BYTES) && !r.id.equals(self)) {
       // A bootstrap peer told us its id: it takes its place by distance.
       order.splice(order.indexOf(n), 1)
