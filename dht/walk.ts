@@ -3,7 +3,10 @@
 // `closest`) asks the k closest nodes it knows all at once, re-sorts its table on every reply and
 // calls back only after every query in flight has ended, so one silent node anywhere in the walk
 // holds the caller for a whole query timeout. Here:
-//   - at most `alpha` queries are in flight; the closest unasked candidate goes next;
+//   - at most `alpha` queries are in flight; the closest unasked candidate goes next; a query
+//     out longer than the walk's slow time (a few of its round trips) stops counting, and the
+//     next candidate is asked beside it (libtorrent's short timeout), so silent nodes met one
+//     after another are waited for side by side, not in turn;
 //   - candidates stay in one array sorted by XOR distance (a binary insertion per new contact);
 //   - the walk ends when the k closest candidates that have not failed have all answered (or
 //     when nothing is left to ask, or the per-walk query cap is spent): a query still out to a
