@@ -4,7 +4,10 @@
 // value" is the first reply that verifies, "authoritative" the best one when the walk is over).
 // bittorrent-dht re-encoded each answer's signature data with bencode and asked the verify hook
 // for every reply that carried a value. Here a reply is checked cheapest first, and only if it
-// could win: key, seq and signature sizes; seq above the best so far; sha256(k ‖ salt) = target
+// could win: key, seq and signature sizes; seq above the best so far, or equal to the node's own
+// copy while no reply has verified (so the hook hears of the first reply carrying the value, as
+// with the library, and a holder's "first value" does not wait for the end of the walk; get.ts's
+// hook knows the stored copy's signature and does not check it again); sha256(k ‖ salt) = target
 // (once per distinct key); canonical value (the bytes the signature covers, TAU's dicts only);
 // then the verify hook, at most once per distinct (signature, signature data) in a walk (nodes
 // holding the same item answer with the same bytes).
@@ -28,6 +31,7 @@ export function latestMutable (dht: DHT, target: Uint8Array, salt: Uint8Array, v
   const saltBuf = Buffer.from(salt)
   const own = dht._values.get(key.toString('hex'))
   let best: GetResult | null = own === undefined ? null : { ...own }
+  let bestChecked = false // best came through the hook in this walk (not just the stored copy)
   let goodKey: Buffer | undefined // a k whose sha256(k ‖ salt) is the target
   const checked = new Map<string, Seen>() // signature (hex) → what it was checked over
   walk(dht, {
@@ -38,7 +42,7 @@ export function latestMutable (dht: DHT, target: Uint8Array, salt: Uint8Array, v
     onReply: (_n, r) => {
       const { k, sig, seq } = r
       if (r.v === undefined || !isBytesOf(k, PUBLIC_KEY_BYTES) || !isBytesOf(sig, SIGNATURE_BYTES) || !isSafeUint(seq)) return false
-      if (best !== null && typeof best.seq === 'number' && seq <= best.seq) return false // cannot win
+      if (best !== null && typeof best.seq === 'number' && (seq < best.seq || (seq === best.seq && bestChecked))) return false // cannot win
       if (goodKey === undefined || !goodKey.equals(k)) {
         if (!bytesEqual(mutableTarget(k, salt), target)) return false
         goodKey = k
@@ -52,7 +56,10 @@ export function latestMutable (dht: DHT, target: Uint8Array, salt: Uint8Array, v
         seen = { msg, ok: safeVerify(verify, sig, msg, k) }
         checked.set(sigHex, seen)
       }
-      if (seen.ok) best = { v: r.v, id: Buffer.isBuffer(r.id) ? r.id : undefined, k, sig, seq, salt: saltBuf }
+      if (!seen.ok) return false
+      bestChecked = true
+      // An equal seq keeps the stored copy, as the library did (it replaced only on a higher seq).
+      if (best === null || typeof best.seq !== 'number' || seq > best.seq) best = { v: r.v, id: Buffer.isBuffer(r.id) ? r.id : undefined, k, sig, seq, salt: saltBuf }
       return false
     },
     done: () => done(best)
