@@ -156,6 +156,31 @@ export const LINK_MAX_HELD_DATAGRAMS = 8192
 export const IMMUTABLE_LOOKUP_ALPHA = 3
 /** Queries one immutable get's walk sends at most (a network of thousands needs far fewer). */
 export const IMMUTABLE_LOOKUP_MAX_QUERIES = 256
+// ---- the walk of puts and mutable gets (walk.ts, lookupMutable.ts, storeRound.ts) ----------------
+
+/** Queries in flight at once in a mutable get's or a put's token walk. Both go to the end of the
+ *  walk (the k closest must answer), so more branches than the immutable get's first-answer walk;
+ *  libtorrent's default search branching is 5. */
+export const WALK_ALPHA = 5
+/** A walk's query unanswered this long, ms, is slow: it stops counting against the walk's alpha
+ *  and the next candidate is asked beside it (libtorrent's short timeout does the same). The most
+ *  it can be: above a WAN round trip (the emulated 80 ± 20 ms link: 120–200 ms), a quarter of
+ *  QUERY_TIMEOUT_MS; it applies until the walk's first answer. */
+export const WALK_SLOW_MS = 250
+/** After the first answer the slow time is this many times the walk's slowest answer so far… */
+export const WALK_SLOW_RTT_FACTOR = 4
+/** …but never below this, ms (a loaded event loop delays loopback answers by tens of ms). */
+export const WALK_SLOW_MIN_MS = 50
+/** Queries one mutable get's walk sends at most. */
+export const MUTABLE_LOOKUP_MAX_QUERIES = 256
+/** Queries one put's token walk sends at most. */
+export const PUT_LOOKUP_MAX_QUERIES = 256
+/** A put's token walk result (the k closest nodes and their write tokens) is reused by a later put
+ *  to the same target for this long, ms. Write tokens are valid 5 to 10 minutes (the secret
+ *  rotates every 5); the library kept its tables 5 minutes too. */
+export const PUT_TABLE_MAX_AGE_MS = 5 * 60_000
+/** Put targets whose token walk result is kept at once (the library's default, 1,000). */
+export const MAX_PUT_TABLES = 1000
 /** Requester hosts whose write token is remembered per token secret (tokenMemo.ts); past this the
  *  memo starts again empty. A token is SHA-256(host ‖ secret): one per host per 5-minute secret. */
 export const MAX_TOKEN_MEMO_HOSTS = 4096

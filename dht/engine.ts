@@ -13,6 +13,7 @@ import { DhtError } from './errors.js'
 import { forgetContact, installHandler, type Lookup } from './handler.js'
 import { KrpcSocket } from './krpcSocket.js'
 import { firstImmutable } from './lookup.js'
+import { latestMutable } from './lookupMutable.js'
 import { recursivePut } from './storeRound.js'
 import { ExternalEndpoint } from './external.js'
 import { LinkEmulator, type LinkOptions } from './link.js'
@@ -268,19 +269,19 @@ export class DhtEngine {
 
   /**
    * An iterative lookup that asks the network even when we hold a copy. Immutable: answered by the
-   * first reply that checks (lookup.ts). Mutable: the library's get, `cache:false`, to the end of
-   * the walk (highest seq); `verify` replaces the engine's hook for it (see LookupVerifier).
+   * first reply that checks (lookup.ts). Mutable: to the end of the walk, highest seq
+   * (lookupMutable.ts); `verify` replaces the engine's hook for it (see LookupVerifier).
    */
   recursiveGet (target: Uint8Array, salt?: Uint8Array, verify?: Verify): Promise<GetResult | null> {
     const dht = this.requireDht()
     this.stats.requests.recursive++
     return this.pending.track<GetResult | null>(null, settle => {
       if (salt === undefined) return firstImmutable(dht, target, settle)
-      dht.get(Buffer.from(target), { salt: Buffer.from(salt), cache: false, verify }, (err, res) => settle(err !== null ? null : res))
+      latestMutable(dht, target, salt, verify ?? ((sig, msg, k) => this.verify(sig, msg, k)), settle)
     })
   }
 
-  /** A recursive put (storeRound.ts: lookup for tokens, stores; answered at a quorum). Never rejects. */
+  /** A recursive put (storeRound.ts: walk for tokens, stores; answered at a quorum). Never rejects. */
   put (opts: PutOpts): Promise<PutOutcome> {
     const dht = this.requireDht()
     return this.pending.track<PutOutcome>({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_STOPPED' }, settle => {

@@ -72,7 +72,12 @@ describe('node: pushed blkTip from a peer (real UDP, real LevelDB)', function ()
     await new Putter(f).push(gossip.target, [ctx.engine.endpoint])
     expect(node!.readers.pushed.otherChannel, 'a channel the node does not read').to.equal(1)
 
+    // The good item only lends its signature to the bad push: its own recursive put must not reach
+    // the node (the engine knows the node from its pushes above, so the put would store it there).
+    f.blocked.replace([ctx.engine.endpoint])
     const good = fch.publish('blkTip', { h: new Uint8Array(32).fill(9), n: 9, d: 10n ** 30n })
+    await good.done
+    f.blocked.replace([])
     const own = f.ownItem(good.target)!
     const sig = Buffer.from(own.sig); sig[0] ^= 1
     const dropped = ctx.engine.stats.dropped.put_bad_sig ?? 0
