@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { sha256, type KeyPair } from '../chain/crypto.js'
 import * as C from './constants.js'
 import type { Endpoint } from './endpoint.js'
+import type { CancelSignal } from './cancel.js'
 import { DhtError } from './errors.js'
 import { forgetContact, installHandler, type Lookup } from './handler.js'
 import { KrpcSocket } from './krpcSocket.js'
@@ -262,7 +263,7 @@ export class DhtEngine {
 
   /** One `get` to a known endpoint: the reply dict or null (timeout, error, stop). `resend`: a
    *  retransmission of a direct get already counted (dht/retransmit.ts). */
-  directGet (ep: Endpoint, target: Uint8Array, timeoutMs: number, signal?: AbortSignal, resend = false): Promise<Record<string, unknown> | null> {
+  directGet (ep: Endpoint, target: Uint8Array, timeoutMs: number, signal?: CancelSignal, resend = false): Promise<Record<string, unknown> | null> {
     if (!resend) this.stats.requests.direct++
     return this.rpc(ep, 'get', { target: Buffer.from(target) }, timeoutMs, signal)
   }
@@ -346,13 +347,13 @@ export class DhtEngine {
     return verifySignatureData(sig, msg, k)
   }
 
-  private async rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+  private async rpc (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: CancelSignal): Promise<Record<string, unknown> | null> {
     const res = await this.query(ep, q, args, timeoutMs, signal)
     return res !== null && 'r' in res ? res.r : null
   }
 
   /** One k-rpc query: the reply dict, a KRPC error code, or null (timeout, abort, stop, junk). */
-  private query (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<QueryReply> {
+  private query (ep: Endpoint, q: string, args: Record<string, unknown>, timeoutMs: number, signal?: CancelSignal): Promise<QueryReply> {
     const dht = this.requireDht()
     return this.pending.track<QueryReply>(null, settle => {
       if (signal?.aborted === true) return settle(null)

@@ -15,6 +15,7 @@ import type { DhtEngine } from './engine.js'
 import { DhtError, isDhtError } from './errors.js'
 import { type RetransmitStats, RttEstimate, sendWithRetransmit } from './retransmit.js'
 import { UniqueQueue } from './queue.js'
+import type { CancelSignal } from './cancel.js'
 import type { HistogramName } from './stats.js'
 import { type CheckedSignature, LookupVerifier, verifyImmutable, verifyMutable, verifyStoredBytes, type Checked, type MutableValue } from './verify.js'
 import { mutableTarget } from './wire.js'
@@ -181,7 +182,7 @@ export class Getter {
   }
 
   /** A direct get to `ep`, sent again after the learnt retransmission timeout while unanswered. */
-  private async direct (ep: Endpoint, target: Uint8Array, signal: AbortSignal): Promise<Record<string, unknown> | null> {
+  private async direct (ep: Endpoint, target: Uint8Array, signal: CancelSignal): Promise<Record<string, unknown> | null> {
     let first = true
     return await sendWithRetransmit((timeoutMs, s) => {
       const resend = !first
@@ -205,7 +206,7 @@ export class Getter {
     return null
   }
 
-  private async run (target: Uint8Array, kind: ItemKind, opts: GetOptions, task: (signal: AbortSignal) => Promise<Found | null>): Promise<Found | null> {
+  private async run (target: Uint8Array, kind: ItemKind, opts: GetOptions, task: (signal: CancelSignal) => Promise<Found | null>): Promise<Found | null> {
     if (!this.engine.running) throw new DhtError('DHT_NOT_STARTED', 'engine is not started')
     const before = this.queue.deduped
     const p = this.queue.run(toHex(target), signal => this.job(target, kind, signal, task), { signal: opts.signal, timeoutMs: opts.timeoutMs })
@@ -220,7 +221,7 @@ export class Getter {
   }
 
   /** One network job, shared by all its callers: counted and reported once, whatever the outcome. */
-  private async job (target: Uint8Array, kind: ItemKind, signal: AbortSignal, task: (signal: AbortSignal) => Promise<Found | null>): Promise<Found | null> {
+  private async job (target: Uint8Array, kind: ItemKind, signal: CancelSignal, task: (signal: CancelSignal) => Promise<Found | null>): Promise<Found | null> {
     const stats = this.engine.stats
     let counted = false
     const count = (found: Found | null): void => {

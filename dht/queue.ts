@@ -1,7 +1,9 @@
 // A unique work queue: one job per key, shared by every caller that asks for the same key while
 // it is queued or running; bounded concurrency; a bounded wait list (full → DHT_QUEUE_FULL, the
 // caller decides whether to retry: dropping at the door beats unbounded memory); a per-job
-// timeout; and per-caller abort. A job whose callers have all left is cancelled.
+// timeout; and per-caller abort. A job whose callers have all left is cancelled. A job's task gets a
+// CancelSignal (cancel.ts), not an AbortSignal: one per get, and an EventTarget each was measurable.
+import { Canceller, type CancelSignal } from './cancel.js'
 import { DhtError } from './errors.js'
 
 export interface QueueOptions {
@@ -20,9 +22,9 @@ interface Waiter { resolve: (v: never) => void, reject: (e: unknown) => void, de
 
 interface Job<T> {
   key: string
-  task: (signal: AbortSignal) => Promise<T>
+  task: (signal: CancelSignal) => Promise<T>
   waiters: Set<Waiter>
-  controller: AbortController
+  controller: Canceller
   timeoutMs: number
   timer?: NodeJS.Timeout
   running: boolean
@@ -42,7 +44,7 @@ export class UniqueQueue<T> {
   get queued (): number { return this.waiting.length }
   get size (): number { return this.active + this.waiting.length }
 
-  run (key: string, task: (signal: AbortSignal) => Promise<T>, opts: RunOptions = {}): Promise<T> {
+  run (key: string, task: (signal: CancelSignal) => Promise<T>, opts: RunOptions = {}): Promise<T> {
     if (opts.signal?.aborted === true) return Promise.reject(new DhtError('DHT_ABORTED', 'aborted before start'))
     let job = this.jobs.get(key)
     if (job !== undefined) {
@@ -51,7 +53,7 @@ export class UniqueQueue<T> {
       if (this.active >= this.opts.concurrency && this.waiting.length >= this.opts.maxQueued) {
         return Promise.reject(new DhtError('DHT_QUEUE_FULL', `${this.waiting.length} jobs already waiting`))
       }
-      job = { key, task, waiters: new Set(), controller: new AbortController(), timeoutMs: opts.timeoutMs ?? this.opts.timeoutMs, running: false, done: false }
+      job = { key, task, waiters: new Set(), controller: new Canceller(), timeoutMs: opts.timeoutMs ?? this.opts.timeoutMs, running: false, done: false }
       this.jobs.set(key, job)
       if (this.active < this.opts.concurrency) this.start(job)
       else this.waiting.push(job)

@@ -6,6 +6,7 @@
 // again to the same endpoint when no answer came within a retransmission timeout learnt from the
 // answers (RFC 6298: smoothed RTT + 4 × its mean deviation, clamped), and the first answer wins.
 // Nothing changes on the wire: a retransmission is an ordinary `get` with its own transaction id.
+import { Canceller, type CancelSignal } from './cancel.js'
 import * as C from './constants.js'
 
 /** Round-trip estimate of the direct queries that were answered (RFC 6298 §2, α = 1/8, β = 1/4). */
@@ -36,7 +37,7 @@ export class RttEstimate {
 }
 
 /** One query to the endpoint: its answer, or null (timeout, error reply, abort, stop). */
-export type SendOnce<T> = (timeoutMs: number, signal: AbortSignal) => Promise<T | null>
+export type SendOnce<T> = (timeoutMs: number, signal: CancelSignal) => Promise<T | null>
 
 export interface RetransmitStats { sent: number, retransmits: number, answeredByRetransmit: number }
 
@@ -46,9 +47,10 @@ export interface RetransmitStats { sent: number, retransmits: number, answeredBy
  * sends are cancelled. Null once every send has failed or `timeoutMs` (the whole attempt) ran out.
  * Every answered send's own round trip feeds `rtt`, so there is no retransmission ambiguity.
  */
-export async function sendWithRetransmit<T> (send: SendOnce<T>, timeoutMs: number, rtt: RttEstimate, stats: RetransmitStats, signal?: AbortSignal): Promise<T | null> {
+export async function sendWithRetransmit<T> (send: SendOnce<T>, timeoutMs: number, rtt: RttEstimate, stats: RetransmitStats, signal?: CancelSignal): Promise<T | null> {
   if (signal?.aborted === true) return null
-  const ac = new AbortController()
+  // A Canceller, not an AbortController: one per direct get (cancel.ts).
+  const ac = new Canceller()
   const onAbort = (): void => { ac.abort() }
   signal?.addEventListener('abort', onAbort, { once: true })
   const t0 = performance.now()

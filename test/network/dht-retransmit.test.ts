@@ -110,7 +110,52 @@ describe('dht direct get retransmission', function () {
     expect(answeredByRetransmit).to.equal(0)
     relay.drop = 0
   })
+
+  // The get's own cancellation (dht/cancel.ts in place of AbortControllers): a caller's abort and the
+  // queue's deadline still end the get, free its slot and stop its sends.
+  it('a caller\'s abort ends a direct get at once, frees its slot and stops its sends', async () => {
+    const getter = new Getter(reader, lenient)
+    relay.queries = 0
+    relay.dropped = 0
+    relay.drop = 1_000
+    const ac = new AbortController()
+    const p = getter.getImmutable(id, { endpoint: via, signal: ac.signal })
+    await waitUntil(() => relay.queries >= 1)
+    expect(getter.depth).to.equal(1)
+    ac.abort()
+    let code = 'resolved'
+    try { await p } catch (e) { code = (e as { code?: string }).code ?? 'other' }
+    expect(code).to.equal('DHT_ABORTED')
+    expect(getter.depth).to.equal(0)
+    // No send after the abort: wait past the longest retransmission timeout and count again.
+    const after = relay.queries
+    await new Promise(resolve => setTimeout(resolve, DIRECT_RETRANSMIT_MAX_MS + 200))
+    expect(relay.queries).to.equal(after)
+    expect(getter.retransmits.sent).to.equal(after)
+    relay.drop = 0
+  })
+
+  it('the queue\'s deadline ends a get whose direct phase is longer: a miss (null), its slot freed, its sends stopped', async () => {
+    const getter = new Getter(reader, { directTimeoutMs: 10_000, timeoutMs: 300 })
+    relay.queries = 0
+    relay.dropped = 0
+    relay.drop = 1_000
+    const misses: number[] = []
+    getter.onMiss(() => { misses.push(1) })
+    expect(await getter.getImmutable(id, { endpoint: via })).to.equal(null)
+    expect(getter.depth).to.equal(0)
+    expect(misses).to.have.length(1)
+    const after = relay.queries
+    await new Promise(resolve => setTimeout(resolve, DIRECT_RETRANSMIT_MAX_MS + 200))
+    expect(relay.queries, 'no send after the deadline').to.equal(after)
+    relay.drop = 0
+  })
 })
+
+async function waitUntil (ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise(resolve => setTimeout(resolve, 10))
+  expect(ok()).to.equal(true)
+}
 
 describe('RttEstimate', () => {
   it('waits the longest before any answer, then SRTT + 4 RTTVAR within its bounds', () => {

@@ -5,7 +5,7 @@ import bencode from 'bencode'
 import { expect } from 'chai'
 import { KRPC_MAX_DATAGRAM_BYTES, KRPC_MAX_DEPTH } from '../../../dht/constants.js'
 import { decodeKrpc } from '../../../dht/krpcDecode.js'
-import { encodeKrpc, KrpcEncodeError } from '../../../dht/krpcEncode.js'
+import { Bencoded, encodeKrpc, KrpcEncodeError } from '../../../dht/krpcEncode.js'
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1')
 const reason = (buf: Buffer): string => { const d = decodeKrpc(buf); return d.ok ? 'ok' : d.reason }
@@ -83,6 +83,16 @@ describe('dht/krpc codec', () => {
     expect(Buffer.from(bencode.encode(bencode.decode(out))).equals(out)).to.equal(true)
     const back = decodeKrpc(out)
     expect(back.ok).to.equal(true)
+  })
+
+  it('writes pre-encoded bytes (Bencoded) as they are, as if their value had been given', () => {
+    const v = { b: Buffer.from('payload'), a: 42, l: [Buffer.from('x')] }
+    const raw = Buffer.from(bencode.encode(v))
+    const reply = (value: unknown): Record<string, unknown> => ({ t: Buffer.from([0, 9]), y: 'r', r: { id: Buffer.alloc(32, 1), v: value, token: Buffer.alloc(4, 2) } })
+    const out = encodeKrpc(reply(new Bencoded(raw)))
+    expect(out.equals(encodeKrpc(reply(v)))).to.equal(true)
+    const back = decodeKrpc(out)
+    expect(back.ok && Buffer.from(bencode.encode((back.msg.r as Record<string, unknown>).v)).equals(raw)).to.equal(true)
   })
 
   it('refuses what cannot go on the wire with a coded error', () => {

@@ -1,12 +1,13 @@
 import { expect } from 'chai'
+import type { CancelSignal } from '../../../dht/cancel.js'
 import { UniqueQueue } from '../../../dht/queue.js'
 import { DhtError, isDhtError } from '../../../dht/errors.js'
 
 /** A task the test finishes by hand; counts how often it was started. */
-function gate<T> (): { task: (s: AbortSignal) => Promise<T>, open: (v: T) => void, starts: () => number, signal: () => AbortSignal | undefined } {
+function gate<T> (): { task: (s: CancelSignal) => Promise<T>, open: (v: T) => void, starts: () => number, signal: () => CancelSignal | undefined } {
   let starts = 0
   let resolve: ((v: T) => void) | undefined
-  let sig: AbortSignal | undefined
+  let sig: CancelSignal | undefined
   const p = new Promise<T>(r => { resolve = r })
   return {
     task: async (s) => { starts++; sig = s; return await p },
