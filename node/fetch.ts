@@ -100,16 +100,7 @@ export class Fetcher {
     return item
   }
 
-  /**
-   * `stage: false` (a sync walk's own fetches): the answer is not written to the staging area. The
-   * walk holds every block it fetched (and the prefetch every transaction) in memory until it is
-   * imported, so staging served only a later walk after this one ended early or a restart, and each
-   * item cost a LevelDB write and, at its import, a delete. Walks no longer end at a late answer
-   * (syncRetry.ts), so that was paid for every item and used almost never; what an early end or a
-   * restart costs now is refetching the walk's unimported window (at most SYNC_WINDOW_BLOCKS blocks
-   * and their transactions). A staged copy is still read, whoever staged it.
-   */
-  async block (id: Uint8Array, purpose: BlockPurpose, peer?: Uint8Array, stage = true): Promise<Block | null> {
+  async block (id: Uint8Array, purpose: BlockPurpose, peer?: Uint8Array): Promise<Block | null> {
     const stored = this.d.chain.getBlock(id)
     if (stored !== undefined) return stored
     // A staged block is an earlier DHT answer (fetched for another purpose, or before a restart):
@@ -117,7 +108,7 @@ export class Fetcher {
     const staged = this.staged('block', id, decodeBlock)
     if (staged !== undefined) { this.emit({ type: purpose, peer: peer ?? NO_PEER, id, block: staged }); return staged }
     return await this.remote(id, peer, 'b', decodeBlock, (block, bytes, from) => {
-      if (stage) this.keepStaged('block', id, bytes)
+      this.keepStaged('block', id, bytes)
       this.emit({ type: purpose, peer: from ?? NO_PEER, id, block })
     })
   }
@@ -129,16 +120,15 @@ export class Fetcher {
 
   /**
    * `storeChecked`: the caller has just looked in the chain's store (a sync's prefetch does, as it
-   * queues the id), so that LevelDB miss is not paid twice per fetched transaction. `stage: false`:
-   * as for block().
+   * queues the id), so that LevelDB miss is not paid twice per fetched transaction.
    */
-  async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array, storeChecked = false, stage = true): Promise<Transaction | null> {
+  async tx (id: Uint8Array, purpose: TxPurpose, peer?: Uint8Array, storeChecked = false): Promise<Transaction | null> {
     const stored = storeChecked ? undefined : this.d.chain.getTx(id)
     if (stored !== undefined) return stored
     const staged = this.staged('tx', id, decodeTx)
     if (staged !== undefined) { this.emit({ type: purpose, peer: peer ?? NO_PEER, id, tx: staged }); return staged }
     return await this.remote(id, peer, 'x', decodeTx, (tx, bytes, from) => {
-      if (stage) this.keepStaged('tx', id, bytes)
+      this.keepStaged('tx', id, bytes)
       this.emit({ type: purpose, peer: from ?? NO_PEER, id, tx })
     })
   }

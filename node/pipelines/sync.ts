@@ -183,9 +183,9 @@ export class SyncPipeline implements Pipeline {
     pool?.block(top)
     // Transactions are fetched as their blocks arrive, in the order they are asked for (import
     // order); one in our pool has the same id, so the same bytes, and needs no fetch. The prefetch
-    // looked in the store when it queued the id (the fetcher need not again). Not staged (fetch.ts).
+    // looked in the store when it queued the id (the fetcher need not again).
     const fetchTx = async (id: Uint8Array): Promise<Transaction | null> =>
-      ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer, true, false)
+      ctx.pool.get(id) ?? await ctx.fetcher.tx(id, 'GET_HISTORY_TX_FOR_SYNC', peer, true)
     // A late or lost answer is asked again while the peer delivers the walk's other items (syncRetry.ts).
     const retries = new WalkRetries({ attempts: SYNC_FETCH_ATTEMPTS, budget: SYNC_RETRY_BUDGET })
     const txs = new TxPrefetch(fetchTx, id => ctx.chain.getTx(id) !== undefined, SYNC_TX_FETCH_CONCURRENCY, retries)
@@ -194,8 +194,7 @@ export class SyncPipeline implements Pipeline {
       hasBlock: id => ctx.chain.hasBlock(id),
       fetch: async id => await retries.fetch(async () => {
         if (over || signal.aborted) return null
-        // Not staged: the walk holds what it fetched until the import (fetch.ts, block()).
-        return await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer, false)
+        return await ctx.fetcher.block(id, 'GET_HISTORY_BLOCK_FOR_SYNC', peer)
       }, () => over || signal.aborted),
       mutableRange: ctx.chain.genesis.config.mutableRange,
       maxBlocks: SYNC_MAX_BRANCH_BLOCKS
