@@ -1,4 +1,4 @@
-// Memory given back after a long sync. A sync's garbage grows V8's old space to its high-water mark
+// Memory given back after a long sync (and once after start-up). A sync's garbage grows V8's old space to its high-water mark
 // (heapUsed 75–196 MB before a GC at 8,000 blocks) and V8 only slowly returns those pages; one full
 // mark-compact right after the sync frees the objects at once, and a few more seconds apart give
 // back the pages the first left committed (docs/performance.md, memory, second pass). `gc` is
@@ -45,14 +45,15 @@ export interface ReleaseOptions {
 }
 
 /**
- * Once per long sync, after its worker pool stopped: the store's caches emptied (`dropCaches`), then
+ * Once per long sync, after its worker pool stopped, and once after start-up (node.ts,
+ * RELEASE_AFTER_READY_MS): the store's caches emptied (`dropCaches`), then
  * full GCs (tens of ms each on the main thread):
  * one at once, then one every `gapMs` while the previous gave back at least RELEASE_MIN_GAIN_MB of
  * V8's committed heap, `maxGcs` at most (after a plain GC V8 returns the old-space pages it freed
  * over the next GCs, not at once). Then one malloc_trim. One log line once they ran; the timers do
  * not keep the process alive.
  */
-export function releaseAfterSync (log: Log, opts: ReleaseOptions = {}): void {
+export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
   const { gapMs = RELEASE_GC_GAP_MS, maxGcs = RELEASE_MAX_GCS } = opts
   const mb = (n: number): number => Math.round(n / 2 ** 20)
   const steps: NodeJS.MemoryUsage[] = [] // before, then after each GC

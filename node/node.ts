@@ -44,7 +44,7 @@ import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
 import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 import { ensureAdminToken } from './api/token.js'
 import { allocator } from './native.js'
-import { releaseAfterSync } from './memory.js'
+import { releaseMemory } from './memory.js'
 
 /** What buildParts makes: the context and the parts the API and TauNode's own methods call. */
 interface NodeParts {
@@ -134,7 +134,7 @@ export class TauNode implements ApiNode {
       this.mining.schedule()
       // What starting left is given back once the node settled (node/memory.ts; not while it syncs).
       const release = setTimeout(() => {
-        if (!ctx.signal.aborted) releaseAfterSync(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })
+        if (!ctx.signal.aborted) releaseMemory(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })
       }, RELEASE_AFTER_READY_MS).unref()
       ctx.signal.addEventListener('abort', () => { clearTimeout(release) }, { once: true })
     }

@@ -18,7 +18,7 @@ import {
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
 import { VerifyPool } from '../verifyPool.js'
-import { releaseAfterSync } from '../memory.js'
+import { releaseMemory } from '../memory.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import { SyncError, type SyncErrorCode } from './syncErrors.js'
 import { SyncProgress } from './syncProgress.js'
@@ -268,7 +268,7 @@ export class SyncPipeline implements Pipeline {
       txs.close()
       this.preverify = undefined
       // A long sync's garbage is given back once its pool stopped (node/memory.ts).
-      if (pool !== undefined) void pool.close().then(() => { releaseAfterSync(ctx.log, { dropCaches: () => ctx.chain.dropCaches(), busy: () => this.running }) })
+      if (pool !== undefined) void pool.close().then(() => { releaseMemory(ctx.log, { dropCaches: () => ctx.chain.dropCaches(), busy: () => this.running }) })
     }
   }
 

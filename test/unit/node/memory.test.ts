@@ -3,7 +3,7 @@
 // after the gap, never more than the cap; one line logs heap and RSS before and after each, and the
 // malloc_trim that follows.
 import { expect } from 'chai'
-import { releaseAfterSync } from '../../../node/memory.js'
+import { releaseMemory } from '../../../node/memory.js'
 
 interface Logged { msg: string, meta?: Record<string, unknown> }
 const GAP_MS = 200
@@ -19,7 +19,7 @@ async function until (logged: Logged[], n: number): Promise<void> {
   }
 }
 
-describe('node/memory releaseAfterSync', () => {
+describe('node/memory releaseMemory', () => {
   it('runs a full GC without --expose-gc, more after the gap up to the cap, and logs heap and RSS at each step', async () => {
     expect((globalThis as { gc?: unknown }).gc).to.equal(undefined) // not exposed to the test itself
     let garbage: Array<{ a: number[], s: string }> | null = []
@@ -30,7 +30,7 @@ describe('node/memory releaseAfterSync', () => {
     const t0 = Date.now()
     let heapAtDrop = 0
     const dropCaches = (): { dropped: number } => { heapAtDrop = process.memoryUsage().heapUsed; return { dropped: 7 } }
-    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: GAP_MS, maxGcs: MAX_GCS, dropCaches })
+    releaseMemory({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: GAP_MS, maxGcs: MAX_GCS, dropCaches })
     expect(heapAtDrop).to.be.greaterThan(0) // the caches go first, before any GC
     expect(logged).to.have.length(0) // the line comes once the later GCs ran
     await until(logged, 1)
@@ -50,7 +50,7 @@ describe('node/memory releaseAfterSync', () => {
     expect(logged[0].meta?.heapTotalMB).to.have.length(gcs + 1)
     expect(logged[0].meta?.ms).to.be.a('number')
     // A second call reuses the exposed gc.
-    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: GAP_MS, maxGcs: MAX_GCS })
+    releaseMemory({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: GAP_MS, maxGcs: MAX_GCS })
     await until(logged, 2)
     expect(logged[1].msg).to.equal('memory released after sync')
   })
@@ -60,7 +60,7 @@ describe('node/memory releaseAfterSync', () => {
     let busy = true
     let droppedAt = 0
     const t0 = Date.now()
-    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, {
+    releaseMemory({ info: (msg, meta) => { logged.push({ msg, meta }) } }, {
       gapMs: GAP_MS, maxGcs: MAX_GCS, busy: () => busy, dropCaches: () => { droppedAt = Date.now(); return { dropped: 3 } }
     })
     await new Promise(res => setTimeout(res, GAP_MS * 2 + 50))
@@ -75,7 +75,7 @@ describe('node/memory releaseAfterSync', () => {
   it('gives up after maxGcs gaps of a sync that goes on', async () => {
     const logged: Logged[] = []
     let checks = 0
-    releaseAfterSync({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: 50, maxGcs: MAX_GCS, busy: () => { checks++; return true } })
+    releaseMemory({ info: (msg, meta) => { logged.push({ msg, meta }) } }, { gapMs: 50, maxGcs: MAX_GCS, busy: () => { checks++; return true } })
     await new Promise(res => setTimeout(res, 50 * (MAX_GCS + 3)))
     expect(checks).to.equal(MAX_GCS + 1)
     expect(logged).to.have.length(0)
