@@ -28,7 +28,7 @@ const SIGS_PER_BLOCK = 1 + TXS_PER_BLOCK
 const log = (s: string): void => { process.stderr.write(s + '\n') }
 const envInt = (k: string, d: number): number => { const v = Number(process.env[k]); return Number.isInteger(v) && v > 0 ? v : d }
 
-interface SyncSample { ms: number, rss: number, rssAnon: number, rssFile: number, heap: number, heapUsed: number, cpuS: number, peakRss: number }
+interface SyncSample { ms: number, rss: number, rssAnon: number, rssFile: number, heap: number, heapUsed: number, cpuS: number, peakRss: number, allocator: string }
 
 /** Timeout for one sync: generous (the slowest seen is ~25 blocks/s; this allows ~8/s, 8,000 blocks in 18 min) but bounded. */
 const syncTimeoutMs = (blocks: number): number => 120_000 + blocks * 120
@@ -71,7 +71,7 @@ async function syncOnce (served: ServedChain, bootstrap: string, work: string, r
     const cpuS = fresh.cpuSeconds()
     peakRss = Math.max(peakRss, mem.rss)
     log(`  sync ${served.height} blocks rep ${rep} (RSS read ${released ? 'after the post-sync release' : 'with no release logged'}): ${(ms / 1000).toFixed(2)} s, ${(served.height / ms * 1000).toFixed(0)} blocks/s, rss ${(mem.rss / 2 ** 20).toFixed(0)} MB (anon ${(split.anon / 2 ** 20).toFixed(0)}, file ${(split.file / 2 ** 20).toFixed(0)}, peak ${(peakRss / 2 ** 20).toFixed(0)}), heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB (live ${(mem.heapLive / 2 ** 20).toFixed(0)})`)
-    return { ms, rss: mem.rss, rssAnon: split.anon, rssFile: split.file, heap: mem.heapLive, heapUsed: mem.heapUsed, cpuS, peakRss }
+    return { ms, rss: mem.rss, rssAnon: split.anon, rssFile: split.file, heap: mem.heapLive, heapUsed: mem.heapUsed, cpuS, peakRss, allocator: String(start.allocator) }
   } finally {
     clearInterval(sampler)
     await fresh.stop()
@@ -130,7 +130,7 @@ export async function run (): Promise<BenchRow[]> {
       rows.push(row(`node.sync growth ${n} rss`, g.samples.map(s => s.rss / 2 ** 20), 'MB',
         vsBase(s => s.rss / 2 ** 20, `after sync, for information (LevelDB caches, allocator); ${(median(g.samples.map(s => s.rss)) / n / 1024).toFixed(1)} kB/block`)))
       rows.push(row(`node.sync growth ${n} rss anon`, g.samples.map(s => s.rssAnon / 2 ** 20), 'MB',
-        vsBase(s => s.rssAnon / 2 ** 20, 'RssAnon after sync (heaps, malloc); the rest of RSS is RssFile, LevelDB tables mapped from disk')))
+        vsBase(s => s.rssAnon / 2 ** 20, `RssAnon after sync (heaps, malloc) on ${[...new Set(g.samples.map(x => x.allocator))].join('/')} (LD_PRELOAD= for glibc); goal ratio ≤ 1.5 (issue 21); the rest of RSS is RssFile, LevelDB tables mapped from disk`)))
       rows.push(row(`node.sync growth ${n} peak rss`, g.samples.map(s => s.peakRss / 2 ** 20), 'MB',
         vsBase(s => s.peakRss / 2 ** 20, 'highest RSS read during the sync (every 250 ms), for information')))
     }
