@@ -8,7 +8,7 @@
 // its profile written there at exit; the log names the idle node's pid. The profiler costs CPU itself.
 // The window starts NODE_BENCH_IDLE_SETTLE_S after the idle node synced: a node that just joined reads
 // every peer by lookups until their blkTips name their endpoints, which is joining, not idling.
-// Knobs: NODE_BENCH_IDLE_MINERS (8), NODE_BENCH_IDLE_WINDOW_S (60), NODE_BENCH_IDLE_SETTLE_S (30; 0 measures from the sync).
+// Knobs: NODE_BENCH_IDLE_MINERS (8), NODE_BENCH_IDLE_WINDOW_S (60), NODE_BENCH_IDLE_SETTLE_S (150; 0 measures from the sync).
 import { loadavg, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { healthyTimeoutMs } from '../testnet/constants.js'
@@ -22,8 +22,9 @@ const BLOCK_TIME_S = 10
 const GOAL_IDLE_CPU_PCT = 1.5
 /** Wait for the idle node to sync (ms). */
 const JOIN_TIMEOUT_MS = 120_000
-/** Seconds between the idle node's sync and the window (its join's reads are over by then). */
-const DEFAULT_SETTLE_S = 30
+/** Seconds between the idle node's sync and the window: the read back-offs (empty channels up to 60 s,
+ *  silent accounts up to 120 s) reach their caps ~2 min after a start, so the window sees the steady state. */
+const DEFAULT_SETTLE_S = 150
 const log = (s: string): void => { process.stderr.write(s + '\n') }
 const envInt = (k: string, d: number, min = 1): number => { const v = Number(process.env[k] ?? NaN); return Number.isInteger(v) && v >= min ? v : d }
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
