@@ -27,6 +27,14 @@ export const BLKTIP_READ_INTERVAL_MS = 1000
 export const BLKTIP_DIRECT_READ_INTERVAL_MS = 2000
 /** A peer is pushed to only if one of its channel items verified this recently (it is running). */
 export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
+/** A blkTip of a block this node mined is pushed to at most this many live peers (count; in pushes of
+ *  MAX_PUSH_ENDPOINTS each): every peer then gets the block in one hop, instead of the 16 most recent
+ *  and the rest by relays (node/pushTargets.ts). Bounds one mined block's pushes. */
+export const OWN_TIP_PUSH_MAX_ENDPOINTS = 64
+/** A blkTip of a block imported from another node is pushed to this many live peers (count), picked
+ *  at random among those that may lack it: insurance for a lost push from the miner (each of n importers
+ *  relays, so such a peer is sent about this many), not the path a block takes (node/pushTargets.ts). */
+export const RELAY_PUSH_FANOUT = 4
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000
