@@ -8,7 +8,7 @@
 // is published once (it supersedes the last non-empty one) and not republished: no item means the same.
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
-import { bytesEqual } from '../chain/hex.js'
+import { bytesEqual, toHex } from '../chain/hex.js'
 import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
 import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
@@ -23,6 +23,8 @@ export class Publisher implements Pipeline {
   private txTipTimer?: NodeJS.Timeout
   /** The blkTip `e` last published ("host:port" or ''), to republish when it changes. */
   private publishedE = ''
+  /** The txTip ids last published (hex, comma-joined); undefined before the first. */
+  private publishedTxTip?: string
 
   constructor (private readonly ctx: NodeContext) {}
 
@@ -80,6 +82,12 @@ export class Publisher implements Pipeline {
       this.txTipTimer = undefined
       if (this.ctx.signal.aborted) return
       const ids = this.ctx.pool.tipIds([this.ctx.key.publicKey])
+      // Every new tip asks (the pool may have changed); the same ids again are no new pool, and an
+      // empty txTip put and pushed after each block cost every node a put, a push and a read
+      // back-off reset from every peer (the channels republish an unchanged non-empty value).
+      const key = ids.map(toHex).join()
+      if (key === this.publishedTxTip) return
+      this.publishedTxTip = key
       this.push(this.ctx.channels.publish('txTip', { x: ids }).target)
       if (ids.length === 0) this.ctx.channels.retire('txTip')
     }, TXTIP_PUBLISH_DEBOUNCE_MS)
