@@ -120,7 +120,9 @@ export const MAX_VERIFIED_CACHE = 1024
 export const SILENT_KEY_MISSES = 4
 /** First wait after SILENT_KEY_MISSES, doubled per further miss, up to the max. */
 export const SILENT_KEY_BACKOFF_MS = 2000
-export const SILENT_KEY_BACKOFF_MAX_MS = 30_000
+/** (ms) As long as the node's READ_MISS_BACKOFF_MAX_MS: a shorter wait here lets the first read after
+ *  it probe, a longer one delays finding a key that starts publishing (node/constants.ts states the bound). */
+export const SILENT_KEY_BACKOFF_MAX_MS = 120_000
 /** Keys tracked (oldest forgotten first: a forgotten key is simply asked again). */
 export const MAX_SILENT_KEYS = 4096
 

@@ -27,14 +27,41 @@ export const BLKTIP_READ_INTERVAL_MS = 1000
 export const BLKTIP_DIRECT_READ_INTERVAL_MS = 2000
 /** A peer is pushed to only if one of its channel items verified this recently (it is running). */
 export const PUSH_PEER_SEEN_WITHIN_MS = 60_000
+/** A blkTip of a block this node mined is pushed to at most this many live peers (count; in pushes of
+ *  MAX_PUSH_ENDPOINTS each): every peer then gets the block in one hop, instead of the 16 most recent
+ *  and the rest by relays (node/pushTargets.ts). Bounds one mined block's pushes. */
+export const OWN_TIP_PUSH_MAX_ENDPOINTS = 64
+/** A blkTip of a block imported from another node is pushed to this many live peers (count), picked
+ *  at random among those that may lack it: insurance for a lost push from the miner (each of n importers
+ *  relays, so such a peer is sent about this many), not the path a block takes (node/pushTargets.ts). */
+export const RELAY_PUSH_FANOUT = 4
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000
-/** A (peer, channel) whose reads find nothing is read at twice its interval per miss in a row, up to this. */
-export const READ_MISS_BACKOFF_MAX_MS = 30_000
-/** ...and a live peer's txTip / demand / msgTip that was empty, up to this (peers push txTip and demand
- *  when they publish them; an empty channel costs two recursive lookups per read). */
-export const EMPTY_CHANNEL_BACKOFF_MAX_MS = 24_000
+/**
+ * A peer whose blkTip reads find nothing (a genesis account that runs no node) is read at twice
+ * blkTip's interval per miss in a row, up to this (ms). Each such read is a recursive lookup that
+ * every node of the neighbourhood answers, and every node asks it of every silent account: at 30 s
+ * the silent accounts' probes were a quarter of an idle node's datagrams. A peer that starts later is
+ * taken at once when any put or push of its items reaches us (it pushes its next tip to the peers it
+ * read); when none does, within 2 × this + READER_TICK_MS (the DHT's silent-key wait,
+ * dht/constants.ts SILENT_KEY_BACKOFF_MAX_MS, is as long; docs/protocol-notes.md §7).
+ */
+export const READ_MISS_BACKOFF_MAX_MS = 120_000
+/** blkTip reads in a row that found nothing after which a peer's other channels are not read until
+ *  its blkTip is found (every running node publishes blkTip each slot; a miss on another channel
+ *  would only put off the next probe of a silent key). */
+export const SILENT_PEER_MISSES = 2
+/**
+ * A live peer's txTip / demand / msgTip that was empty is read at twice its interval per empty read in
+ * a row, up to this (ms); the gossip reader's cap too, for a peer that announced no interval. Peers
+ * push txTip and demand when they publish them, and msgTip waits for its publisher's gossip interval
+ * (≥ 1 min) anyway, so this read is the fallback for a lost push. Each is a round trip to the owner
+ * that every node makes to every live peer and answers for every live peer: at 24 s they were the
+ * largest share of an idle node's datagrams (8 miners: the owner's "no value" 2.6 answers/s).
+ * Equal to EMPTY_CHANNEL_POLL_MAX_MS, so the cap no longer grows with the live peers.
+ */
+export const EMPTY_CHANNEL_BACKOFF_MAX_MS = 60_000
 /**
  * Reads per second of each of txTip, demand and msgTip over all live peers, at most, once they back
  * off: with more live peers than this × EMPTY_CHANNEL_BACKOFF_MAX_MS / 1000, the back-off's cap grows

@@ -1,17 +1,19 @@
 // What the node puts (PROTOCOL §9, "no static re-provide"): its blkTip when the tip changes, its
 // own mined blocks and their transactions, its txTip when the pool changes, its demand when that
 // changes, and every channel again when a new slot begins (readers look at two slots only).
-// A new blkTip, txTip or demand also goes straight to the endpoints of the peers seen most recently
-// (a push), so they learn it at once instead of at their next poll (docs/protocol-notes.md §7).
+// A new blkTip, txTip or demand also goes straight to the endpoints of live peers (a push), so they
+// learn it at once instead of at their next poll (docs/protocol-notes.md §7): a tip this node mined to
+// every live peer, a tip it imported to a few at random (node/pushTargets.ts).
 // A new slot's republish is not pushed: readers already hold that value. An empty txTip or demand
 // is published once (it supersedes the last non-empty one) and not republished: no item means the same.
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
-import { type Endpoint, encodeEndpoint } from '../dht/index.js'
+import { bytesEqual, toHex } from '../chain/hex.js'
+import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
 import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 import { publicEndpointOf } from './publicEndpoint.js'
-import { pushTargets } from './pushTargets.js'
+import { type PushKind, pushTargets } from './pushTargets.js'
 import type { Pipeline, Stop } from './pipelines/pipeline.js'
 
 /** How often the publisher checks for a new slot and a changed demand. */
@@ -21,6 +23,8 @@ export class Publisher implements Pipeline {
   private txTipTimer?: NodeJS.Timeout
   /** The blkTip `e` last published ("host:port" or ''), to republish when it changes. */
   private publishedE = ''
+  /** The txTip ids last published (hex, comma-joined); undefined before the first. */
+  private publishedTxTip?: string
 
   constructor (private readonly ctx: NodeContext) {}
 
@@ -47,18 +51,22 @@ export class Publisher implements Pipeline {
     const pub = publicEndpointOf(ctx.cfg, ctx.engine).endpoint
     this.publishedE = pub === undefined ? '' : `${pub.host}:${pub.port}`
     try { e = pub === undefined ? undefined : encodeEndpoint(pub) } catch { e = undefined }
-    this.push(ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target, endpointChanged ? undefined : tip.id)
+    const target = ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target
+    if (endpointChanged) { this.push(target); return }
+    const mined = ctx.chain.getBlock(tip.id)?.m
+    this.push(target, tip.id, mined !== undefined && bytesEqual(mined, ctx.key.publicKey) ? 'mined' : 'relay')
   }
 
   /** `tipId`: a blkTip's block, so peers that announced that block themselves are not pushed to. */
-  private push (target: Uint8Array, tipId?: Uint8Array): void {
-    const to = this.pushEndpoints(Date.now(), tipId)
-    if (to.length > 0) void this.ctx.putter.push(target, to, this.ctx.signal)
+  private push (target: Uint8Array, tipId?: Uint8Array, kind: PushKind = 'all'): void {
+    const to = this.pushEndpoints(Date.now(), tipId, kind)
+    // Putter.push takes MAX_PUSH_ENDPOINTS at a time; a mined tip may go to more.
+    for (let i = 0; i < to.length; i += MAX_PUSH_ENDPOINTS) void this.ctx.putter.push(target, to.slice(i, i + MAX_PUSH_ENDPOINTS), this.ctx.signal)
   }
 
   /** Endpoints a new item goes to (node/pushTargets.ts). */
-  pushEndpoints (now = Date.now(), tipId?: Uint8Array): Endpoint[] {
-    return pushTargets(this.ctx.peers, now, tipId)
+  pushEndpoints (now = Date.now(), tipId?: Uint8Array, kind: PushKind = 'all'): Endpoint[] {
+    return pushTargets(this.ctx.peers, now, tipId, kind)
   }
 
   /** A block this node mined: the block and its transactions go out as immutable items. */
@@ -74,6 +82,12 @@ export class Publisher implements Pipeline {
       this.txTipTimer = undefined
       if (this.ctx.signal.aborted) return
       const ids = this.ctx.pool.tipIds([this.ctx.key.publicKey])
+      // Every new tip asks (the pool may have changed); the same ids again are no new pool, and an
+      // empty txTip put and pushed after each block cost every node a put, a push and a read
+      // back-off reset from every peer (the channels republish an unchanged non-empty value).
+      const key = ids.map(toHex).join()
+      if (key === this.publishedTxTip) return
+      this.publishedTxTip = key
       this.push(this.ctx.channels.publish('txTip', { x: ids }).target)
       if (ids.length === 0) this.ctx.channels.retire('txTip')
     }, TXTIP_PUBLISH_DEBOUNCE_MS)

@@ -12,7 +12,7 @@ import type { StoredPut } from '../dht/engine.js'
 import {
   BLKTIP_DIRECT_POLLS_PER_S, BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_POLL_MAX_MS, BLKTIP_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS,
   DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, EMPTY_CHANNEL_POLL_MAX_MS, EMPTY_CHANNEL_READS_PER_S, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, PREVIOUS_SLOT_GRACE_MS, READER_TICK_MS,
-  READ_JITTER_FRACTION, READ_MISS_BACKOFF_MAX_MS, TXTIP_READ_INTERVAL_MS
+  READ_JITTER_FRACTION, READ_MISS_BACKOFF_MAX_MS, SILENT_PEER_MISSES, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import { backoffMs } from './backoff.js'
 import type { NodeContext } from './context.js'
@@ -105,8 +105,10 @@ export class ChannelReaders implements Pipeline {
     // Fresh news on this channel: its next scheduled poll can wait a whole interval. A pushed blkTip
     // leaves its poll's back-off as it is (the push path works: the poll is its safety net), and shows
     // the peer is running; another channel's push ends that channel's back-off.
+    // Any item of the peer stored here shows it runs: its silence (misses) is over.
     this.lastRead.set(k, Date.now())
-    if (ch === 'blkTip') this.misses.delete(peer.hex); else this.empty.delete(k)
+    this.misses.delete(peer.hex)
+    if (ch !== 'blkTip') this.empty.delete(k)
     this.take(peer, ch, item.seq, value)
   }
 
@@ -149,8 +151,11 @@ export class ChannelReaders implements Pipeline {
     for (let i = 0; i < n && this.inFlight < MAX_CONCURRENT_READS; i++) {
       const peer = this.ctx.peers.next()
       if (peer === undefined) return
+      // A peer whose blkTip keeps missing runs no node (yet): only its blkTip is probed.
+      const silent = (this.misses.get(peer.hex) ?? 0) >= SILENT_PEER_MISSES
       for (const ch of this.channels) {
         if (this.inFlight >= MAX_CONCURRENT_READS) return
+        if (silent && ch !== 'blkTip') continue
         const k = `${peer.hex}:${ch}`
         if (this.reading.has(k)) continue
         const interval = this.intervalOf(peer, ch, now)
@@ -216,7 +221,8 @@ export class ChannelReaders implements Pipeline {
   /**
    * The channel's interval for a live peer; for a peer whose blkTip (every node publishes it, every
    * slot) was missing `m` reads in a row, every channel waits at least blkTip's interval × 2^m, up
-   * to READ_MISS_BACKOFF_MAX_MS. A peer that publishes nothing (a genesis account with no node)
+   * to READ_MISS_BACKOFF_MAX_MS (and after SILENT_PEER_MISSES, only its blkTip is read: tick()).
+   * A peer that publishes nothing (a genesis account with no node)
    * cost two failed recursive lookups per read, and those reads held the in-flight slots that live
    * peers' blkTip reads then waited for. A live peer's other channel that was empty `e` reads in a
    * row (no messages, no demand) waits its interval × 2^e, up to EMPTY_CHANNEL_BACKOFF_MAX_MS or, with
