@@ -48,6 +48,11 @@ export const MSGTIP_READ_INTERVAL_MS = 3000
  * dht/constants.ts SILENT_KEY_BACKOFF_MAX_MS, is as long; docs/protocol-notes.md §7).
  */
 export const READ_MISS_BACKOFF_MAX_MS = 120_000
+/** The same cap (ms) for a peer this node has seen live (an item of it verified): a running node
+ *  that stopped answering, or one behind a NAT whose first reads missed, is probed as often as
+ *  before the silent-account cap, and all its channels are read (the silence rule is for accounts
+ *  never seen live). */
+export const READ_MISS_BACKOFF_LIVE_MAX_MS = 30_000
 /** blkTip reads in a row that found nothing after which a peer's other channels are not read until
  *  its blkTip is found (every running node publishes blkTip each slot; a miss on another channel
  *  would only put off the next probe of a silent key). */

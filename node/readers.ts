@@ -12,7 +12,7 @@ import type { StoredPut } from '../dht/engine.js'
 import {
   BLKTIP_DIRECT_POLLS_PER_S, BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_POLL_MAX_MS, BLKTIP_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS,
   DEMAND_READ_INTERVAL_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, EMPTY_CHANNEL_POLL_MAX_MS, EMPTY_CHANNEL_READS_PER_S, MAX_CONCURRENT_READS, MAX_PEERS, MSGTIP_READ_INTERVAL_MS, PREVIOUS_SLOT_GRACE_MS, READER_TICK_MS,
-  READ_JITTER_FRACTION, READ_MISS_BACKOFF_MAX_MS, SILENT_PEER_MISSES, TXTIP_READ_INTERVAL_MS
+  READ_JITTER_FRACTION, READ_MISS_BACKOFF_LIVE_MAX_MS, READ_MISS_BACKOFF_MAX_MS, SILENT_PEER_MISSES, TXTIP_READ_INTERVAL_MS
 } from './constants.js'
 import { backoffMs } from './backoff.js'
 import type { NodeContext } from './context.js'
@@ -151,8 +151,8 @@ export class ChannelReaders implements Pipeline {
     for (let i = 0; i < n && this.inFlight < MAX_CONCURRENT_READS; i++) {
       const peer = this.ctx.peers.next()
       if (peer === undefined) return
-      // A peer whose blkTip keeps missing runs no node (yet): only its blkTip is probed.
-      const silent = (this.misses.get(peer.hex) ?? 0) >= SILENT_PEER_MISSES
+      // A peer never seen live whose blkTip keeps missing runs no node (yet): only its blkTip is probed.
+      const silent = peer.lastSeenMs === undefined && (this.misses.get(peer.hex) ?? 0) >= SILENT_PEER_MISSES
       for (const ch of this.channels) {
         if (this.inFlight >= MAX_CONCURRENT_READS) return
         if (silent && ch !== 'blkTip') continue
@@ -221,7 +221,8 @@ export class ChannelReaders implements Pipeline {
   /**
    * The channel's interval for a live peer; for a peer whose blkTip (every node publishes it, every
    * slot) was missing `m` reads in a row, every channel waits at least blkTip's interval × 2^m, up
-   * to READ_MISS_BACKOFF_MAX_MS (and after SILENT_PEER_MISSES, only its blkTip is read: tick()).
+   * to READ_MISS_BACKOFF_MAX_MS (and after SILENT_PEER_MISSES, only its blkTip is read: tick()); a
+   * peer seen live before waits at most READ_MISS_BACKOFF_LIVE_MAX_MS and keeps all its channels read.
    * A peer that publishes nothing (a genesis account with no node)
    * cost two failed recursive lookups per read, and those reads held the in-flight slots that live
    * peers' blkTip reads then waited for. A live peer's other channel that was empty `e` reads in a
@@ -236,7 +237,8 @@ export class ChannelReaders implements Pipeline {
     // us: its blkTip poll is only the fallback (directTipBaseMs).
     const base = ch === 'blkTip' && peer.endpoint !== undefined ? this.directTipBaseMs(now) : INTERVALS[ch] ?? TXTIP_READ_INTERVAL_MS
     const m = this.misses.get(peer.hex) ?? 0
-    const dead = m === 0 ? base : Math.max(base, backoffMs(BLKTIP_READ_INTERVAL_MS, m, READ_MISS_BACKOFF_MAX_MS))
+    const missCap = peer.lastSeenMs === undefined ? READ_MISS_BACKOFF_MAX_MS : READ_MISS_BACKOFF_LIVE_MAX_MS
+    const dead = m === 0 ? base : Math.max(base, backoffMs(BLKTIP_READ_INTERVAL_MS, m, missCap))
     const e = this.empty.get(`${peer.hex}:${ch}`) ?? 0
     // A msgTip that keeps naming the same message backs off too, up to the interval its publisher
     // announced: it promised to gossip at least that often, and pushes its friends what is new.
