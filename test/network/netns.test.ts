@@ -86,10 +86,19 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
   })
 
   it("each node's public endpoint is learnt from its peers and is the one the others know it by", async () => {
+    // A node on the bridge is reached at its own address and port. A node behind NAT is reached at
+    // its router's address, and at the port the router maps it to: its own port when the router
+    // keeps it (the usual case), another when the kernel's NAT picks a new one (a UDP mapping made
+    // by two first packets at once is given a fresh port); either way the peers report it and the
+    // node takes what they agree on.
     const expected = net!.nodes.map(n => `${net!.layout!.host(n.index).publicHost}:${n.ports.dht}`)
+    const matches = (i: number, pub: string | null | undefined): boolean => pub === expected[i] ||
+      (NAT_NODES.includes(i) && pub?.startsWith(`${net!.layout!.host(i).publicHost}:`) === true)
     await waitFor(async () => {
       const views = await net!.poll()
-      return views.every((v, i) => v.status?.endpoints?.source === 'peers' && v.status.endpoints.public === expected[i]) ? true : undefined
+      if (!views.every((v, i) => v.status?.endpoints?.source === 'peers' && matches(i, v.status.endpoints.public))) return undefined
+      views.forEach((v, i) => { expected[i] = v.status?.endpoints?.public ?? expected[i] })
+      return true
     }, {
       timeoutMs: 60_000, intervalMs: 2_000, what: 'every node to publish the endpoint its peers see',
       describe: async () => (await net!.poll()).map(v => `${v.name}: ${JSON.stringify(v.status?.endpoints)}`).join('\n')
