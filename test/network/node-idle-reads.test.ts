@@ -8,18 +8,17 @@
 // blkTip is polled less and less often; a new tip and a txTip that appears after the back-off
 // are still read within the bounds docs/performance.md states (the back-off caps).
 import { expect } from 'chai'
-import { generateKeyPair, type KeyPair, sha256, signHash } from '../../chain/crypto.js'
+import { generateKeyPair, type KeyPair } from '../../chain/crypto.js'
 import { bytesEqual, } from '../../chain/hex.js'
 import {
-  type ChannelName, type ChannelValues, Channels, channelSalt, DhtEngine, encodeChannelValue, encodeEndpoint, Getter, mutableTarget, Putter, SeqClock, signatureData, slotOf
+  type ChannelName, type ChannelValues, Channels, DhtEngine, encodeChannelValue, encodeEndpoint, Getter, Putter, SeqClock, slotOf
 } from '../../dht/index.js'
-import { toWire } from '../../dht/wire.js'
 import { backoffMs } from '../../node/backoff.js'
 import {
   BLKTIP_DIRECT_READ_INTERVAL_MS, BLKTIP_UNCHANGED_BACKOFF_MAX_MS, EMPTY_CHANNEL_BACKOFF_MAX_MS, READ_JITTER_FRACTION, READER_TICK_MS, TXTIP_READ_INTERVAL_MS
 } from '../../node/constants.js'
 import { TauNode } from '../../node/node.js'
-import { startKeyedNode } from '../helpers/keyedNode.js'
+import { keepOwnItem, startKeyedNode } from '../helpers/keyedNode.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -52,13 +51,7 @@ describe('node: idle channel reads back off, and still catch a lost push (real U
 
   /** Signs `bytes` under the channel's salt in the current slot and keeps it in the peer's own store only. */
   function keepOnly (kp: KeyPair, name: ChannelName, bytes: Uint8Array): Uint8Array {
-    const salt = Buffer.from(channelSalt(chainId, name, slotOf(Date.now(), BLOCK_TIME_S)))
-    const k = Buffer.from(kp.publicKey)
-    const s = ++seq
-    const sig = Buffer.from(signHash(sha256(signatureData(salt, s, bytes)), kp.secretKey))
-    const target = mutableTarget(k, salt)
-    peer!.keepOwn({ target, k, salt, seq: s, sig, v: toWire(bytes), value: bytes })
-    return target
+    return keepOwnItem(peer!, kp, { chainId, blockTimeS: BLOCK_TIME_S, name, bytes, seq: ++seq })
   }
   function publish<N extends ChannelName> (name: N, value: ChannelValues[N]): Uint8Array {
     const bytes = encodeChannelValue(name, value)

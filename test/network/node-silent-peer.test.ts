@@ -5,14 +5,13 @@
 // node starts and its push reaches the node, the account is a live peer again at once: its other
 // channels are read within their own interval (docs/protocol-notes.md §7 states the bounds).
 import { expect } from 'chai'
-import { generateKeyPair, sha256, signHash } from '../../chain/crypto.js'
+import { generateKeyPair } from '../../chain/crypto.js'
 import { bytesEqual } from '../../chain/hex.js'
-import { type ChannelName, type ChannelValues, channelSalt, DhtEngine, encodeChannelValue, encodeEndpoint, mutableTarget, Putter, signatureData, slotOf } from '../../dht/index.js'
+import { type ChannelName, type ChannelValues, DhtEngine, encodeChannelValue, encodeEndpoint, Putter } from '../../dht/index.js'
 import { SILENT_KEY_BACKOFF_MAX_MS, SILENT_KEY_BACKOFF_MS, SILENT_KEY_MISSES } from '../../dht/constants.js'
-import { toWire } from '../../dht/wire.js'
 import { READ_MISS_BACKOFF_MAX_MS, READER_TICK_MS, TXTIP_READ_INTERVAL_MS } from '../../node/constants.js'
 import type { TauNode } from '../../node/node.js'
-import { startKeyedNode } from '../helpers/keyedNode.js'
+import { keepOwnItem, startKeyedNode } from '../helpers/keyedNode.js'
 import { makeTmpDir, removeDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -41,14 +40,7 @@ describe('node: a genesis account that runs no node is probed rarely, and taken 
 
   /** Signs `value` under the channel's salt in the current slot and keeps it in the late engine's own store. */
   function keep<N extends ChannelName> (name: N, value: ChannelValues[N]): Uint8Array {
-    const bytes = encodeChannelValue(name, value)
-    const salt = Buffer.from(channelSalt(chainId, name, slotOf(Date.now(), BLOCK_TIME_S)))
-    const k = Buffer.from(silent.publicKey)
-    const s = ++seq
-    const sig = Buffer.from(signHash(sha256(signatureData(salt, s, bytes)), silent.secretKey))
-    const target = mutableTarget(k, salt)
-    late!.keepOwn({ target, k, salt, seq: s, sig, v: toWire(bytes), value: bytes })
-    return target
+    return keepOwnItem(late!, silent, { chainId, blockTimeS: BLOCK_TIME_S, name, bytes: encodeChannelValue(name, value), seq: ++seq })
   }
 
   before(async () => {
