@@ -22,6 +22,8 @@ function startNode (dataDir: string, extra: string[] = []): Proc {
   return { child, out, exit }
 }
 
+/** The node keeps working while the trim runs, and the log rounds to whole MB (seen: 14 → 15 MB). */
+const TRIM_SLACK_MB = 2
 const logged = (p: Proc, message: string): boolean => p.out.some(l => l.includes(`"message":"${message}"`))
 
 describe('node operations (real processes)', function () {
@@ -77,9 +79,9 @@ describe('node operations (real processes)', function () {
     expect(rel.gcs).to.be.at.least(1)
     // What each step controls (the node keeps working between the GCs, 5 s apart, so its RSS may
     // grow meanwhile): the first GC, run at once, leaves V8's committed heap no larger, and the
-    // trim leaves RssAnon no larger.
+    // trim leaves RssAnon no larger, give or take TRIM_SLACK_MB.
     expect(rel.heapTotalMB[1]).to.be.at.most(rel.heapTotalMB[0])
-    expect(rel.trim.anonMB?.[1]).to.be.at.most(rel.trim.anonMB?.[0] ?? 0)
+    expect(rel.trim.anonMB?.[1]).to.be.at.most((rel.trim.anonMB?.[0] ?? 0) + TRIM_SLACK_MB)
     expect(rel.trim.allocator).to.equal('libc')
     const starting = JSON.parse(a.out.find(l => l.includes('"message":"node starting"')) ?? '{}') as { allocator?: string }
     expect(starting.allocator).to.equal('libc') // this runner does not preload jemalloc
