@@ -5,7 +5,9 @@
 //
 // Rule (docs/protocol-notes.md §12): keep each reporter's latest report for EXTERNAL_REPORT_TTL_MS;
 // an endpoint is adopted when at least EXTERNAL_MIN_AGREEING reporters name it and no other endpoint
-// has as many. Reporters count by distinct IP once the reporters span EXTERNAL_MIN_AGREEING distinct
+// has as many. An endpoint once adopted is kept while it has that many and none has more (a tie
+// with a newcomer keeps it): a NAT that gives some destinations a fresh port must not make the node
+// flip, or drop its endpoint, at every report. Reporters count by distinct IP once the reporters span EXTERNAL_MIN_AGREEING distinct
 // IPs (so one host with many ports cannot outvote the rest); on a network where every peer shares
 // one IP (a loopback testnet) they count by distinct ip:port. The choice is re-checked on every
 // report and whenever it is read, so an endpoint whose reports expire is dropped.
@@ -34,6 +36,8 @@ export class ExternalEndpoint {
   private readonly reports = new Map<string, Report>()
   private accepted = 0
   private refused = 0
+  /** The endpoint adopted at the last check, kept through ties (see the rule above). */
+  private current: string | null = null
 
   constructor (
     private readonly now: () => number = Date.now,
@@ -88,10 +92,11 @@ export class ExternalEndpoint {
     for (const [seen, set] of voters) {
       if (set.size > bestN) { best = seen; bestN = set.size; tie = false } else if (set.size === bestN) tie = true
     }
-    const ok = best !== null && bestN >= this.minAgreeing && !tie
+    const currentN = this.current === null ? 0 : voters.get(this.current)?.size ?? 0
+    if (currentN < this.minAgreeing || currentN < bestN) this.current = bestN >= this.minAgreeing && !tie ? best : null
     return {
-      adopted: ok ? best : null,
-      agreeing: ok ? bestN : 0,
+      adopted: this.current,
+      agreeing: this.current === null ? 0 : voters.get(this.current)?.size ?? 0,
       reporters: this.reports.size,
       countedBy: byIp ? 'ip' : 'endpoint',
       accepted: this.accepted,

@@ -96,25 +96,33 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
       (NAT_NODES.includes(i) && pub?.startsWith(`${net!.layout!.host(i).publicHost}:`) === true)
     await waitFor(async () => {
       const views = await net!.poll()
-      if (!views.every((v, i) => v.status?.endpoints?.source === 'peers' && matches(i, v.status.endpoints.public))) return undefined
-      views.forEach((v, i) => { expected[i] = v.status?.endpoints?.public ?? expected[i] })
-      return true
+      return views.every((v, i) => v.status?.endpoints?.source === 'peers' && matches(i, v.status.endpoints.public)) ? true : undefined
     }, {
       timeoutMs: 60_000, intervalMs: 2_000, what: 'every node to publish the endpoint its peers see',
       describe: async () => (await net!.poll()).map(v => `${v.name}: ${JSON.stringify(v.status?.endpoints)}`).join('\n')
     })
-    // What the others know each node by: the endpoint in its blkTip, as their /peers shows it.
+    // What the others know each node by: the endpoint in its blkTip, as their /peers shows it. Each
+    // poll compares with what each node publishes at that moment, so a node that adopts another
+    // port meanwhile (more peers report it) is checked by its new one.
+    let mismatches: string[] = []
     await waitFor(async () => {
+      const views = await net!.poll()
+      const published = views.map(v => v.status?.endpoints?.public ?? null)
+      mismatches = []
       for (const n of net!.nodes) {
         const r = await fetch(`${n.api.base}/peers`, { signal: AbortSignal.timeout(2_000) })
         const { peers } = await r.json() as { peers: Array<{ key: string, endpoint: string | null }> }
         for (const o of net!.nodes) {
           if (o === n) continue
-          if (peers.find(p => p.key === o.pubkey)?.endpoint !== expected[o.index]) return undefined
+          const known = peers.find(p => p.key === o.pubkey)?.endpoint ?? null
+          if (!matches(o.index, published[o.index]) || known !== published[o.index]) mismatches.push(`${n.name} knows ${o.name} by ${known}, it publishes ${published[o.index]}`)
         }
       }
-      return true
-    }, { timeoutMs: 60_000, intervalMs: 2_000, what: "every node to know every other by its public endpoint" })
+      return mismatches.length === 0 ? true : undefined
+    }, {
+      timeoutMs: 60_000, intervalMs: 2_000, what: 'every node to know every other by its public endpoint',
+      describe: async () => `${mismatches.join('\n')}\n${(await net!.poll()).map(v => `${v.name}: ${JSON.stringify(v.status?.endpoints)}`).join('\n')}`
+    })
   })
 
   it('a partition is a set of nftables drop rules: both sides split, then heal and agree', async () => {

@@ -47,6 +47,21 @@ describe('dht external endpoint (BEP 42 ip reports)', () => {
     expect(x.adopted()).to.deep.equal({ host: '203.0.113.7', port: 4000 })
   })
 
+  it('an adopted endpoint is kept through a tie (a NAT giving some peers a fresh port), and given up when outvoted', () => {
+    const x = new ExternalEndpoint()
+    for (const h of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) x.report({ host: h, port: 1 }, ip('203.0.113.5:4000'))
+    expect(x.adopted()).to.deep.equal({ host: '203.0.113.5', port: 4000 })
+    for (const h of ['10.0.0.4', '10.0.0.5', '10.0.0.6']) x.report({ host: h, port: 1 }, ip('203.0.113.5:50536'))
+    expect(x.view()).to.include({ adopted: '203.0.113.5:4000', agreeing: 3 })
+    x.report({ host: '10.0.0.1', port: 1 }, ip('203.0.113.5:50536')) // 4 against 2
+    expect(x.view()).to.include({ adopted: '203.0.113.5:50536', agreeing: 4 })
+    x.report({ host: '10.0.0.4', port: 1 }, ip('203.0.113.5:4000')) // 3 against 3: the newer one stays
+    expect(x.view()).to.include({ adopted: '203.0.113.5:50536', agreeing: 3 })
+    x.report({ host: '10.0.0.5', port: 1 }, ip('203.0.113.9:1')) // 1 against 3
+    x.report({ host: '10.0.0.6', port: 1 }, ip('203.0.113.9:1'))
+    expect(x.view()).to.include({ adopted: '203.0.113.5:4000', agreeing: 3 })
+  })
+
   it('reports expire: an endpoint nobody confirms any more is dropped', () => {
     let now = 1_000_000
     const x = new ExternalEndpoint(() => now)
