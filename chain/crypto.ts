@@ -1,11 +1,13 @@
 // Keys, BIP340 Schnorr signatures and SHA-256.
-// Hot paths use tiny-secp256k1 (libsecp256k1 compiled to WASM, ~6k verify/s on one core);
-// @noble/secp256k1 is kept as an independent implementation that tests cross-check against.
+// Signing and verification go through chain/schnorr.mjs: libsecp256k1 itself where the system has
+// it, else tiny-secp256k1 (the same library compiled to WASM). Key checks and derivation use
+// tiny-secp256k1. @noble/secp256k1 is kept as an independent implementation that tests cross-check.
 import { createHash, randomBytes } from 'node:crypto'
 import { chmodSync, statSync, writeFileSync } from 'node:fs'
 import * as ecc from 'tiny-secp256k1'
 import { ChainError } from './errors.js'
 import { readJsonFile } from './jsonFile.js'
+import { signSchnorr, verifySchnorr } from './schnorr.mjs'
 import { HASH_BYTES, KEY_BYTES, SIG_BYTES } from './constants.js'
 import { fromHex, toHex } from './hex.js'
 
@@ -46,17 +48,15 @@ export function keyPairFromSeed (seed: string): KeyPair {
 /** BIP340 signature of a 32-byte hash, with fresh auxiliary randomness. */
 export function signHash (hash: Uint8Array, secretKey: Uint8Array): Uint8Array {
   if (hash.length !== HASH_BYTES) throw new ChainError('SIG_BAD_HASH', 'can only sign a 32-byte hash')
-  return Uint8Array.from(ecc.signSchnorr(hash, secretKey, randomBytes(32)))
+  const sig = signSchnorr(hash, secretKey)
+  if (sig === null) throw new ChainError('KEY_BAD_SECRET', 'secret key must be 32 bytes in [1, n-1]')
+  return sig
 }
 
 /** BIP340 verification of a 32-byte hash. Never throws: bad lengths or points verify false. */
 export function verifyHash (sig: Uint8Array, hash: Uint8Array, publicKey: Uint8Array): boolean {
   if (sig.length !== SIG_BYTES || hash.length !== HASH_BYTES || publicKey.length !== KEY_BYTES) return false
-  try {
-    return ecc.verifySchnorr(hash, publicKey, sig)
-  } catch {
-    return false
-  }
+  return verifySchnorr(sig, hash, publicKey)
 }
 
 /** True when `publicKey` is a valid x-only secp256k1 point (a key that can ever verify). */

@@ -6,7 +6,7 @@
 // [u32 length][bytes][32-byte signer]; answers one byte per record: 1 verified, 0 not (or unparsable).
 import { createHash } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
-import * as ecc from 'tiny-secp256k1'
+import { verifySchnorr } from '../chain/schnorr.mjs'
 
 /** End offset of the bencoded value starting at `i`, or -1. */
 function skip (b, i) {
@@ -56,7 +56,7 @@ parentPort.on('message', ({ id, buf }) => {
     let ok = 0
     try {
       const hs = split(bytes)
-      if (hs !== null && ecc.verifySchnorr(hs[0], signer, hs[1])) ok = 1
+      if (hs !== null && verifySchnorr(hs[1], hs[0], signer)) ok = 1
     } catch {
       ok = 0
     }

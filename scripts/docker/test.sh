@@ -2,7 +2,8 @@
 # The container test (run by .ci/run; needs root and a running docker daemon):
 #   1. the base image (scripts/docker/base.sh, skipped when it exists) and the node image, built once;
 #   2. `tau-node testnet --emit compose --nodes 3`, run with docker-compose (or docker compose)
-#      (the node runs on jemalloc: mapped into PID 1 and in its start log line):
+#      (the node runs on jemalloc: mapped into PID 1 and in its start log line; it checks
+#      signatures with libsecp256k1, its start line says):
 #      all three nodes report the same tip at height ≥ 3 via /status; one is stopped with docker stop
 #      (exit code 0, "node stopped" in its log), started again, and the three converge again;
 #   3. the same compose.yaml deployed to a one-machine Docker Swarm with docker stack deploy, the same
@@ -84,6 +85,9 @@ log "compose: $NODES nodes on tip $CONVERGED_TIP at height $CONVERGED_HEIGHT aft
 timeout 15 docker exec "${ids[0]}" grep -q libjemalloc /proc/1/maps || fail "the node (PID 1) does not run on jemalloc"
 docker logs "${ids[0]}" 2>&1 | grep '"message":"node starting"' | grep -q '"allocator":"jemalloc"' || fail "'node starting' does not say allocator jemalloc"
 log "compose: the node runs on jemalloc"
+# ... and checks signatures with the system's libsecp256k1 (Dockerfile: libsecp256k1-1), not the WASM build.
+docker logs "${ids[0]}" 2>&1 | grep '"message":"node starting"' | grep -q '"secp256k1":"libsecp256k1"' || fail "'node starting' does not say secp256k1 libsecp256k1"
+log "compose: signatures go through libsecp256k1"
 stopped="${ids[1]}"
 t1=$(date +%s)
 docker stop "$stopped" >/dev/null

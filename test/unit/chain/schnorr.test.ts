@@ -1,0 +1,116 @@
+// BIP340 through chain/schnorr.mjs: the system's libsecp256k1 where it is installed (.ci/run
+// installs libsecp256k1-1), the WASM build otherwise. Both must give the same answer on every input,
+// valid or hostile, and bad input must never reach C in a form that makes it abort the process.
+import { expect } from 'chai'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { arch } from 'node:os'
+import * as secp from '@noble/secp256k1'
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+import { hmac } from '@noble/hashes/hmac.js'
+import * as ecc from 'tiny-secp256k1'
+import { generateKeyPair, sha256, signHash, verifyHash } from '../../../chain/crypto.js'
+import { ChainError } from '../../../chain/errors.js'
+import { schnorrBackend, signSchnorr, verifySchnorr } from '../../../chain/schnorr.mjs'
+
+secp.hashes.sha256 = nobleSha256
+secp.hashes.hmacSha256 = (k, m) => hmac(nobleSha256, k, m)
+
+const LIB = `/usr/lib/${arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch()}-linux-gnu/libsecp256k1.so.1`
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
+/** The secp256k1 group order n and field prime p, big-endian. */
+const N = hex('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141')
+const P = hex('fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f')
+const wasmVerify = (sig: Uint8Array, h: Uint8Array, pk: Uint8Array): boolean => { try { return ecc.verifySchnorr(h, pk, sig) } catch { return false } }
+const nobleVerify = (sig: Uint8Array, h: Uint8Array, pk: Uint8Array): boolean => { try { return secp.schnorr.verify(sig, h, pk) } catch { return false } }
+
+describe('chain/schnorr: BIP340 on libsecp256k1 or its WASM build', () => {
+  it('uses the system libsecp256k1 where it is installed', function () {
+    if (!existsSync(LIB)) {
+      console.log(`      skipped: ${LIB} missing (Debian: apt install libsecp256k1-1)`)
+      this.skip()
+    }
+    expect(schnorrBackend()).to.deep.equal({ name: 'libsecp256k1', why: '' })
+  })
+
+  it('agrees with the WASM build and @noble/secp256k1 on valid, tampered and malformed signatures', () => {
+    const cases: Array<{ sig: Uint8Array, h: Uint8Array, pk: Uint8Array }> = []
+    for (let i = 0; i < 16; i++) {
+      const kp = generateKeyPair()
+      const h = sha256(new Uint8Array([i]))
+      const sig = signHash(h, kp.secretKey)
+      cases.push({ sig, h, pk: kp.publicKey })
+      for (const at of [0, 31, 32, 63]) { // r and s, each end
+        const bad = Uint8Array.from(sig)
+        bad[at] ^= 1 << (i % 8)
+        cases.push({ sig: bad, h, pk: kp.publicKey })
+      }
+      cases.push({ sig, h: sha256(h), pk: kp.publicKey })
+      cases.push({ sig, h, pk: generateKeyPair().publicKey })
+      cases.push({ sig: Uint8Array.from([...sig.subarray(0, 32), ...N]), h, pk: kp.publicKey }) // s = n
+      cases.push({ sig: Uint8Array.from([...P, ...sig.subarray(32)]), h, pk: kp.publicKey }) // r = p
+      cases.push({ sig, h, pk: P }) // a key that is no field element
+    }
+    cases.push({ sig: new Uint8Array(64), h: new Uint8Array(32), pk: new Uint8Array(32) })
+    cases.push({ sig: new Uint8Array(64).fill(255), h: new Uint8Array(32).fill(255), pk: new Uint8Array(32).fill(255) })
+    let valid = 0
+    for (const { sig, h, pk } of cases) {
+      const ours = verifySchnorr(sig, h, pk)
+      expect(ours, Buffer.from(sig).toString('hex')).to.equal(wasmVerify(sig, h, pk))
+      expect(ours).to.equal(nobleVerify(sig, h, pk))
+      expect(verifyHash(sig, h, pk)).to.equal(ours)
+      if (ours) valid++
+    }
+    expect(valid).to.equal(16) // the untouched ones, and only those
+  })
+
+  it('verifies views into larger buffers (the verify worker passes subarrays) and refuses wrong lengths', () => {
+    const kp = generateKeyPair()
+    const h = sha256(new Uint8Array([7]))
+    const sig = signHash(h, kp.secretKey)
+    const buf = new Uint8Array(200)
+    buf.set(sig, 5)
+    buf.set(h, 80)
+    buf.set(kp.publicKey, 130)
+    expect(verifySchnorr(buf.subarray(5, 69), buf.subarray(80, 112), buf.subarray(130, 162))).to.equal(true)
+    expect(verifySchnorr(buf.subarray(5, 68), buf.subarray(80, 112), buf.subarray(130, 162))).to.equal(false)
+    expect(verifySchnorr(sig, h.subarray(1), kp.publicKey)).to.equal(false)
+    expect(verifySchnorr(sig, new Uint8Array(64), kp.publicKey)).to.equal(false)
+    expect(verifySchnorr(sig, h, new Uint8Array(33))).to.equal(false)
+    expect(verifySchnorr(new Uint8Array(0), new Uint8Array(0), new Uint8Array(0))).to.equal(false)
+  })
+
+  it('signs what the others verify, with fresh randomness each time, and refuses invalid secret keys', () => {
+    const kp = generateKeyPair()
+    const h = sha256(new Uint8Array([9]))
+    const a = signSchnorr(h, kp.secretKey)
+    const b = signSchnorr(h, kp.secretKey)
+    expect(a).to.not.equal(null)
+    expect(Buffer.from(a ?? []).equals(Buffer.from(b ?? []))).to.equal(false)
+    expect(nobleVerify(a ?? new Uint8Array(64), h, kp.publicKey)).to.equal(true)
+    expect(wasmVerify(b ?? new Uint8Array(64), h, kp.publicKey)).to.equal(true)
+    for (const sk of [new Uint8Array(32), N, new Uint8Array(32).fill(255), new Uint8Array(31).fill(1)]) {
+      expect(signSchnorr(h, sk)).to.equal(null)
+      expect(() => signHash(h, sk)).to.throw(ChainError).with.property('code', 'KEY_BAD_SECRET')
+    }
+    expect(signSchnorr(new Uint8Array(31), kp.secretKey)).to.equal(null)
+  })
+
+  it('with TAU_NATIVE_SECP256K1=0 the WASM build signs and verifies, says why, and agrees with the default', () => {
+    const kp = generateKeyPair()
+    const h = sha256(new Uint8Array([3]))
+    const sig = Buffer.from(signHash(h, kp.secretKey)).toString('hex')
+    const script = `
+      import { schnorrBackend, signSchnorr, verifySchnorr } from './chain/schnorr.mjs'
+      const x = s => Uint8Array.from(Buffer.from(s, 'hex'))
+      const [sig, h, pk, sk] = ${JSON.stringify([sig, Buffer.from(h).toString('hex'), Buffer.from(kp.publicKey).toString('hex'), Buffer.from(kp.secretKey).toString('hex')])}.map(x)
+      const own = signSchnorr(h, sk)
+      process.stdout.write(JSON.stringify({ backend: schnorrBackend(), theirs: verifySchnorr(sig, h, pk), own: Buffer.from(own).toString('hex') }))`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TAU_NATIVE_SECP256K1: '0' } })
+    expect(r.status, r.stderr).to.equal(0)
+    const out = JSON.parse(r.stdout) as { backend: { name: string, why: string }, theirs: boolean, own: string }
+    expect(out.backend).to.deep.equal({ name: 'wasm', why: 'TAU_NATIVE_SECP256K1=0' })
+    expect(out.theirs).to.equal(true)
+    expect(verifyHash(hex(out.own), h, kp.publicKey)).to.equal(true)
+  })
+})
