@@ -47,7 +47,7 @@ export interface ReadOptions {
 export class Channels {
   private readonly now: () => number
   /** Last value published per channel, for republishing when the slot moves on. */
-  private readonly last = new Map<ChannelName, { bytes: Uint8Array, slot: number }>()
+  private readonly last = new Map<ChannelName, { bytes: Uint8Array, slot: number, target: Uint8Array }>()
 
   constructor (private readonly o: ChannelsOptions) {
     this.now = o.now ?? Date.now
@@ -73,6 +73,11 @@ export class Channels {
       if (item.slot < slot) { this.publishBytes(name, item.bytes); n++ }
     }
     return n
+  }
+
+  /** The DHT target of channel `name`'s last item (its current slot's, once republished), if any. */
+  lastTarget (name: ChannelName): Uint8Array | undefined {
+    return this.last.get(name)?.target
   }
 
   /**
@@ -113,7 +118,7 @@ export class Channels {
     const slot = this.currentSlot()
     const salt = channelSalt(this.o.chainId, name, slot)
     const handle = this.o.putter.putMutable({ salt, value: bytes, seq: this.o.seq.next() })
-    this.last.set(name, { bytes, slot })
+    this.last.set(name, { bytes, slot, target: handle.target })
     return handle
   }
 }

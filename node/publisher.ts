@@ -4,16 +4,20 @@
 // A new blkTip, txTip or demand also goes straight to the endpoints of live peers (a push), so they
 // learn it at once instead of at their next poll (docs/protocol-notes.md §7): a tip this node mined to
 // every live peer, a tip it imported to a few at random (node/pushTargets.ts).
+// A peer that turns live (its items verify here) is sent our blkTip once, and again whenever our
+// endpoint changes (a greeting): readers back off on a peer whose blkTip they could not find, up to
+// minutes for one never seen live, so a node that starts late, or behind a NAT that drops its first
+// packets, would otherwise stay unknown to them that long.
 // A new slot's republish is not pushed: readers already hold that value. An empty txTip or demand
 // is published once (it supersedes the last non-empty one) and not republished: no item means the same.
 import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
-import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
+import { MAX_PEERS, TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 import { publicEndpointOf } from './publicEndpoint.js'
-import { type PushKind, pushTargets } from './pushTargets.js'
+import { livePeers, type PushKind, pushTargets } from './pushTargets.js'
 import type { Pipeline, Stop } from './pipelines/pipeline.js'
 
 /** How often the publisher checks for a new slot and a changed demand. */
@@ -23,6 +27,8 @@ export class Publisher implements Pipeline {
   private txTipTimer?: NodeJS.Timeout
   /** The blkTip `e` last published ("host:port" or ''), to republish when it changes. */
   private publishedE = ''
+  /** Live peers (hex) sent our blkTip since its endpoint last changed; a peer that stops being live leaves it. */
+  private readonly greeted = new Set<string>()
   /** The txTip ids last published (hex, comma-joined); undefined before the first. */
   private publishedTxTip?: string
 
@@ -52,7 +58,7 @@ export class Publisher implements Pipeline {
     this.publishedE = pub === undefined ? '' : `${pub.host}:${pub.port}`
     try { e = pub === undefined ? undefined : encodeEndpoint(pub) } catch { e = undefined }
     const target = ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target
-    if (endpointChanged) { this.push(target); return }
+    if (endpointChanged) { this.greeted.clear(); this.greet(Date.now()); return }
     const mined = ctx.chain.getBlock(tip.id)?.m
     this.push(target, tip.id, mined !== undefined && bytesEqual(mined, ctx.key.publicKey) ? 'mined' : 'relay')
   }
@@ -62,6 +68,23 @@ export class Publisher implements Pipeline {
     const to = this.pushEndpoints(Date.now(), tipId, kind)
     // Putter.push takes MAX_PUSH_ENDPOINTS at a time; a mined tip may go to more.
     for (let i = 0; i < to.length; i += MAX_PUSH_ENDPOINTS) void this.ctx.putter.push(target, to.slice(i, i + MAX_PUSH_ENDPOINTS), this.ctx.signal)
+  }
+
+  /**
+   * Sends our blkTip to live peers not greeted since our endpoint last changed, the most recently
+   * seen first, at most MAX_PUSH_ENDPOINTS a call (the publisher's tick calls it every PUBLISH_TICK_MS).
+   */
+  private greet (now: number): void {
+    const target = this.ctx.channels.lastTarget('blkTip')
+    if (target === undefined) return
+    const live = livePeers(this.ctx.peers, now)
+    const liveHex = new Set(live.map(p => p.hex))
+    for (const h of this.greeted) if (!liveHex.has(h)) this.greeted.delete(h)
+    if (this.greeted.size >= MAX_PEERS) this.greeted.clear() // bounded; only costs a push per peer
+    const to = live.filter(p => !this.greeted.has(p.hex)).sort((a, b) => (b.lastSeenMs ?? 0) - (a.lastSeenMs ?? 0)).slice(0, MAX_PUSH_ENDPOINTS)
+    if (to.length === 0) return
+    for (const p of to) this.greeted.add(p.hex)
+    void this.ctx.putter.push(target, to.map(p => p.endpoint!), this.ctx.signal)
   }
 
   /** Endpoints a new item goes to (node/pushTargets.ts). */
@@ -99,6 +122,7 @@ export class Publisher implements Pipeline {
     // The public endpoint was learnt or changed (peers' reports): readers must see it at once.
     const pub = publicEndpointOf(this.ctx.cfg, this.ctx.engine).endpoint
     if ((pub === undefined ? '' : `${pub.host}:${pub.port}`) !== this.publishedE) this.publishTip(true)
+    else this.greet(Date.now())
     const { value, changed } = this.ctx.demand.take()
     if (changed) {
       this.push(this.ctx.channels.publish('demand', value).target)

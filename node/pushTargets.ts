@@ -16,14 +16,18 @@
 import { bytesEqual } from '../chain/hex.js'
 import { type Endpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
 import { OWN_TIP_PUSH_MAX_ENDPOINTS, PUSH_PEER_SEEN_WITHIN_MS, RELAY_PUSH_FANOUT } from './constants.js'
-import type { PeerSet } from './peers.js'
+import type { PeerInfo, PeerSet } from './peers.js'
 
 export type PushKind = 'all' | 'mined' | 'relay'
 
+/** Peers a push can go to: an endpoint known, one of their items verified recently, not banned. */
+export function livePeers (peers: PeerSet, now: number): PeerInfo[] {
+  return peers.all().filter(p => p.endpoint !== undefined && p.lastSeenMs !== undefined &&
+    now - p.lastSeenMs <= PUSH_PEER_SEEN_WITHIN_MS && !peers.isBanned(p))
+}
+
 export function pushTargets (peers: PeerSet, now: number, tipId?: Uint8Array, kind: PushKind = 'all', random: () => number = Math.random): Endpoint[] {
-  const live = peers.all().filter(p => p.endpoint !== undefined && p.lastSeenMs !== undefined &&
-    now - p.lastSeenMs <= PUSH_PEER_SEEN_WITHIN_MS && !peers.isBanned(p) &&
-    (tipId === undefined || p.tip === undefined || !bytesEqual(p.tip.id, tipId)))
+  const live = livePeers(peers, now).filter(p => tipId === undefined || p.tip === undefined || !bytesEqual(p.tip.id, tipId))
   if (kind === 'relay') {
     // A partial Fisher–Yates shuffle: the first RELAY_PUSH_FANOUT places get a uniform sample.
     const n = Math.min(RELAY_PUSH_FANOUT, live.length)

@@ -94,6 +94,7 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
     const expected = net!.nodes.map(n => `${net!.layout!.host(n.index).publicHost}:${n.ports.dht}`)
     const matches = (i: number, pub: string | null | undefined): boolean => pub === expected[i] ||
       (NAT_NODES.includes(i) && pub?.startsWith(`${net!.layout!.host(i).publicHost}:`) === true)
+    const t0 = Date.now()
     await waitFor(async () => {
       const views = await net!.poll()
       return views.every((v, i) => v.status?.endpoints?.source === 'peers' && matches(i, v.status.endpoints.public)) ? true : undefined
@@ -101,6 +102,7 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
       timeoutMs: 60_000, intervalMs: 2_000, what: 'every node to publish the endpoint its peers see',
       describe: async () => (await net!.poll()).map(v => `${v.name}: ${JSON.stringify(v.status?.endpoints)}`).join('\n')
     })
+    const learntMs = Date.now() - t0
     // What the others know each node by: the endpoint in its blkTip, as their /peers shows it. Each
     // poll compares with what each node publishes at that moment, so a node that adopts another
     // port meanwhile (more peers report it) is checked by its new one.
@@ -123,6 +125,7 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
       timeoutMs: 60_000, intervalMs: 2_000, what: 'every node to know every other by its public endpoint',
       describe: async () => `${mismatches.join('\n')}\n${(await net!.poll()).map(v => `${v.name}: ${JSON.stringify(v.status?.endpoints)}`).join('\n')}`
     })
+    log({ endpointsLearntMs: learntMs, knownByOthersMs: Date.now() - t0 - learntMs })
   })
 
   it('a partition is a set of nftables drop rules: both sides split, then heal and agree', async () => {
