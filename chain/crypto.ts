@@ -1,13 +1,12 @@
 // Keys, BIP340 Schnorr signatures and SHA-256.
-// Signing and verification go through chain/schnorr.mjs: libsecp256k1 itself where the system has
-// it, else tiny-secp256k1 (the same library compiled to WASM). Key checks and derivation use
-// tiny-secp256k1. @noble/secp256k1 is kept as an independent implementation that tests cross-check.
+// Every secp256k1 operation goes through chain/secp256k1.mjs: libsecp256k1 itself where the system
+// has it, else tiny-secp256k1 (the same library compiled to WASM). @noble/secp256k1 is kept as an
+// independent implementation that tests cross-check against.
 import { createHash, randomBytes } from 'node:crypto'
 import { chmodSync, statSync, writeFileSync } from 'node:fs'
-import * as ecc from 'tiny-secp256k1'
 import { ChainError } from './errors.js'
 import { readJsonFile } from './jsonFile.js'
-import { signSchnorr, verifySchnorr } from './schnorr.mjs'
+import { isPrivateKey, isXOnlyPoint, signSchnorr, verifySchnorr, xOnlyPublicKey } from './secp256k1.mjs'
 import { HASH_BYTES, KEY_BYTES, SIG_BYTES } from './constants.js'
 import { fromHex, toHex } from './hex.js'
 
@@ -23,18 +22,16 @@ export interface KeyPair {
 }
 
 export function publicKeyOf (secretKey: Uint8Array): Uint8Array {
-  if (secretKey.length !== 32 || !ecc.isPrivate(secretKey)) {
-    throw new ChainError('KEY_BAD_SECRET', 'secret key must be 32 bytes in [1, n-1]')
-  }
-  const pk = ecc.xOnlyPointFromScalar(secretKey)
-  return Uint8Array.from(pk)
+  const pk = xOnlyPublicKey(secretKey)
+  if (pk === null) throw new ChainError('KEY_BAD_SECRET', 'secret key must be 32 bytes in [1, n-1]')
+  return pk
 }
 
 export function generateKeyPair (): KeyPair {
   // A random 32-byte string is a valid scalar with overwhelming probability; loop is bounded anyway.
   for (let i = 0; i < 16; i++) {
     const sk = new Uint8Array(randomBytes(32))
-    if (ecc.isPrivate(sk)) return { secretKey: sk, publicKey: publicKeyOf(sk) }
+    if (isPrivateKey(sk)) return { secretKey: sk, publicKey: publicKeyOf(sk) }
   }
   throw new ChainError('KEY_GENERATION_FAILED', 'no valid secret key in 16 tries')
 }
@@ -61,12 +58,7 @@ export function verifyHash (sig: Uint8Array, hash: Uint8Array, publicKey: Uint8A
 
 /** True when `publicKey` is a valid x-only secp256k1 point (a key that can ever verify). */
 export function isValidPublicKey (publicKey: Uint8Array): boolean {
-  if (publicKey.length !== KEY_BYTES) return false
-  try {
-    return ecc.isXOnlyPoint(publicKey)
-  } catch {
-    return false
-  }
+  return publicKey.length === KEY_BYTES && isXOnlyPoint(publicKey)
 }
 
 // ---- key files -------------------------------------------------------------------------------

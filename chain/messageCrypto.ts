@@ -7,10 +7,10 @@
 // The body of an encrypted message (type 2) is nonce (12) ‖ ciphertext ‖ tag (16); the AAD binds
 // it to the chain, sender and receiver, so a ciphertext cannot be replayed under another header.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import * as ecc from 'tiny-secp256k1'
 import { ChainError } from './errors.js'
 import { sha256 } from './crypto.js'
 import { concatBytes } from './hex.js'
+import { multiplyLifted } from './secp256k1.mjs'
 
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
@@ -20,13 +20,7 @@ const LABEL = new TextEncoder().encode('tau-msg-v1')
 export const ENCRYPTION_OVERHEAD_BYTES = NONCE_BYTES + TAG_BYTES
 
 function sharedKey (mySecret: Uint8Array, theirXOnly: Uint8Array): Buffer {
-  const lifted = concatBytes(new Uint8Array([2]), theirXOnly)
-  let point: Uint8Array | null
-  try {
-    point = ecc.pointMultiply(lifted, mySecret, true)
-  } catch {
-    point = null
-  }
+  const point = multiplyLifted(theirXOnly, mySecret)
   if (point === null) throw new ChainError('MSG_BAD_KEY', 'cannot derive a shared key with that public key')
   return Buffer.from(sha256(LABEL, point.subarray(1)))
 }

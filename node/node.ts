@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server } from 'node:http'
 import type { KeyPair } from '../chain/crypto.js'
-import { schnorrBackend } from '../chain/schnorr.mjs'
+import { secp256k1Backend } from '../chain/secp256k1.mjs'
 import { Chain, type VoteResult } from '../chain/chain.js'
 import { loadGenesisFile } from '../chain/genesis.js'
 import { fromHex, toHex } from '../chain/hex.js'
@@ -240,9 +240,9 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
     // jemalloc keeps RSS flatter after long syncs (docs/operations.md, Memory); 'libc' says it is not preloaded.
     allocator: allocator(),
     // libsecp256k1 checks signatures ~9x faster than the WASM fallback (docs/operations.md, Signatures).
-    secp256k1: schnorrBackend().name
+    secp256k1: secp256k1Backend().name
   })
-  if (schnorrBackend().name === 'wasm') log.info('signatures checked by the WASM build of libsecp256k1', { why: schnorrBackend().why })
+  if (secp256k1Backend().name === 'wasm') log.info('signatures checked by the WASM build of libsecp256k1', { why: secp256k1Backend().why })
 
   const publisher = new Publisher(ctx)
   const poolPipeline = new PoolPipeline(ctx, () => publisher.scheduleTxTip())

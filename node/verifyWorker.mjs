@@ -6,7 +6,7 @@
 // [u32 length][bytes][32-byte signer]; answers one byte per record: 1 verified, 0 not (or unparsable).
 import { createHash } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
-import { verifySchnorr } from '../chain/schnorr.mjs'
+import { verifySchnorr } from '../chain/secp256k1.mjs'
 
 /** End offset of the bencoded value starting at `i`, or -1. */
 function skip (b, i) {

@@ -74,13 +74,13 @@ export async function buildServedChain (dir: string, blocks: number, txsPerBlock
 }
 
 /** Signature checks per second on this core, over the chain's own block and tx signatures (hashes precomputed). */
-export function verifyRate (path: ServedBlock[], maxBlocks = 400): number {
+export function verifyRate (path: ServedBlock[], maxBlocks = 400, check: (s: Uint8Array, h: Uint8Array, k: Uint8Array) => boolean = verifyHash): number {
   const sigs: Array<{ s: Uint8Array, h: Uint8Array, k: Uint8Array }> = []
   for (const b of path.slice(0, maxBlocks)) {
     sigs.push({ s: b.block.s, h: signingHashOf(BLOCK_SCHEMA, b.block), k: b.block.m })
     for (const tx of b.txs) sigs.push({ s: tx.s, h: signingHashOf(TX_SCHEMA, tx), k: tx.f })
   }
   const start = performance.now()
-  for (const x of sigs) if (!verifyHash(x.s, x.h, x.k)) throw new Error('bad signature in served chain')
+  for (const x of sigs) if (!check(x.s, x.h, x.k)) throw new Error('bad signature in served chain')
   return sigs.length / ((performance.now() - start) / 1000)
 }
