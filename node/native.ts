@@ -48,6 +48,13 @@ export function allocator (): Allocator {
   return allocatorSeen
 }
 
+/** The --v8-pool-size this process was started with (argv or NODE_OPTIONS; the last one counts), or null for Node's default. */
+export function v8PoolSize (): number | null {
+  const all = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].join(' ')
+  const m = [...all.matchAll(/--v8-pool-size[= ](\d+)/g)].pop()
+  return m === undefined ? null : Number(m[1])
+}
+
 /** RssAnon of this process in kB (0 where /proc is not there). */
 export function rssAnonKB (): number {
   try {

@@ -44,7 +44,7 @@ import { linkOptionsOf } from './linkOptions.js'
 import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
 import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 import { ensureAdminToken } from './api/token.js'
-import { allocator } from './native.js'
+import { allocator, v8PoolSize } from './native.js'
 import { releaseMemory } from './memory.js'
 
 /** What buildParts makes: the context and the parts the API and TauNode's own methods call. */
@@ -240,7 +240,9 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
     // jemalloc keeps RSS flatter after long syncs (docs/operations.md, Memory); 'libc' says it is not preloaded.
     allocator: allocator(),
     // libsecp256k1 checks signatures ~9x faster than the WASM fallback (docs/operations.md, Signatures).
-    secp256k1: secp256k1Backend().name
+    secp256k1: secp256k1Backend().name,
+    // One V8 helper thread holds less memory (docs/operations.md, Memory); null: Node's default (4).
+    v8PoolSize: v8PoolSize()
   })
   if (secp256k1Backend().name === 'wasm') log.info('signatures checked by the WASM build of libsecp256k1', { why: secp256k1Backend().why })
 

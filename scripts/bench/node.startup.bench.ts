@@ -7,7 +7,8 @@
 // (NODE_BENCH_IDLE_S, 60 s); RSS, RssAnon, RssFile and the live heap at the end; goal RSS < 80 MB. It
 // runs on glibc's malloc (a plain `tau-node start`); beside it one node on jemalloc (what the container
 // image, the systemd unit and the testnet preload, when installed) and one with MALLOC_ARENA_MAX=2
-// (the unit's fallback without jemalloc).
+// (the unit's fallback without jemalloc), and one on jemalloc with TAU_NATIVE_SECP256K1=0 (the WASM
+// build of libsecp256k1 loaded, as before the node called the system's library; chain/secp256k1.mjs).
 // Knobs: NODE_BENCH_STARTUP_REPS (5), NODE_BENCH_IDLE_S (60), NODE_BENCH_IDLE_BLOCKS (50).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +17,7 @@ import { type BenchRow, median, row } from './harness.js'
 import { BenchNode, REPO, timeMs } from './node/proc.js'
 import { buildServedChain } from './node/servedChain.js'
 import { jemallocPath } from '../testnet/allocator.js'
+import { secp256k1Backend } from '../../chain/secp256k1.mjs'
 
 const log = (s: string): void => { process.stderr.write(s + '\n') }
 const envInt = (k: string, d: number): number => { const v = Number(process.env[k]); return Number.isInteger(v) && v > 0 ? v : d }
@@ -41,7 +43,7 @@ async function startOnce (genesisFile: string, dataDir: string, fromSources: boo
 interface IdleSample { rss: number, anon: number, file: number, heapLive: number, heapUsed: number }
 
 /** The idle nodes' environments (see the module comment); jemalloc only where it is installed. */
-const IDLE_VARIANTS: Record<string, Record<string, string>> = { plain: { LD_PRELOAD: '' }, arena2: { LD_PRELOAD: '', MALLOC_ARENA_MAX: '2' }, ...(jemallocPath() !== undefined ? { jemalloc: {} } : {}) }
+const IDLE_VARIANTS: Record<string, Record<string, string>> = { plain: { LD_PRELOAD: '' }, arena2: { LD_PRELOAD: '', MALLOC_ARENA_MAX: '2' }, ...(jemallocPath() !== undefined ? { jemalloc: {}, jemallocWasm: { TAU_NATIVE_SECP256K1: '0' } } : {}) }
 
 /** Nodes synced from one serving node, then idle side by side for `idleS`, one per IDLE_VARIANTS. */
 async function idle (work: string, idleS: number, blocks: number): Promise<Record<string, IdleSample>> {
@@ -89,7 +91,7 @@ export async function run (): Promise<BenchRow[]> {
     rows.push(row('node.startup rss compiled', compiled.map(s => s.rss / MB), 'MB', { bound: tsxRss, boundLabel: 'tsx', note: 'RSS at API listening' }))
     rows.push(row('node.startup rss tsx', sources.map(s => s.rss / MB), 'MB', { note: 'RSS at API listening' }))
     const idleS = envInt('NODE_BENCH_IDLE_S', 60)
-    const { plain: m, arena2, jemalloc } = await idle(work, idleS, envInt('NODE_BENCH_IDLE_BLOCKS', 50))
+    const { plain: m, arena2, jemalloc, jemallocWasm } = await idle(work, idleS, envInt('NODE_BENCH_IDLE_BLOCKS', 50))
     rows.push({ name: 'node.idle rss compiled', value: m.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `synced mine:false node after ${idleS} s idle; anon ${(m.anon / MB).toFixed(1)}, file ${(m.file / MB).toFixed(1)}` })
     rows.push({ name: 'node.idle rss anon', value: m.anon / MB, unit: 'MB', note: 'RssAnon: V8 heaps, malloc, thread stacks' })
     rows.push({ name: 'node.idle rss file', value: m.file / MB, unit: 'MB', note: 'RssFile: the node binary, shared libraries, LevelDB tables mapped' })
@@ -97,6 +99,7 @@ export async function run (): Promise<BenchRow[]> {
     rows.push({ name: 'node.idle rss arena2', value: arena2.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `the same with MALLOC_ARENA_MAX=2, side by side; anon ${(arena2.anon / MB).toFixed(1)}, file ${(arena2.file / MB).toFixed(1)}` })
     if (jemalloc !== undefined) rows.push({ name: 'node.idle rss jemalloc', value: jemalloc.rss / MB, unit: 'MB', bound: IDLE_RSS_GOAL_MB, boundLabel: 'goal', note: `the same on jemalloc (the image, the unit, the testnet), side by side; anon ${(jemalloc.anon / MB).toFixed(1)}, file ${(jemalloc.file / MB).toFixed(1)}` })
     else log('  libjemalloc2 is not installed: no jemalloc row (apt-get install libjemalloc2)')
+    if (jemalloc !== undefined && jemallocWasm !== undefined) rows.push({ name: 'node.idle rss jemalloc, native secp256k1 vs WASM', value: jemalloc.rss / MB, unit: 'MB', bound: jemallocWasm.rss / MB, boundLabel: 'WASM, side by side', note: `TAU_NATIVE_SECP256K1=0 beside it: anon ${(jemallocWasm.anon / MB).toFixed(1)}, file ${(jemallocWasm.file / MB).toFixed(1)}; ${secp256k1Backend().name} here` })
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

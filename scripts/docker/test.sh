@@ -88,6 +88,7 @@ log "compose: the node runs on jemalloc"
 # ... and checks signatures with the system's libsecp256k1 (Dockerfile: libsecp256k1-1), not the WASM build.
 docker logs "${ids[0]}" 2>&1 | grep '"message":"node starting"' | grep -q '"secp256k1":"libsecp256k1"' || fail "'node starting' does not say secp256k1 libsecp256k1"
 log "compose: signatures go through libsecp256k1"
+docker logs "${ids[0]}" 2>&1 | grep '"message":"node starting"' | grep -q '"v8PoolSize":1' || fail "'node starting' does not say v8PoolSize 1 (Dockerfile ENTRYPOINT)"
 stopped="${ids[1]}"
 t1=$(date +%s)
 docker stop "$stopped" >/dev/null

@@ -66,6 +66,15 @@ export const blocksTimeoutMs = (blocks: number, blockTimeS: number): number => 1
  *  for a node that runs on glibc's malloc (jemalloc not installed). */
 export const TESTNET_MALLOC_ARENA_MAX = 2
 
+/**
+ * Node.js options every node process is started with, as the container image, the systemd unit and
+ * `npm start` start it: one V8 platform thread instead of four. Each of V8's helper threads keeps
+ * memory of its own (malloc arenas or jemalloc caches, stacks, GC worklists); an idle node on one
+ * thread held 5–8 MB less RSS, and a 2,000-block sync measured the same
+ * (docs/performance.md, "Memory, fifth pass").
+ */
+export const NODE_PROCESS_FLAGS = ['--v8-pool-size=1']
+
 /** jemalloc's shared library (Debian's libjemalloc2), preloaded into the nodes (allocator.ts). */
 export const JEMALLOC_LIBRARY = 'libjemalloc.so.2'
 

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { type WriteStream, createWriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { MAX_LOG_LINE_CHARS } from './constants.js'
+import { MAX_LOG_LINE_CHARS, NODE_PROCESS_FLAGS } from './constants.js'
 
 export interface SpawnSpec {
   /** The script run by this Node.js binary (bin/tau-node.js). */
@@ -32,7 +32,7 @@ export class NodeProcess {
     this.log = createWriteStream(spec.logPath, { flags: 'a' })
     // detached: its own process group, so a terminal Ctrl-C reaches only the runner, which then stops
     // each node once (a node treats a second signal as "exit now").
-    const argv = [process.execPath, spec.script, ...spec.args]
+    const argv = [process.execPath, ...NODE_PROCESS_FLAGS, spec.script, ...spec.args]
     const [cmd, ...rest] = spec.wrap !== undefined && spec.wrap.length > 0 ? [...spec.wrap, ...argv] : argv
     this.child = spawn(cmd, rest, {
       cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true

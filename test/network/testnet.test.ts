@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { ApiError } from '../../scripts/testnet/api.js'
 import { blocksTimeoutMs, healthyTimeoutMs, maxBlockTimeS } from '../../scripts/testnet/constants.js'
 import { jemallocPath } from '../../scripts/testnet/allocator.js'
+import { secp256k1Backend } from '../../chain/secp256k1.mjs'
 import { REPO_ROOT, Testnet } from '../../scripts/testnet/network.js'
 import { partition } from '../../scripts/testnet/scenarios/partition.js'
 import { kill } from '../../scripts/testnet/scenarios/restart.js'
@@ -93,7 +94,11 @@ describe('testnet: real nodes on 127.0.0.1', function () {
       for (const n of net.nodes) {
         const starting = readFileSync(n.logPath, 'utf8').split('\n').find(l => l.includes('"node starting"'))
         expect(starting, n.name).to.be.a('string')
-        expect((JSON.parse(starting ?? '{}') as { allocator?: string }).allocator, n.name).to.equal(allocator)
+        const line = JSON.parse(starting ?? '{}') as { allocator?: string, secp256k1?: string, v8PoolSize?: number | null }
+        expect(line.allocator, n.name).to.equal(allocator)
+        // ... with one V8 helper thread (NODE_PROCESS_FLAGS), as the image, the unit and npm start run it.
+        expect(line.v8PoolSize, n.name).to.equal(1)
+        expect(line.secp256k1, n.name).to.equal(secp256k1Backend().name)
       }
     } finally {
       await teardown(net)

@@ -17,7 +17,10 @@ const blocks = Number(process.env.BLOCKS ?? 50)
 interface Variant { flags: string[], env?: Record<string, string> }
 const ALL: Record<string, Variant> = {
   base: { flags: [] },
+  // Every node runs with NODE_PROCESS_FLAGS (--v8-pool-size=1, proc.ts); pool4 is Node's default.
+  pool4: { flags: ['--v8-pool-size=4'] },
   pool1: { flags: ['--v8-pool-size=1'] },
+  pool2: { flags: ['--v8-pool-size=2'] },
   pool0: { flags: ['--v8-pool-size=0'] },
   stgc: { flags: ['--single-threaded-gc'] },
   semi1: { flags: ['--max-semi-space-size=1'] },
@@ -37,6 +40,8 @@ const ALL: Record<string, Variant> = {
   jeDecay: { flags: [], env: { MALLOC_CONF: 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0' } },
   jeArenas: { flags: [], env: { MALLOC_CONF: 'background_thread:true,narenas:2' } },
   native0: { flags: [], env: { TAU_NATIVE_MEMORY: '0' } },
+  pool1jeArena1: { flags: ['--v8-pool-size=1'], env: { MALLOC_CONF: 'narenas:1' } },
+  pool1jeBg: { flags: ['--v8-pool-size=1'], env: { MALLOC_CONF: 'background_thread:true,narenas:1,dirty_decay_ms:1000,muzzy_decay_ms:0' } },
   combo: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'] },
   comboArena: { flags: ['--v8-pool-size=1', '--single-threaded-gc', '--max-semi-space-size=1'], env: { LD_PRELOAD: '', MALLOC_ARENA_MAX: '2' } }
 }

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { requireBuilt } from '../../../bin/compiled.mjs'
 import { preloadJemalloc } from '../../testnet/allocator.js'
+import { NODE_PROCESS_FLAGS } from '../../testnet/constants.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const REPO = resolve(here, '..', '..', '..')
@@ -28,7 +29,7 @@ export class BenchNode {
     if (spec.fromSources !== true) requireBuilt(REPO)
     // The launcher's shebang flags (`#!/usr/bin/env -S node --flag …`) apply when it runs as a program
     // (npm's bin link, a PATH lookup); spawned through process.execPath it needs them given here.
-    const nodeArgs = [...launcherFlags(), ...(spec.nodeFlags ?? []), '--import', join(here, 'memProbe.mjs')]
+    const nodeArgs = [...launcherFlags(), ...NODE_PROCESS_FLAGS, ...(spec.nodeFlags ?? []), '--import', join(here, 'memProbe.mjs')]
     if (spec.cpuProfDir !== undefined) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', spec.cpuProfDir)
     const args = ['start', '--data-dir', spec.dataDir, '--genesis', spec.genesisFile, '--dht-host', '127.0.0.1', '--dht-port', '0',
       '--api-host', '127.0.0.1', '--api-port', '0', '--log-format', 'json', '--log-level', spec.logLevel ?? 'info', spec.mine === true ? '--mine' : '--no-mine']
