@@ -7,8 +7,8 @@
 // an endpoint is adopted when at least EXTERNAL_MIN_AGREEING reporters name it and no other endpoint
 // has as many. An endpoint once adopted is kept while it has that many and none has more (a tie
 // with a newcomer keeps it): a NAT that gives some destinations a fresh port must not make the node
-// flip, or drop its endpoint, at every report. Reporters count by distinct IP once the reporters span EXTERNAL_MIN_AGREEING distinct
-// IPs (so one host with many ports cannot outvote the rest); on a network where every peer shares
+// flip, or drop its endpoint, at every report. Reporters count by distinct IP once the reporters
+// span EXTERNAL_MIN_AGREEING distinct IPs (so one host with many ports cannot outvote the rest); on a network where every peer shares
 // one IP (a loopback testnet) they count by distinct ip:port. The choice is re-checked on every
 // report and whenever it is read, so an endpoint whose reports expire is dropped.
 import { isIPv4 } from 'node:net'

@@ -14,7 +14,7 @@ import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
-import { MAX_PEERS, TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
+import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 import { publicEndpointOf } from './publicEndpoint.js'
 import { livePeers, type PushKind, pushTargets } from './pushTargets.js'
@@ -79,8 +79,8 @@ export class Publisher implements Pipeline {
     if (target === undefined) return
     const live = livePeers(this.ctx.peers, now)
     const liveHex = new Set(live.map(p => p.hex))
+    // Bounded by the live peers (themselves at most MAX_PEERS): the others leave it here.
     for (const h of this.greeted) if (!liveHex.has(h)) this.greeted.delete(h)
-    if (this.greeted.size >= MAX_PEERS) this.greeted.clear() // bounded; only costs a push per peer
     const to = live.filter(p => !this.greeted.has(p.hex)).sort((a, b) => (b.lastSeenMs ?? 0) - (a.lastSeenMs ?? 0)).slice(0, MAX_PUSH_ENDPOINTS)
     if (to.length === 0) return
     for (const p of to) this.greeted.add(p.hex)
