@@ -22,7 +22,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
 # Run stage: the base, jemalloc, libsecp256k1, the app, a non-root user; no npm cache, tests, docs or
 # dev tools. jemalloc (Debian's libjemalloc2, preloaded below) gives back the memory a long sync
 # fragments, which glibc's malloc keeps (docs/operations.md, Memory). libsecp256k1-1 checks and makes
-# BIP340 signatures ~9x faster than the WASM build the node otherwise uses (chain/schnorr.mjs).
+# BIP340 signatures 4–9x faster than the WASM build the node otherwise uses (chain/secp256k1.mjs).
 FROM ${BASE}
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libjemalloc2 libsecp256k1-1 >/dev/null \

@@ -239,7 +239,7 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
     tip: toHex(chain.tip().id), dht: `${endpoint.host}:${endpoint.port}`, dataDir: cfg.dataDir,
     // jemalloc keeps RSS flatter after long syncs (docs/operations.md, Memory); 'libc' says it is not preloaded.
     allocator: allocator(),
-    // libsecp256k1 checks signatures ~9x faster than the WASM fallback (docs/operations.md, Signatures).
+    // libsecp256k1 checks signatures 4–9x faster than the WASM fallback (docs/operations.md, Signatures).
     secp256k1: secp256k1Backend().name,
     // One V8 helper thread holds less memory (docs/operations.md, Memory); null: Node's default (4).
     v8PoolSize: v8PoolSize()
