@@ -140,10 +140,11 @@ export function verifySchnorr (sig, hash, publicKey) {
 
 /** BIP340 signature of a 32-byte hash with fresh auxiliary randomness; null for an invalid secret key. */
 export function signSchnorr (hash, secretKey) {
-  if (hash.length !== 32 || !isPrivateKey(secretKey)) return null
+  if (hash.length !== 32 || secretKey.length !== 32) return null
   const aux = randomBytes(32)
   const n = load()
-  if (n !== null) return n.sign(hash, secretKey, aux)
+  if (n !== null) return n.sign(hash, secretKey, aux) // the keypair step refuses an invalid key
+  if (!wasm().isPrivate(secretKey)) return null
   return Uint8Array.from(wasm().signSchnorr(hash, secretKey, aux))
 }
 
@@ -156,9 +157,10 @@ export function isPrivateKey (secretKey) {
 
 /** The BIP340 (x-only) public key of a secret key; null for an invalid one. */
 export function xOnlyPublicKey (secretKey) {
-  if (!isPrivateKey(secretKey)) return null
+  if (secretKey.length !== 32) return null
   const n = load()
-  if (n !== null) return n.xOnly(secretKey)
+  if (n !== null) return n.xOnly(secretKey) // the keypair step refuses an invalid key
+  if (!wasm().isPrivate(secretKey)) return null
   const pk = wasm().xOnlyPointFromScalar(secretKey)
   return pk === null ? null : Uint8Array.from(pk)
 }

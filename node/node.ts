@@ -234,17 +234,18 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
     cfg, log, genesis, key, chain, pool, engine, getter, putter, channels, router, peers, demand, fetcher,
     events: new NodeEvents(), state, signal, nowS
   }
+  const secp = secp256k1Backend()
   log.info('node starting', {
     publicKey: toHex(key.publicKey), chainId: toHex(genesis.chainId), height: chain.tip().n,
     tip: toHex(chain.tip().id), dht: `${endpoint.host}:${endpoint.port}`, dataDir: cfg.dataDir,
     // jemalloc keeps RSS flatter after long syncs (docs/operations.md, Memory); 'libc' says it is not preloaded.
     allocator: allocator(),
     // libsecp256k1 checks signatures 4–9x faster than the WASM fallback (docs/operations.md, Signatures).
-    secp256k1: secp256k1Backend().name,
+    secp256k1: secp.name,
     // One V8 helper thread holds less memory (docs/operations.md, Memory); null: Node's default (4).
     v8PoolSize: v8PoolSize()
   })
-  if (secp256k1Backend().name === 'wasm') log.info('signatures checked by the WASM build of libsecp256k1', { why: secp256k1Backend().why })
+  if (secp.name === 'wasm') log.info('signatures checked by the WASM build of libsecp256k1', { why: secp.why })
 
   const publisher = new Publisher(ctx)
   const poolPipeline = new PoolPipeline(ctx, () => publisher.scheduleTxTip())

@@ -9,12 +9,17 @@ import { JEMALLOC_LIBRARY } from './constants.js'
 /** Debian's multiarch directory names, by Node's process.arch. */
 const MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ppc64: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' }
 
-/** The path of an installed jemalloc (Debian's libjemalloc2 and the usual other places), or undefined. */
-export function jemallocPath (): string | undefined {
+/** The path of an installed shared library `file` (Debian's multiarch directory and the usual other places), or undefined. */
+export function installedLibrary (file: string): string | undefined {
   if (process.platform !== 'linux') return undefined
   const arch = MULTIARCH[process.arch]
   const dirs = [...(arch !== undefined ? [`/usr/lib/${arch}`, `/lib/${arch}`] : []), '/usr/lib64', '/usr/lib', '/usr/local/lib']
-  return dirs.map(d => `${d}/${JEMALLOC_LIBRARY}`).find(p => existsSync(p))
+  return dirs.map(d => `${d}/${file}`).find(p => existsSync(p))
+}
+
+/** The path of an installed jemalloc (Debian's libjemalloc2), or undefined. */
+export function jemallocPath (): string | undefined {
+  return installedLibrary(JEMALLOC_LIBRARY)
 }
 
 /**

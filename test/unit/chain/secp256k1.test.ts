@@ -4,20 +4,18 @@
 // C in a form that makes it abort the process.
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { arch } from 'node:os'
 import * as secp from '@noble/secp256k1'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import * as ecc from 'tiny-secp256k1'
 import { generateKeyPair, sha256, signHash, verifyHash } from '../../../chain/crypto.js'
 import { ChainError } from '../../../chain/errors.js'
+import { installedLibrary } from '../../../scripts/testnet/allocator.js'
 import { isPrivateKey, isXOnlyPoint, multiplyLifted, secp256k1Backend, signSchnorr, verifySchnorr, xOnlyPublicKey } from '../../../chain/secp256k1.mjs'
 
 secp.hashes.sha256 = nobleSha256
 secp.hashes.hmacSha256 = (k, m) => hmac(nobleSha256, k, m)
 
-const LIB = `/usr/lib/${arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch()}-linux-gnu/libsecp256k1.so.1`
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
 /** The secp256k1 group order n and field prime p, big-endian. */
 const N = hex('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141')
@@ -27,8 +25,8 @@ const nobleVerify = (sig: Uint8Array, h: Uint8Array, pk: Uint8Array): boolean =>
 
 describe('chain/secp256k1: libsecp256k1 or its WASM build', () => {
   it('uses the system libsecp256k1 where it is installed', function () {
-    if (!existsSync(LIB)) {
-      console.log(`      skipped: ${LIB} missing (Debian: apt install libsecp256k1-1)`)
+    if (installedLibrary('libsecp256k1.so.1') === undefined) {
+      console.log('      skipped: libsecp256k1.so.1 missing (Debian: apt install libsecp256k1-1)')
       this.skip()
     }
     expect(secp256k1Backend()).to.deep.equal({ name: 'libsecp256k1', why: '' })
