@@ -42,6 +42,8 @@ export interface ReadOptions {
    * empty txTip or demand, retire()) means nothing. Undefined: always asked (PROTOCOL §9).
    */
   previousSlotGraceMs?: number
+  /** Finding nothing counts toward the key's silence (GetOptions.missMeansSilent): blkTip reads only. */
+  missMeansSilent?: boolean
 }
 
 export class Channels {

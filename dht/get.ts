@@ -44,6 +44,13 @@ export interface GetOptions {
   ownerAnswerFinal?: boolean
   /** Called when the owner's answer without a value ended the get (ownerAnswerFinal). */
   onOwnerEmpty?: () => void
+  /**
+   * Finding nothing here counts toward the key's silence (SILENT_KEY_MISSES): the caller asks for
+   * an item a running owner always holds (a blkTip, republished every slot). Not for channels an
+   * owner may leave empty: their misses say nothing of whether it runs, and counted they made a
+   * running key whose endpoint we lack "silent", so its blkTip went unread for minutes.
+   */
+  missMeansSilent?: boolean
 }
 
 export interface GetterOptions {
@@ -121,8 +128,10 @@ export class Getter {
     if (opts.endpoint === undefined && this.isSilent(keyHex)) { this.skippedSilent++; return null }
     const owner = { answered: false }
     const found = await this.getMutableNow(k, salt, target, opts, owner)
-    // An owner that answered is running: its empty channel is no sign of silence.
-    if (opts.signal?.aborted !== true && this.engine.running) this.noteSilence(keyHex, found !== null || owner.answered)
+    // An owner that answered is running: its empty channel is no sign of silence. A miss counts
+    // only where the caller asked for an item a running owner always holds (missMeansSilent).
+    const alive = found !== null || owner.answered
+    if (opts.signal?.aborted !== true && this.engine.running && (alive || opts.missMeansSilent === true)) this.noteSilence(keyHex, alive)
     return found
   }
 

@@ -256,7 +256,7 @@ export class ChannelReaders implements Pipeline {
     const { ctx } = this
     let item
     try {
-      item = await ctx.channels.read(key, 'blkTip', { endpoint: ctx.peers.get(key)?.endpoint, signal })
+      item = await ctx.channels.read(key, 'blkTip', { endpoint: ctx.peers.get(key)?.endpoint, signal, missMeansSilent: true })
     } catch (e) {
       ctx.log.debug('vote read failed', { peer: toHex(key).slice(0, 16), err: (e as Error).message })
       return false
@@ -273,9 +273,10 @@ export class ChannelReaders implements Pipeline {
     try {
       // The owner's own "no value" ends an empty channel's read (no recursive lookups); not for
       // blkTip, which every node publishes each slot: an empty answer there is a slot boundary
-      // or an endpoint another process now holds, and the DHT's copy is the one to find.
+      // or an endpoint another process now holds, and the DHT's copy is the one to find. Only a
+      // blkTip miss tells that the key runs no node (the getter's silent-key back-off).
       const final = ch !== 'blkTip'
-      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal, ownerAnswerFinal: final, previousSlotGraceMs: final ? PREVIOUS_SLOT_GRACE_MS : undefined })
+      item = await ctx.channels.read(peer.key, ch, { endpoint: peer.endpoint, signal: ctx.signal, ownerAnswerFinal: final, previousSlotGraceMs: final ? PREVIOUS_SLOT_GRACE_MS : undefined, missMeansSilent: !final })
     } catch (e) {
       ctx.log.debug('channel read failed', { peer: peer.hex.slice(0, 16), channel: ch, err: (e as Error).message })
       return 'none'

@@ -115,11 +115,16 @@ describe('dht push (direct put to a peer endpoint)', function () {
     }
   })
 
-  it('a key whose gets keep finding nothing is asked less often; an item from it ends that', async () => {
+  it('a key whose blkTip-like gets keep finding nothing is asked less often; an item from it ends that', async () => {
     const silentKp = keyPairFromSeed('dht-push-silent')
     const reader = new Getter(recv)
     const silentSalt = new TextEncoder().encode('silent-salt')
-    for (let i = 0; i < 4; i++) expect(await reader.getMutable(silentKp.publicKey, silentSalt)).to.equal(null)
+    // Misses of a channel an owner may leave empty say nothing: the key is still asked.
+    for (let i = 0; i < 5; i++) expect(await reader.getMutable(silentKp.publicKey, silentSalt)).to.equal(null)
+    expect(reader.skippedSilent, 'skipped after misses that do not mean silence').to.equal(0)
+    // Misses of an item a running owner always holds (missMeansSilent: its blkTip) do.
+    const always = { missMeansSilent: true }
+    for (let i = 0; i < 4; i++) expect(await reader.getMutable(silentKp.publicKey, silentSalt, always)).to.equal(null)
     const lookups = recv.stats.requests.recursive
     expect(await reader.getMutable(silentKp.publicKey, silentSalt)).to.equal(null)
     expect(recv.stats.requests.recursive, 'no lookup for a silent key').to.equal(lookups)

@@ -117,7 +117,7 @@ describe('testnet --netns --nat 2: 6 nodes on a bridge, 2 behind NAT', function 
         for (const o of net!.nodes) {
           if (o === n) continue
           const known = peers.find(p => p.key === o.pubkey)?.endpoint ?? null
-          if (!matches(o.index, published[o.index]) || known !== published[o.index]) mismatches.push(`${n.name} knows ${o.name} by ${known}, it publishes ${published[o.index]}`)
+          if (!matches(o.index, published[o.index]) || known !== published[o.index]) mismatches.push(`${n.name} knows ${o.name} by ${known}, it publishes ${published[o.index]}: ${JSON.stringify(peers.find(p => p.key === o.pubkey))}`)
         }
       }
       return mismatches.length === 0 ? true : undefined
