@@ -3,15 +3,10 @@
 // `npm ci` run through `prepare`). In a checkout whose sources changed since the last build (or that
 // was never built), it runs the TypeScript sources through tsx instead (a devDependency), so a stale
 // dist/ is never run; an installed package ships dist/ alone.
-// It also keeps V8's young generation small (chain/constants.ts V8_SEMI_SPACE_GROWTH_FACTOR: an idle
-// node kept a 32 MiB new space resident) unless the user sized it (a semi-space flag in argv or
-// NODE_OPTIONS). V8 reads the growth factor whenever it grows the space, so setting it at run time
-// works; a starting worker thread (tsx's loader, the sync's verify pool) resets V8's flags to their
-// defaults, so it is set again each time one comes online (diagnostics channel 'worker_threads').
-import { subscribe } from 'node:diagnostics_channel'
+// It also hands V8's young generation to node/youngGeneration.ts (small when idle, grown during a long
+// sync) unless the user sized it (a semi-space flag in argv or NODE_OPTIONS).
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { setFlagsFromString } from 'node:v8'
 import { distState } from './compiled.mjs'
 
 const root = new URL('../', import.meta.url)
@@ -34,11 +29,6 @@ if (state !== 'fresh') {
   from = '../'
   ext = '.ts'
 }
-const { V8_SEMI_SPACE_GROWTH_FACTOR } = await import(`${from}chain/constants${ext}`)
 const userSized = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some(a => /semi[-_]space/.test(a))
-if (!userSized) {
-  const cap = () => { setFlagsFromString(`--semi-space-growth-factor=${V8_SEMI_SPACE_GROWTH_FACTOR}`) }
-  cap()
-  subscribe('worker_threads', ({ worker }) => { worker.once('online', cap) })
-}
+if (!userSized) (await import(`${from}node/youngGeneration${ext}`)).manageYoungGeneration()
 await import(`${from}node/cli${ext}`)

@@ -8,7 +8,7 @@
 // compact and unmap at once (a plain gc() left 60 MB committed for a 45 MB live heap after six);
 // then glibc's malloc_trim (or jemalloc's purge, when the node runs on it) gives back the malloc'd memory the sync freed (the main heap, the verify
 // threads' arenas), which no GC touches.
-import { setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
 import { mallocTrim, memoryPressureGc, nativeUnavailable } from './native.js'
@@ -17,6 +17,11 @@ import { mallocTrim, memoryPressureGc, nativeUnavailable } from './native.js'
 interface Log { info: (msg: string, meta?: Record<string, unknown>) => void }
 
 let gc: (() => void) | undefined
+
+/** V8's young generation as committed now (bytes): grown during a long sync, shrunk by the release. */
+function newSpaceBytes (): number {
+  return getHeapSpaceStatistics().find(x => x.space_name === 'new_space')?.space_size ?? 0
+}
 
 function fullGc (): void {
   if (gc === undefined) {
@@ -60,6 +65,7 @@ export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
   let caches: { dropped: number } | false | undefined
   let ms = 0
   let kind = ''
+  let newSpaceBefore = 0
   const finish = async (): Promise<void> => {
     const trim = await mallocTrim()
     const skipped = nativeUnavailable()
@@ -73,6 +79,7 @@ export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
       rssMB: steps.map(m => mb(m.rss)),
       heapUsedMB: steps.map(m => mb(m.heapUsed)),
       heapTotalMB: steps.map(m => mb(m.heapTotal)),
+      newSpaceMB: [mb(newSpaceBefore), mb(newSpaceBytes())],
       // RssAnon before and after the trim, or why there was none.
       trim: trim === null
         ? { skipped: skipped.trim }
@@ -102,6 +109,7 @@ export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
       return
     }
     steps.push(process.memoryUsage())
+    newSpaceBefore = newSpaceBytes()
     caches = opts.dropCaches?.() // before the GCs, so the entries go with them
     void step()
   }

@@ -19,6 +19,7 @@ import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
 import { VerifyPool } from '../verifyPool.js'
 import { releaseMemory } from '../memory.js'
+import { youngGenerationForSync } from '../youngGeneration.js'
 import { type WalkDeps, type WalkFailure, segmentsUp, walkSpine } from './syncWalk.js'
 import { SyncError, type SyncErrorCode } from './syncErrors.js'
 import { SyncProgress } from './syncProgress.js'
@@ -181,6 +182,7 @@ export class SyncPipeline implements Pipeline {
     // Items fetched from the DHT reach it as signals (start()); the tip came through the probe.
     const pool = this.preverify = top.n - ctx.chain.tip().n >= SYNC_PREVERIFY_MIN_BLOCKS ? new VerifyPool() : undefined
     pool?.block(top)
+    if (pool !== undefined) youngGenerationForSync(true) // fewer scavenges while it runs (node/youngGeneration.ts)
     // Transactions are fetched as their blocks arrive, in the order they are asked for (import
     // order); one in our pool has the same id, so the same bytes, and needs no fetch. The prefetch
     // looked in the store when it queued the id (the fetcher need not again).
@@ -267,7 +269,9 @@ export class SyncPipeline implements Pipeline {
       over = true
       txs.close()
       this.preverify = undefined
-      // A long sync's garbage is given back once its pool stopped (node/memory.ts).
+      // A long sync's garbage is given back once its pool stopped (node/memory.ts); its GCs also
+      // shrink the young generation, held small again from here.
+      if (pool !== undefined) youngGenerationForSync(false)
       if (pool !== undefined) void pool.close().then(() => { releaseMemory(ctx.log, { dropCaches: () => ctx.chain.dropCaches(), busy: () => this.running }) })
     }
   }
