@@ -51,13 +51,14 @@ export const VOTE_STALE_TIP_RANGES = 3
  * V8's young generation grows by this factor (up to 16 MiB per semi-space, 32 MiB committed and
  * resident) whenever a scavenge finds it busy, and an idle node never shrinks it back: that was the
  * largest single part of an idle node's RSS. Factor 1 keeps it at V8's initial 1 MiB semi-space
- * (bin/tau-node.js sets it unless the user passed a semi-space flag); sync speed was measured unchanged.
+ * (node/youngGeneration.ts, which bin/tau-node.js hands it to unless the user passed a semi-space flag).
  */
 export const V8_SEMI_SPACE_GROWTH_FACTOR = 1
 /**
  * ...except during a long sync (node/youngGeneration.ts): V8's own factor, so the young generation
  * grows to its 16 MiB semi-spaces. At 1 MiB the syncing main thread spent a quarter of its time in
  * GC (scavenges every few blocks, promoting what a block's round trips still held); a 2,000-block
- * sync ran ~30 % faster grown. The release after the sync (memory-pressure GCs) shrinks it again.
+ * sync ran ~20 % faster grown (docs/performance.md, sync, sixth pass). The release after the sync
+ * (memory-pressure GCs) shrinks it again.
  */
 export const V8_SEMI_SPACE_GROWTH_FACTOR_SYNC = 2

@@ -271,8 +271,10 @@ export class SyncPipeline implements Pipeline {
       this.preverify = undefined
       // A long sync's garbage is given back once its pool stopped (node/memory.ts); its GCs also
       // shrink the young generation, held small again from here.
-      if (pool !== undefined) youngGenerationForSync(false)
-      if (pool !== undefined) void pool.close().then(() => { releaseMemory(ctx.log, { dropCaches: () => ctx.chain.dropCaches(), busy: () => this.running }) })
+      if (pool !== undefined) {
+        youngGenerationForSync(false)
+        void pool.close().then(() => { releaseMemory(ctx.log, { dropCaches: () => ctx.chain.dropCaches(), busy: () => this.running }) })
+      }
     }
   }
 
