@@ -57,6 +57,8 @@ describe('node: a peer read without its endpoint, whose other channels are empty
         describe: () => `lags so far (ms): ${JSON.stringify(lags)}; reads: ${JSON.stringify(node!.readers.reads)}`
       })
       lags.push(Date.now() - t0)
+      // Pacing, not a wait for a condition: the peer publishes a tip every TIP_EVERY_MS, and the
+      // node's reads of its empty channels go on in between, as on a live network.
       await new Promise(resolve => setTimeout(resolve, Math.max(0, TIP_EVERY_MS - lags[lags.length - 1])))
     }
     console.log(`      endpointless peer: tip lags (ms) ${JSON.stringify(lags)}`)
