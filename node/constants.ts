@@ -253,3 +253,14 @@ export const RELEASE_AFTER_READY_MS = 20_000
 export const RELEASE_GC_GAP_MS = 5_000
 export const RELEASE_MAX_GCS = 8
 export const RELEASE_MIN_GAIN_MB = 4
+/**
+ * Between syncs (node/memory.ts keepMemoryFlat): V8's heap is read every IDLE_RELEASE_CHECK_MS (ms);
+ * once it holds IDLE_RELEASE_GROWTH_MB (MB) more than the least since the last release, a release
+ * of IDLE_RELEASE_MAX_GCS memory-pressure GCs (tens of ms of main thread in all) and a trim runs, at
+ * most once per IDLE_RELEASE_MIN_GAP_MS (ms): at most ~0.1 % of a core (docs/performance.md,
+ * memory, sixth pass).
+ */
+export const IDLE_RELEASE_CHECK_MS = 5_000
+export const IDLE_RELEASE_GROWTH_MB = 4
+export const IDLE_RELEASE_MAX_GCS = 2
+export const IDLE_RELEASE_MIN_GAP_MS = 30_000

@@ -8,9 +8,9 @@
 // compact and unmap at once (a plain gc() left 60 MB committed for a 45 MB live heap after six);
 // then glibc's malloc_trim (or jemalloc's purge, when the node runs on it) gives back the malloc'd memory the sync freed (the main heap, the verify
 // threads' arenas), which no GC touches.
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
+import { IDLE_RELEASE_CHECK_MS, IDLE_RELEASE_GROWTH_MB, IDLE_RELEASE_MAX_GCS, IDLE_RELEASE_MIN_GAP_MS, RELEASE_GC_GAP_MS, RELEASE_MAX_GCS, RELEASE_MIN_GAIN_MB } from './constants.js'
 import { mallocTrim, memoryPressureGc, nativeUnavailable } from './native.js'
 
 // Info, not debug: one line per long sync, and the sync bench waits for it before it reads RssAnon.
@@ -46,7 +46,7 @@ export interface ReleaseOptions {
   gapMs?: number
   maxGcs?: number
   /** What the memory is released after, for the log line ('memory released after …'): 'sync' by default. */
-  after?: 'sync' | 'start-up'
+  after?: 'sync' | 'start-up' | 'idle growth'
 }
 
 /**
@@ -114,4 +114,42 @@ export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
     void step()
   }
   start()
+}
+
+export interface FlatOptions {
+  /** True while a sync runs: its own release follows it. */
+  busy: () => boolean
+  signal: AbortSignal
+  checkMs?: number
+  growthMB?: number
+  minGapMs?: number
+  /** Between the release's GCs (ReleaseOptions.gapMs). */
+  gapMs?: number
+}
+
+/**
+ * Between syncs: when V8's heap holds IDLE_RELEASE_GROWTH_MB more than the least it held since the
+ * last release (garbage that no GC took yet), the same release again (IDLE_RELEASE_MAX_GCS GCs,
+ * then the trim), at most once per IDLE_RELEASE_MIN_GAP_MS; its line is logged at debug. A running
+ * node's garbage reaches V8's old space through the small young generation and stays there until
+ * V8's next full GC, which V8 puts off while the heap is far below its limit; 60 s after the
+ * start-up release an idle node's heap held ~6.6 MB of it (docs/performance.md, memory, sixth pass).
+ * Returns a stop function; the timer does not keep the process alive.
+ */
+export function keepMemoryFlat (log: Log & { debug: Log['info'] }, o: FlatOptions): () => void {
+  const { checkMs = IDLE_RELEASE_CHECK_MS, growthMB = IDLE_RELEASE_GROWTH_MB, minGapMs = IDLE_RELEASE_MIN_GAP_MS } = o
+  let floor = Number.POSITIVE_INFINITY
+  let lastMs = Number.NEGATIVE_INFINITY
+  const timer = setInterval(() => {
+    const used = getHeapStatistics().used_heap_size
+    floor = Math.min(floor, used)
+    if (o.busy() || performance.now() - lastMs < minGapMs || used - floor < growthMB * 2 ** 20) return
+    lastMs = performance.now()
+    floor = Number.POSITIVE_INFINITY // the least from here on: what this release leaves
+    releaseMemory({ info: (msg, meta) => { log.debug(msg, meta) } }, { after: 'idle growth', maxGcs: IDLE_RELEASE_MAX_GCS, gapMs: o.gapMs, busy: o.busy })
+  }, checkMs)
+  timer.unref()
+  const stop = (): void => { clearInterval(timer) }
+  o.signal.addEventListener('abort', stop, { once: true })
+  return stop
 }

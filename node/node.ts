@@ -45,7 +45,7 @@ import { resolveBootstrap, resolveDhtHost } from './ops/netResolve.js'
 import { BootstrapRefresher } from './ops/bootstrapRefresh.js'
 import { ensureAdminToken } from './api/token.js'
 import { allocator, v8PoolSize } from './native.js'
-import { releaseMemory } from './memory.js'
+import { keepMemoryFlat, releaseMemory } from './memory.js'
 
 /** What buildParts makes: the context and the parts the API and TauNode's own methods call. */
 interface NodeParts {
@@ -133,9 +133,12 @@ export class TauNode implements ApiNode {
       ctx.state.ready = true
       ctx.log.info('node ready', { height: ctx.chain.tip().n, mining: ctx.state.miningEnabled })
       this.mining.schedule()
-      // What starting left is given back once the node settled (node/memory.ts; not while it syncs).
+      // What starting left is given back once the node settled (node/memory.ts; not while it syncs),
+      // and from then on whenever its RSS grows between syncs (keepMemoryFlat).
       const release = setTimeout(() => {
-        if (!ctx.signal.aborted) releaseMemory(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })
+        if (ctx.signal.aborted) return
+        releaseMemory(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })
+        keepMemoryFlat(ctx.log, { busy: () => ctx.state.syncing, signal: ctx.signal })
       }, RELEASE_AFTER_READY_MS).unref()
       ctx.signal.addEventListener('abort', () => { clearTimeout(release) }, { once: true })
     }

@@ -3,7 +3,7 @@
 // after the gap, never more than the cap; one line logs heap and RSS before and after each, and the
 // malloc_trim that follows.
 import { expect } from 'chai'
-import { releaseMemory } from '../../../node/memory.js'
+import { keepMemoryFlat, releaseMemory } from '../../../node/memory.js'
 
 interface Logged { msg: string, meta?: Record<string, unknown> }
 const GAP_MS = 200
@@ -79,5 +79,43 @@ describe('node/memory releaseMemory', () => {
     await new Promise(res => setTimeout(res, 50 * (MAX_GCS + 3)))
     expect(checks).to.equal(MAX_GCS + 1)
     expect(logged).to.have.length(0)
+  })
+
+  describe('keepMemoryFlat', () => {
+    /** Holds small objects (~`mb` × 0.6 MB of heap) until the returned function drops them. */
+    const hold = (mb: number): (() => void) => {
+      let kept: string[][] | null = Array.from({ length: mb * 64 }, (_, i) => Array.from({ length: 256 }, (_, j) => `k${i}-${j}`))
+      expect(kept.length).to.equal(mb * 64)
+      return () => { kept = null }
+    }
+
+    it('releases once the heap holds more than the least since the last release, not while a sync runs, and never after stop', async () => {
+      const lines: Logged[] = []
+      const log = { info: () => { throw new Error('idle releases log at debug') }, debug: (msg: string, meta?: Record<string, unknown>) => { lines.push({ msg, meta }) } }
+      let busy = true
+      const ac = new AbortController()
+      const stop = keepMemoryFlat(log, { busy: () => busy, signal: ac.signal, checkMs: 50, growthMB: 8, minGapMs: 300, gapMs: 100 })
+      try {
+        await new Promise(res => setTimeout(res, 120)) // a floor is read
+        const drop = hold(40)
+        await new Promise(res => setTimeout(res, 300))
+        expect(lines, 'no release while a sync runs').to.have.length(0)
+        drop()
+        busy = false
+        await until(lines, 1)
+        expect(lines[0].msg).to.equal('memory released after idle growth')
+        expect(lines[0].meta?.gcs).to.be.within(1, 2)
+        const used = lines[0].meta?.heapUsedMB as number[]
+        expect(used[0] - used[used.length - 1], 'the held objects were collected').to.be.greaterThan(20)
+      } finally {
+        stop()
+        ac.abort()
+      }
+      const after = lines.length
+      const drop = hold(40)
+      await new Promise(res => setTimeout(res, 500))
+      drop()
+      expect(lines.length, 'nothing after stop').to.equal(after)
+    })
   })
 })
