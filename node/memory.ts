@@ -17,6 +17,8 @@ import { mallocTrim, memoryPressureGc, nativeUnavailable } from './native.js'
 interface Log { info: (msg: string, meta?: Record<string, unknown>) => void }
 
 let gc: (() => void) | undefined
+/** Releases under way (their GCs have begun and their line is not logged yet): keepMemoryFlat waits for them. */
+let releasing = 0
 
 /** V8's young generation as committed now (bytes): grown during a long sync, shrunk by the release. */
 function newSpaceBytes (): number {
@@ -68,6 +70,7 @@ export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
   let newSpaceBefore = 0
   const finish = async (): Promise<void> => {
     const trim = await mallocTrim()
+    releasing--
     const skipped = nativeUnavailable()
     log.info(`memory released after ${opts.after ?? 'sync'}`, {
       // Cache entries dropped (the store's), or false when a commit was under way.
@@ -108,6 +111,7 @@ export function releaseMemory (log: Log, opts: ReleaseOptions = {}): void {
       if (++waits <= maxGcs) setTimeout(start, gapMs).unref()
       return
     }
+    releasing++
     steps.push(process.memoryUsage())
     newSpaceBefore = newSpaceBytes()
     caches = opts.dropCaches?.() // before the GCs, so the entries go with them
@@ -130,11 +134,12 @@ export interface FlatOptions {
 /**
  * Between syncs: when V8's heap holds IDLE_RELEASE_GROWTH_MB more than the least it held since the
  * last release (garbage that no GC took yet), the same release again (IDLE_RELEASE_MAX_GCS GCs,
- * then the trim), at most once per IDLE_RELEASE_MIN_GAP_MS; its line is logged at debug. A running
- * node's garbage reaches V8's old space through the small young generation and stays there until
- * V8's next full GC, which V8 puts off while the heap is far below its limit; 60 s after the
- * start-up release an idle node's heap held ~6.6 MB of it (docs/performance.md, memory, sixth pass).
- * Returns a stop function; the timer does not keep the process alive.
+ * then the trim), at most once per IDLE_RELEASE_MIN_GAP_MS and never beside another release (a
+ * sync's: the least is then read afresh from what that one leaves); its line is logged at debug.
+ * A running node's garbage reaches V8's old space through the small young generation and stays
+ * there until V8's next full GC, which V8 puts off while the heap is far below its limit; 60 s after
+ * the start-up release an idle node's heap held ~6.6 MB of it (docs/performance.md, memory, sixth
+ * pass). Returns a stop function; the timer does not keep the process alive.
  */
 export function keepMemoryFlat (log: Log & { debug: Log['info'] }, o: FlatOptions): () => void {
   const { checkMs = IDLE_RELEASE_CHECK_MS, growthMB = IDLE_RELEASE_GROWTH_MB, minGapMs = IDLE_RELEASE_MIN_GAP_MS } = o
@@ -143,9 +148,9 @@ export function keepMemoryFlat (log: Log & { debug: Log['info'] }, o: FlatOption
   const timer = setInterval(() => {
     const used = getHeapStatistics().used_heap_size
     floor = Math.min(floor, used)
+    if (releasing > 0) { floor = used; return } // another release (a sync's) is at work: measure from what it leaves
     if (o.busy() || performance.now() - lastMs < minGapMs || used - floor < growthMB * 2 ** 20) return
     lastMs = performance.now()
-    floor = Number.POSITIVE_INFINITY // the least from here on: what this release leaves
     releaseMemory({ info: (msg, meta) => { log.debug(msg, meta) } }, { after: 'idle growth', maxGcs: IDLE_RELEASE_MAX_GCS, gapMs: o.gapMs, busy: o.busy })
   }, checkMs)
   timer.unref()

@@ -134,7 +134,7 @@ export class TauNode implements ApiNode {
       ctx.log.info('node ready', { height: ctx.chain.tip().n, mining: ctx.state.miningEnabled })
       this.mining.schedule()
       // What starting left is given back once the node settled (node/memory.ts; not while it syncs),
-      // and from then on whenever its RSS grows between syncs (keepMemoryFlat).
+      // and from then on whenever its heap grows between syncs (keepMemoryFlat).
       const release = setTimeout(() => {
         if (ctx.signal.aborted) return
         releaseMemory(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })

@@ -117,5 +117,30 @@ describe('node/memory releaseMemory', () => {
       drop()
       expect(lines.length, 'nothing after stop').to.equal(after)
     })
+
+    it('does not run beside another release (a sync\'s), and measures from what that one leaves', async () => {
+      const lines: Logged[] = []
+      const ac = new AbortController()
+      const other: Logged[] = []
+      // A release whose second GC comes 1.5 s after its first: under way all that time.
+      releaseMemory({ info: (msg, meta) => { other.push({ msg, meta }) } }, { gapMs: 1500, maxGcs: 2 })
+      const stop = keepMemoryFlat({ info: () => {}, debug: (msg: string, meta?: Record<string, unknown>) => { lines.push({ msg, meta }) } },
+        { busy: () => false, signal: ac.signal, checkMs: 50, growthMB: 8, minGapMs: 300, gapMs: 100 })
+      try {
+        await new Promise(res => setTimeout(res, 120)) // its checks have read the heap
+        const drop = hold(40)
+        await new Promise(res => setTimeout(res, 600))
+        expect(other, 'the other release is still under way').to.have.length(0)
+        expect(lines, 'nothing beside it').to.have.length(0)
+        drop()
+        await until(other, 1)
+        // It collected the dropped objects: the heap it leaves is the new least, so no release follows.
+        await new Promise(res => setTimeout(res, 400))
+        expect(lines).to.have.length(0)
+      } finally {
+        stop()
+        ac.abort()
+      }
+    })
   })
 })
