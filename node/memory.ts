@@ -126,30 +126,33 @@ export interface FlatOptions {
   signal: AbortSignal
   checkMs?: number
   growthMB?: number
-  minGapMs?: number
+  /** The least time between two of these releases, read at each check (it may depend on whether the node mines). */
+  minGapMs?: () => number
   /** Between the release's GCs (ReleaseOptions.gapMs). */
   gapMs?: number
 }
 
 /**
  * Between syncs: when V8's heap holds IDLE_RELEASE_GROWTH_MB more than the least it held since the
- * last release (garbage that no GC took yet), the same release again (IDLE_RELEASE_MAX_GCS GCs,
- * then the trim), at most once per IDLE_RELEASE_MIN_GAP_MS and never beside another release (a
- * sync's: the least is then read afresh from what that one leaves); its line is logged at debug.
- * A running node's garbage reaches V8's old space through the small young generation and stays
- * there until V8's next full GC, which V8 puts off while the heap is far below its limit; 60 s after
- * the start-up release an idle node's heap held ~6.6 MB of it (docs/performance.md, memory, sixth
- * pass). Returns a stop function; the timer does not keep the process alive.
+ * last release (garbage that no GC took yet), the same release again (IDLE_RELEASE_MAX_GCS GC, then
+ * the trim), at most once per `minGapMs` and never beside another release (a sync's:
+ * the least is then read afresh from what that one leaves); its line is logged at debug. A running
+ * node's garbage reaches V8's old space through the small young generation and stays there until
+ * V8's next full GC, which V8 puts off while the heap is far below its limit; 60 s after the
+ * start-up release an idle node's heap held ~6.6 MB of it. A plain full GC freed that garbage but
+ * left RSS where it was: the memory-pressure GC is the one that gives the pages back
+ * (docs/performance.md, memory, sixth pass). Returns a stop function; the timer does not keep the
+ * process alive.
  */
 export function keepMemoryFlat (log: Log & { debug: Log['info'] }, o: FlatOptions): () => void {
-  const { checkMs = IDLE_RELEASE_CHECK_MS, growthMB = IDLE_RELEASE_GROWTH_MB, minGapMs = IDLE_RELEASE_MIN_GAP_MS } = o
+  const { checkMs = IDLE_RELEASE_CHECK_MS, growthMB = IDLE_RELEASE_GROWTH_MB, minGapMs = () => IDLE_RELEASE_MIN_GAP_MS } = o
   let floor = Number.POSITIVE_INFINITY
   let lastMs = Number.NEGATIVE_INFINITY
   const timer = setInterval(() => {
     const used = getHeapStatistics().used_heap_size
     floor = Math.min(floor, used)
     if (releasing > 0) { floor = used; return } // another release (a sync's) is at work: measure from what it leaves
-    if (o.busy() || performance.now() - lastMs < minGapMs || used - floor < growthMB * 2 ** 20) return
+    if (o.busy() || performance.now() - lastMs < minGapMs() || used - floor < growthMB * 2 ** 20) return
     lastMs = performance.now()
     releaseMemory({ info: (msg, meta) => { log.debug(msg, meta) } }, { after: 'idle growth', maxGcs: IDLE_RELEASE_MAX_GCS, gapMs: o.gapMs, busy: o.busy })
   }, checkMs)

@@ -17,7 +17,7 @@ import { encodeTx } from '../chain/tx.js'
 import { encodeMessage } from '../chain/message.js'
 import { Channels, DhtEngine, Getter, Putter, SeqClock } from '../dht/index.js'
 import type { NodeConfig } from './config.js'
-import { MAX_ABORT_LISTENERS, RELEASE_AFTER_READY_MS, VOTE_NEW_NODE_MAX_ROUNDS, VOTE_NEW_NODE_RETRY_MS } from './constants.js'
+import { IDLE_RELEASE_MIN_GAP_MINING_MS, IDLE_RELEASE_MIN_GAP_MS, MAX_ABORT_LISTENERS, RELEASE_AFTER_READY_MS, VOTE_NEW_NODE_MAX_ROUNDS, VOTE_NEW_NODE_RETRY_MS } from './constants.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import { type NodeContext, NodeEvents, type NodeState } from './context.js'
 import { DemandSet } from './demand.js'
@@ -138,7 +138,7 @@ export class TauNode implements ApiNode {
       const release = setTimeout(() => {
         if (ctx.signal.aborted) return
         releaseMemory(ctx.log, { after: 'start-up', dropCaches: () => ctx.chain.dropCaches(), busy: () => ctx.state.syncing })
-        keepMemoryFlat(ctx.log, { busy: () => ctx.state.syncing, signal: ctx.signal })
+        keepMemoryFlat(ctx.log, { busy: () => ctx.state.syncing, signal: ctx.signal, minGapMs: () => ctx.state.miningEnabled ? IDLE_RELEASE_MIN_GAP_MINING_MS : IDLE_RELEASE_MIN_GAP_MS })
       }, RELEASE_AFTER_READY_MS).unref()
       ctx.signal.addEventListener('abort', () => { clearTimeout(release) }, { once: true })
     }

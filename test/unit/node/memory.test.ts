@@ -94,7 +94,7 @@ describe('node/memory releaseMemory', () => {
       const log = { info: () => { throw new Error('idle releases log at debug') }, debug: (msg: string, meta?: Record<string, unknown>) => { lines.push({ msg, meta }) } }
       let busy = true
       const ac = new AbortController()
-      const stop = keepMemoryFlat(log, { busy: () => busy, signal: ac.signal, checkMs: 50, growthMB: 8, minGapMs: 300, gapMs: 100 })
+      const stop = keepMemoryFlat(log, { busy: () => busy, signal: ac.signal, checkMs: 50, growthMB: 8, minGapMs: () => 300, gapMs: 100 })
       try {
         await new Promise(res => setTimeout(res, 120)) // a floor is read
         const drop = hold(40)
@@ -125,7 +125,7 @@ describe('node/memory releaseMemory', () => {
       // A release whose second GC comes 1.5 s after its first: under way all that time.
       releaseMemory({ info: (msg, meta) => { other.push({ msg, meta }) } }, { gapMs: 1500, maxGcs: 2 })
       const stop = keepMemoryFlat({ info: () => {}, debug: (msg: string, meta?: Record<string, unknown>) => { lines.push({ msg, meta }) } },
-        { busy: () => false, signal: ac.signal, checkMs: 50, growthMB: 8, minGapMs: 300, gapMs: 100 })
+        { busy: () => false, signal: ac.signal, checkMs: 50, growthMB: 8, minGapMs: () => 300, gapMs: 100 })
       try {
         await new Promise(res => setTimeout(res, 120)) // its checks have read the heap
         const drop = hold(40)
