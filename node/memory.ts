@@ -150,8 +150,9 @@ export function keepMemoryFlat (log: Log & { debug: Log['info'] }, o: FlatOption
   let lastMs = Number.NEGATIVE_INFINITY
   const timer = setInterval(() => {
     const used = getHeapStatistics().used_heap_size
-    floor = Math.min(floor, used)
-    if (releasing > 0) { floor = used; return } // another release (a sync's) is at work: measure from what it leaves
+    // Another release (a sync's, or this one's) is at work: measure from what it leaves.
+    floor = releasing > 0 ? used : Math.min(floor, used)
+    if (releasing > 0) return
     if (o.busy() || performance.now() - lastMs < minGapMs() || used - floor < growthMB * 2 ** 20) return
     lastMs = performance.now()
     releaseMemory({ info: (msg, meta) => { log.debug(msg, meta) } }, { after: 'idle growth', maxGcs: IDLE_RELEASE_MAX_GCS, gapMs: o.gapMs, busy: o.busy })

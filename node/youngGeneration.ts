@@ -33,5 +33,5 @@ export function youngGenerationForSync (syncing: boolean): void {
   apply()
 }
 
-/** The growth factor now, or null when the node does not manage it (for the start line and tests). */
+/** The growth factor now, or null when the node does not manage it (what its tests check). */
 export function youngGenerationFactor (): number | null { return managed ? factor : null }
