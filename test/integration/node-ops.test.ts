@@ -24,6 +24,8 @@ function startNode (dataDir: string, extra: string[] = []): Proc {
 
 /** The node keeps working while the trim runs, and the log rounds to whole MB (seen: 14 → 15 MB). */
 const TRIM_SLACK_MB = 2
+/** V8's committed heap after the first start-up GC against before it (MB, as logged): see the test. */
+const HEAP_SLACK_MB = 1
 const logged = (p: Proc, message: string): boolean => p.out.some(l => l.includes(`"message":"${message}"`))
 
 describe('node operations (real processes)', function () {
@@ -79,8 +81,11 @@ describe('node operations (real processes)', function () {
     expect(rel.gcs).to.be.at.least(1)
     // What each step controls (the node keeps working between the GCs, 5 s apart, so its RSS may
     // grow meanwhile): the first GC, run at once, leaves V8's committed heap no larger, and the
-    // trim leaves RssAnon no larger, give or take TRIM_SLACK_MB.
-    expect(rel.heapTotalMB[1]).to.be.at.most(rel.heapTotalMB[0])
+    // trim leaves RssAnon no larger, give or take TRIM_SLACK_MB. At start-up V8's heap holds almost
+    // no garbage (13 MB used of 14 MB committed, measured), so the GC's gain is about nothing, while
+    // the node goes on allocating until the GC runs at its next interrupt: the committed heap may then
+    // be one MB larger (whole MB in the log; seen: 14 → 15 MB); more than that would show.
+    expect(rel.heapTotalMB[1]).to.be.at.most(rel.heapTotalMB[0] + HEAP_SLACK_MB)
     expect(rel.trim.anonMB?.[1]).to.be.at.most((rel.trim.anonMB?.[0] ?? 0) + TRIM_SLACK_MB)
     expect(rel.trim.allocator).to.equal('libc')
     const starting = JSON.parse(a.out.find(l => l.includes('"message":"node starting"')) ?? '{}') as { allocator?: string }
