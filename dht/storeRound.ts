@@ -1,5 +1,6 @@
 // A recursive BEP44 put (PROTOCOL §9, "put and forget"): the engine's own walk (walk.ts) collects
-// write tokens from the k closest nodes, then a store goes to each of them that gave one. The
+// write tokens from the k closest nodes, and a store goes to each of them that gave one, as soon as
+// the walk has converged up to it (walk.ts `onSettled`), the rest when the walk ends. The
 // caller is answered once PUT_STORE_QUORUM stores were accepted (or every store has come back):
 // the remaining stores still go out and finish on their own. bittorrent-dht's put answered only
 // after the last of its k stores, and its walk (k-rpc's `closest`) asked k nodes at once, re-sorted
@@ -43,25 +44,32 @@ export function recursivePut (dht: DHT, opts: PutOpts, cb: PutCallback, quorum =
   const cache = byTarget
   const kept = cache.get(hex)
   if (kept !== undefined && performance.now() - kept.atMs < PUT_TABLE_MAX_AGE_MS) {
-    store(dht, key, opts, kept.nodes, (err, n) => {
+    const round = new StoreRound(dht, key, opts, quorum, (err, n) => {
       // Every kept node gone: the next put walks again.
       if (n === 0 && !isAlready(err)) cache.delete(hex)
       cb(err, n)
-    }, quorum)
+    })
+    for (const node of kept.nodes) round.send(node)
+    round.close()
     return key
   }
+  const round = new StoreRound(dht, key, opts, quorum, cb)
   walk(dht, {
     target: key,
     message: { q: 'get', a: { id: dht._rpc.id, target: key } },
     alpha,
     maxQueries: PUT_LOOKUP_MAX_QUERIES,
+    // A node the walk has converged to is stored to at once: the stores overlap the walk's last
+    // round trips instead of following them (the library stored only after its walk had ended).
+    onSettled: n => { if (n.token !== undefined && !dht.destroyed) round.send({ host: n.host, port: n.port, token: n.token }) },
     done: closest => {
       if (dht.destroyed) return // the engine settles the caller when it stops
       const nodes: StoreNode[] = []
       for (const n of closest) if (n.token !== undefined) nodes.push({ host: n.host, port: n.port, token: n.token })
       if (nodes.length > 0) cache.set(hex, { nodes, atMs: performance.now() })
       else cache.delete(hex)
-      store(dht, key, opts, nodes, cb, quorum)
+      for (const node of nodes) round.send(node)
+      round.close()
     }
   })
   return key
@@ -71,36 +79,59 @@ function isAlready (err: (Error & { code?: unknown }) | null): boolean {
   return err !== null && typeof err.code === 'number' && err.code >= 300 && err.code < 400
 }
 
-function store (dht: DHT, key: Buffer, opts: PutOpts, nodes: StoreNode[], cb: PutCallback, quorum: number): void {
-  const a: Record<string, unknown> & { v: unknown } = { id: dht._rpc.id, v: opts.v }
-  if (opts.k !== undefined) {
-    if (typeof opts.cas === 'number') a.cas = opts.cas
-    if (opts.salt !== undefined) a.salt = opts.salt
-    a.k = opts.k
-    a.seq = opts.seq
-    if (opts.sig !== undefined) a.sig = opts.sig
-  } else {
-    // As the library does: the putter keeps the immutable item and answers gets for it.
-    dht._values.set(key.toString('hex'), a)
+/**
+ * The stores of one put, sent as their nodes become known (each endpoint once); the caller is
+ * answered once `quorum` were accepted, or, after `close` (no more nodes to come), once
+ * min(quorum, sent) were or every store has come back.
+ */
+class StoreRound {
+  private readonly a: Record<string, unknown> & { v: unknown }
+  private readonly sentTo = new Set<string>()
+  private back = 0
+  private hits = 0
+  private closed = false
+  private answered = false
+  private already: (Error & { code?: unknown }) | null = null
+
+  constructor (private readonly dht: DHT, key: Buffer, opts: PutOpts, private readonly quorum: number, private readonly cb: PutCallback) {
+    this.a = { id: dht._rpc.id, v: opts.v }
+    if (opts.k !== undefined) {
+      if (typeof opts.cas === 'number') this.a.cas = opts.cas
+      if (opts.salt !== undefined) this.a.salt = opts.salt
+      this.a.k = opts.k
+      this.a.seq = opts.seq
+      if (opts.sig !== undefined) this.a.sig = opts.sig
+    } else {
+      // As the library does: the putter keeps the immutable item and answers gets for it.
+      dht._values.set(key.toString('hex'), this.a)
+    }
   }
-  if (nodes.length === 0) {
-    cb(new Error('No nodes to query'), 0)
-    return
-  }
-  const need = Math.max(1, Math.min(quorum, nodes.length))
-  let missing = nodes.length
-  let hits = 0
-  let already: (Error & { code?: unknown }) | null = null
-  let answered = false
-  for (const node of nodes) {
+
+  send (node: StoreNode): void {
+    const at = `${node.host}:${node.port}`
+    if (this.sentTo.has(at)) return
+    this.sentTo.add(at)
     // Each node its own `a`: the token is per node, and a query k-rpc queues is encoded later.
-    dht._rpc.query({ host: node.host, port: node.port }, { q: 'put', a: { ...a, token: node.token } }, err => {
-      missing--
-      if (err === null) hits++
-      else if (isAlready(err)) already = err
-      if (answered || (hits < need && missing > 0)) return
-      answered = true
-      cb(hits > 0 ? null : already ?? new Error('All queries failed'), hits)
+    this.dht._rpc.query({ host: node.host, port: node.port }, { q: 'put', a: { ...this.a, token: node.token } }, err => {
+      this.back++
+      if (err === null) this.hits++
+      else if (isAlready(err)) this.already = err
+      this.check()
     })
+  }
+
+  close (): void {
+    this.closed = true
+    this.check()
+  }
+
+  private check (): void {
+    if (this.answered) return
+    const sent = this.sentTo.size
+    const need = this.closed ? Math.max(1, Math.min(this.quorum, sent)) : this.quorum
+    if (this.hits < need && !(this.closed && this.back === sent)) return
+    this.answered = true
+    if (sent === 0) this.cb(new Error('No nodes to query'), 0)
+    else this.cb(this.hits > 0 ? null : this.already ?? new Error('All queries failed'), this.hits)
   }
 }

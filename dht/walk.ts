@@ -13,7 +13,9 @@
 //     node outside those k is not waited for, and a silent node inside them costs at most its
 //     query timeout (the transport expires every query);
 //   - each reply's contacts and write token are taken in one pass, and the caller's `onReply`
-//     sees the reply dict (true ends the walk at once: the immutable get's first good answer).
+//     sees the reply dict (true ends the walk at once: the immutable get's first good answer);
+//   - a node that answered with every nearer candidate answered too is "settled" (`onSettled`):
+//     the put stores to it then, while the walk goes on, instead of after the walk's last reply.
 // Replies feed the routing table through k-rpc (its `query`), and a node that timed out leaves it,
 // as k-rpc's own walk does. A routing table smaller than the bootstrap list adds the bootstrap peers.
 import type DHT from 'bittorrent-dht'
@@ -35,6 +37,8 @@ export interface WalkNode {
   askedAt?: number
   /** The write token from its reply, if it gave one. */
   token?: Buffer
+  /** Reported to WalkSpec.onSettled already. */
+  settled?: boolean
 }
 
 export interface WalkSpec {
@@ -48,6 +52,10 @@ export interface WalkSpec {
    *  default: WALK_SLOW_RTT_FACTOR × the slowest answer of this walk so far, within
    *  [WALK_SLOW_MIN_MS, WALK_SLOW_MS] (WALK_SLOW_MS before the first answer). */
   slowMs?: number
+  /** Runs once per node, as soon as it has answered and every nearer candidate the walk knows has
+   *  answered too (or failed): the walk has converged up to it. Such a node ends among the k
+   *  closest unless a reply still out names more than k nearer ones (a put stores to it at once). */
+  onSettled?: (node: WalkNode) => void
   /** Sees every reply dict of a walk still running; true ends the walk now. */
   onReply?: (node: WalkNode, r: Record<string, unknown>) => boolean
   /** Runs once, when the walk ends; `closest`: the nodes that answered, nearest first (at most k). */
@@ -137,6 +145,10 @@ export function walk (dht: DHT, spec: WalkSpec): void {
       if (endSeen < k) {
         endSeen++
         if (n.state !== 'answered') waiting = true
+        else if (!waiting && n.settled !== true && spec.onSettled !== undefined) {
+          n.settled = true
+          spec.onSettled(n)
+        }
       }
       if (n.slow === true || askSeen >= k) continue
       askSeen++
