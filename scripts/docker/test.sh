@@ -76,7 +76,8 @@ converge() {
 # ---- compose ----
 node bin/tau-node.js testnet --emit compose --nodes "$NODES" --dir "$work" --image "$IMAGE" --project "$PROJECT" >/dev/null
 t0=$(date +%s)
-timeout 600 bash -c "$(declare -f compose); PROJECT=$PROJECT work=$work; compose up -d" >/dev/null 2>&1 || { compose logs --tail 20 || true; fail "compose up failed"; }
+timeout 600 bash -c "$(declare -f compose); PROJECT=$PROJECT work=$work; compose up -d" >"$work/up.log" 2>&1 \
+  || { tail -n 20 "$work/up.log"; compose logs --tail 20 || true; fail "compose up failed (its output is above)"; }
 mapfile -t ids < <(for i in $(seq 0 $((NODES - 1))); do compose ps -q "$PROJECT-$i"; done)
 [ "${#ids[@]}" -eq "$NODES" ] || fail "expected $NODES containers, got ${#ids[@]}"
 converge "$MIN_HEIGHT" "${ids[@]}"
