@@ -29,19 +29,47 @@ if command -v docker-compose >/dev/null 2>&1; then compose() { docker-compose -p
 elif docker compose version >/dev/null 2>&1; then compose() { docker compose -p "$PROJECT" -f "$work/compose.yaml" "$@"; }
 else fail "neither docker-compose nor docker compose is installed"; fi
 
+# A run that was cut off (its daemon stopped mid-test, the machine rebooted) leaves its swarm and its
+# compose project in the daemon's data root, and a daemon in swarm mode breaks the next `compose up`
+# ("network needs to be recreated"). What this test made is removed first: a swarm whose node carries
+# the label SWARM_LABEL (set at `swarm init` below), or any swarm on a daemon .ci/run started with its
+# own data root (TAU_DOCKER_OWN_DAEMON=1: nothing else uses it), and the containers, networks and
+# volumes of this compose project. Anyone else's swarm is left alone and the test fails instead.
+SWARM_LABEL=tau-docker-test
+remove_stack() {
+  timeout 60 docker stack rm "$PROJECT" >/dev/null 2>&1
+  for _ in $(seq 1 60); do [ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$PROJECT")" ] && break; sleep 1; done
+  timeout 60 docker swarm leave --force >/dev/null 2>&1
+  docker network rm docker_gwbridge >/dev/null 2>&1 # made by swarm init
+  docker volume ls -q --filter "label=com.docker.stack.namespace=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1
+}
+left_over() {
+  local state label
+  state="$(docker info -f '{{.Swarm.LocalNodeState}}' 2>/dev/null)"
+  if [ "$state" != inactive ] && [ -n "$state" ]; then
+    label="$(docker node inspect "$(docker info -f '{{.Swarm.NodeID}}')" -f "{{index .Spec.Labels \"$SWARM_LABEL\"}}" 2>/dev/null)"
+    if [ "$label" = 1 ] || [ "${TAU_DOCKER_OWN_DAEMON:-}" = 1 ]; then
+      log "removing the swarm an earlier run left ($state)"
+      remove_stack
+    else
+      fail "this docker daemon is already in a swarm ($state) that this test did not make; not touching it"
+    fi
+  fi
+  docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" | xargs -r docker rm -f >/dev/null 2>&1
+  docker network ls -q --filter "label=com.docker.compose.project=$PROJECT" | xargs -r docker network rm >/dev/null 2>&1
+  docker volume ls -q --filter "label=com.docker.compose.project=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1
+  return 0
+}
+
 cleanup() {
   set +e
   if [ -f "$work/compose.yaml" ]; then timeout 120 bash -c "$(declare -f compose); PROJECT=$PROJECT work=$work; compose down -v --remove-orphans" >/dev/null 2>&1; fi
-  if [ "$swarm_mine" = yes ]; then
-    timeout 60 docker stack rm "$PROJECT" >/dev/null 2>&1
-    for _ in $(seq 1 60); do [ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$PROJECT")" ] && break; sleep 1; done
-    timeout 60 docker swarm leave --force >/dev/null 2>&1
-    docker network rm docker_gwbridge >/dev/null 2>&1 # made by swarm init
-    docker volume ls -q --filter "label=com.docker.stack.namespace=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1
-  fi
+  if [ "$swarm_mine" = yes ]; then remove_stack; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+left_over
 
 # ---- images (the base is cached across runs; the node image is rebuilt, its layers cached) ----
 t0=$(date +%s)
@@ -107,6 +135,7 @@ compose down -v >/dev/null 2>&1
 if [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = active ]; then fail "this docker daemon is already in a swarm; not touching it"; fi
 docker swarm init --advertise-addr 127.0.0.1 >/dev/null || fail "docker swarm init failed"
 swarm_mine=yes
+docker node update --label-add "$SWARM_LABEL=1" "$(docker info -f '{{.Swarm.NodeID}}')" >/dev/null || fail "could not label the swarm node"
 t0=$(date +%s)
 # The swarm differences (docs/testnet.md): an overlay network (compose.yaml reads the driver from the
 # environment), and no depends_on conditions (the stack schema takes only a list; swarm ignores the
