@@ -4,10 +4,13 @@
 // value and authoritative). The sides take turns for ROUNDS rounds; each row's bound is libtorrent's
 // median from this run, so the ratio column is ours / libtorrent's (issue 21's goals: p50 ratio
 // <= 2, CPU per op ratio <= 3). Without libtorrent the module says so and reports our figures alone.
-import type { BenchRow } from './harness.js'
+// Each round also measures Node's own UDP floor (libtorrent/floor.ts): CPU per datagram of a bare
+// ping-pong in one process and across two, the bound of our CPU per datagram in each layout.
+import { type BenchRow, median } from './harness.js'
 import * as C from './libtorrent/constants.js'
 import { libtorrentInstalled, runAnchor } from './libtorrent/driver.js'
-import type { SideResult } from './libtorrent/ops.js'
+import { type Floor, floorCrossProcess, floorInProcess } from './libtorrent/floor.js'
+import type { Op, SideResult } from './libtorrent/ops.js'
 import { runOurs } from './libtorrent/ours.js'
 import { buildRows } from './libtorrent/rows.js'
 
@@ -39,7 +42,10 @@ export async function run (): Promise<BenchRow[]> {
   const anchor: SideResult[] = []
   let version = ''
   let verifies = 0
+  const floors: { inProcess: Floor[], crossProcess: Floor[] } = { inProcess: [], crossProcess: [] }
   for (let r = 0; r < C.ROUNDS; r++) {
+    floors.inProcess.push(await floorInProcess())
+    floors.crossProcess.push(await floorCrossProcess())
     for (const processes of topologies) {
       const o = await runOurs({ nodes: C.SWARM_NODES, items: C.ITEMS_PER_PHASE, warmup: C.WARMUP_ITEMS, payload: C.PAYLOAD_BYTES, processes })
       names.set(processes, o.topology)
@@ -58,11 +64,36 @@ export async function run (): Promise<BenchRow[]> {
     }
   }
   const rows: BenchRow[] = []
+  const floorRow = (name: string, f: Floor[], note: string): BenchRow => ({ name, value: median(f.map(x => x.cpuUsPerDatagram)), unit: 'µs CPU', samples: f.map(x => x.cpuUsPerDatagram), note: `${note}; wall ${median(f.map(x => x.wallUsPerDatagram)).toFixed(1)} µs per datagram; median of ${f.length}` })
+  rows.push(floorRow('dht.lt.floor.inProcess', floors.inProcess, `Node's UDP alone, per datagram sent: ${C.FLOOR_PAYLOAD_BYTES}-byte ping-pong between two sockets in one process`))
+  rows.push(floorRow('dht.lt.floor.crossProcess', floors.crossProcess, 'the same with the echo in a process of its own (every datagram wakes the other process), both processes\' CPU'))
+  if (anchor.length > 0 && why === undefined) {
+    rows.push({ name: 'dht.lt.libtorrent.cpuPerDatagram', value: median(anchor.map(cpuPerDatagram)), unit: 'µs CPU', samples: anchor.map(cpuPerDatagram), note: `libtorrent ${version}: its process CPU over every phase / the datagrams its swarm sent` })
+  }
   for (const [i, p] of topologies.entries()) {
     const prefix = i === 0 ? 'dht.lt' : `dht.lt.p${p}`
     rows.push(...buildRows(ours.get(p) ?? [], why === undefined ? anchor : undefined, why, `libtorrent ${version}`.trim(), prefix))
+    const mine = (ours.get(p) ?? []).map(cpuPerDatagram)
+    const floor = p === 1 ? floors.inProcess : floors.crossProcess
+    rows.push({ name: `${prefix}.ours.cpuPerDatagram`, value: median(mine), unit: 'µs CPU', samples: mine, bound: median(floor.map(x => x.cpuUsPerDatagram)), boundLabel: `Node UDP floor, ${p === 1 ? 'one process' : 'across processes'}`, note: 'our swarm\'s CPU over every phase / the datagrams it sent; the ratio is our DHT\'s cost over Node\'s own UDP path in the same layout' })
     rows.push({ name: `${prefix}.ours.processes`, value: p, unit: 'count', note: `our swarm: ${names.get(p) ?? '?'} (${C.OURS_PROCESSES_ENV} sets the list; 1 = one JS thread); libtorrent: 16 sessions in one process, each with its own thread` })
   }
   rows.push({ name: 'dht.lt.ours.verifiesPerMutableOp', value: verifies / (2 * C.ITEMS_PER_PHASE * C.ROUNDS), unit: 'count', note: 'BIP340 verifies in the swarm per mutable put or get' })
   return rows
+}
+
+/** The phases that each ran once (the mutable get's two rows share one lookup). */
+const PHASES: readonly Op[] = ['immutablePut', 'immutableGet', 'mutablePut', 'mutableGetAuthoritative']
+
+/** A side's CPU over its phases per datagram its swarm sent (µs); NaN where datagrams were not counted. */
+function cpuPerDatagram (side: SideResult): number {
+  let cpuMs = 0
+  let datagrams = 0
+  for (const op of PHASES) {
+    const d = side[op].datagramsOut
+    if (d === undefined) return NaN
+    cpuMs += side[op].cpuMs
+    datagrams += d
+  }
+  return datagrams === 0 ? NaN : cpuMs * 1000 / datagrams
 }

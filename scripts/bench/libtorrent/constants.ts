@@ -42,3 +42,11 @@ export const SWARM_OP_TIMEOUT_MS = 30_000
 export const SWARM_STOP_TIMEOUT_MS = 10_000
 /** Environment knob: a directory where each engine process writes its V8 CPU profile (`--cpu-prof`) on exit. */
 export const CPU_PROF_ENV = 'DHT_LT_CPU_PROF'
+/** Node's UDP floor (floor.ts): round trips per probe, one at a time. */
+export const FLOOR_ROUND_TRIPS = 5_000
+/** ... longest one probe may take (a lost datagram on loopback ends it there). */
+export const FLOOR_MAX_MS = 20_000
+/** ... bytes per datagram (a KRPC get and its answer are 100–400 bytes). */
+export const FLOOR_PAYLOAD_BYTES = 300
+/** ... longest the echo process may take to answer a request of the probe. */
+export const FLOOR_CHILD_TIMEOUT_MS = 10_000
