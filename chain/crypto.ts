@@ -2,7 +2,7 @@
 // Every secp256k1 operation goes through chain/secp256k1.mjs: libsecp256k1 itself where the system
 // has it, else tiny-secp256k1 (the same library compiled to WASM). @noble/secp256k1 is kept as an
 // independent implementation that tests cross-check against.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, hash, randomBytes } from 'node:crypto'
 import { chmodSync, statSync, writeFileSync } from 'node:fs'
 import { ChainError } from './errors.js'
 import { readJsonFile } from './jsonFile.js'
@@ -11,6 +11,9 @@ import { HASH_BYTES, KEY_BYTES, SIG_BYTES } from './constants.js'
 import { fromHex, toHex } from './hex.js'
 
 export function sha256 (...parts: Uint8Array[]): Uint8Array {
+  // One part (nearly every call: ids, targets): the one-shot hash, ~1 µs less than a Hash object.
+  // Copied out: the Buffer may be a slice of a shared pool, which a kept id must not pin.
+  if (parts.length === 1) return new Uint8Array(hash('sha256', parts[0], 'buffer'))
   const h = createHash('sha256')
   for (const p of parts) h.update(p)
   return new Uint8Array(h.digest())
