@@ -173,6 +173,11 @@ export const WALK_SLOW_MS = 250
 export const WALK_SLOW_RTT_FACTOR = 4
 /** …but never below this, ms (a loaded event loop delays loopback answers by tens of ms). */
 export const WALK_SLOW_MIN_MS = 50
+/** A walk starts from this many times k of the routing table's nodes nearest the target (not k):
+ *  only the k nearest that have not failed are asked, so the others cost nothing while those
+ *  answer, but when some of them are silent the walk goes on to the next ones it knows instead of
+ *  ending with whatever the silent ones did not tell it. */
+export const WALK_START_CANDIDATES_PER_K = 2
 /** Queries one mutable get's walk sends at most. */
 export const MUTABLE_LOOKUP_MAX_QUERIES = 256
 /** Queries one put's token walk sends at most. */

@@ -18,9 +18,11 @@
 //     the put stores to it then, while the walk goes on, instead of after the walk's last reply.
 // Replies feed the routing table through k-rpc (its `query`), and a node that timed out leaves it,
 // as k-rpc's own walk does. A routing table smaller than the bootstrap list adds the bootstrap peers.
+// A walk starts from 2k of the table's nodes (WALK_START_CANDIDATES_PER_K), so the k nearest being
+// silent does not end it with nothing to ask.
 import type DHT from 'bittorrent-dht'
 import type { KrpcMessage } from 'bittorrent-dht'
-import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES, WALK_SLOW_MIN_MS, WALK_SLOW_MS, WALK_SLOW_RTT_FACTOR } from './constants.js'
+import { COMPACT_NODE_BYTES, ID_BYTES, MAX_TOKEN_BYTES, WALK_SLOW_MIN_MS, WALK_SLOW_MS, WALK_SLOW_RTT_FACTOR, WALK_START_CANDIDATES_PER_K } from './constants.js'
 import { isBytesMax, isBytesOf } from './wire.js'
 
 /** A node the walk knows of. `id` undefined: a bootstrap peer, known by endpoint only. */
@@ -225,7 +227,7 @@ export function walk (dht: DHT, spec: WalkSpec): void {
     kick()
   }
 
-  const start = rpc.nodes.closest(target, k)
+  const start = rpc.nodes.closest(target, k * WALK_START_CANDIDATES_PER_K)
   for (const c of start) add(hostKey(c.host, c.port), c.id, c.host, c.port)
   // As k-rpc's walk does: a table smaller than the bootstrap list asks the bootstrap peers too,
   // so a node whose table has emptied finds its way back in through any lookup.
