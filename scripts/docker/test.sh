@@ -37,6 +37,7 @@ else fail "neither docker-compose nor docker compose is installed"; fi
 # volumes of this compose project. Anyone else's swarm is left alone and the test fails instead.
 SWARM_LABEL=tau-docker-test
 remove_stack() {
+  local -; set +e # best effort: a part already gone is not a failure
   timeout 60 docker stack rm "$PROJECT" >/dev/null 2>&1
   for _ in $(seq 1 60); do [ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$PROJECT")" ] && break; sleep 1; done
   timeout 60 docker swarm leave --force >/dev/null 2>&1
@@ -44,6 +45,7 @@ remove_stack() {
   docker volume ls -q --filter "label=com.docker.stack.namespace=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1
 }
 left_over() {
+  local -; set +e # best effort, as the clean-up: what is not there cannot be removed
   local state label
   state="$(docker info -f '{{.Swarm.LocalNodeState}}' 2>/dev/null)"
   if [ "$state" != inactive ] && [ -n "$state" ]; then
