@@ -12,7 +12,7 @@ import { fromHex, toHex } from './hex.js'
 
 export function sha256 (...parts: Uint8Array[]): Uint8Array {
   // One part (nearly every call: ids, targets): the one-shot hash, ~1 µs less than a Hash object.
-  // Copied out: the Buffer may be a slice of a shared pool, which a kept id must not pin.
+  // Copied into a Uint8Array of its own, as the Hash path below returns.
   if (parts.length === 1) return new Uint8Array(hash('sha256', parts[0], 'buffer'))
   const h = createHash('sha256')
   for (const p of parts) h.update(p)

@@ -31,8 +31,8 @@ describe('dht with silent nodes', function () {
     net = await TestNet.start(NODES, { keySeed: 'dht-silent' })
     const e = net.engines
     // The engines start side by side, so the first ones' tables miss the later ones: one walk each
-    // for its own id first, as a joining node makes, or a put and a later get may settle on two
-    // different "k closest" sets (an item put before the tables converged, not a silent node).
+    // for its own id first, as a joining node makes, so no reader starts from a table so thin that
+    // its nearest entries are silent nodes and it knows no one else to ask (a join, not silence).
     await waitFor(() => e.every(x => x.nodeCount() >= 3), { timeoutMs: 20_000, what: 'routing tables' })
     await Promise.all(e.map(async x => await x.recursiveGet(x.nodeId)))
     const owners = [1, 5, 9, 13, 17, 21, 25, 29]
