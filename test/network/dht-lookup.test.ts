@@ -11,7 +11,7 @@ import type { DhtEngine } from '../../dht/engine.js'
 import { Putter } from '../../dht/put.js'
 import { TestNet } from '../../dht/testnet.js'
 import { verifyImmutable } from '../../dht/verify.js'
-import { waitFor } from '../helpers/wait.js'
+import { settleTables } from '../helpers/dhtTables.js'
 
 const N = 12
 const enc = new TextEncoder()
@@ -25,9 +25,7 @@ describe('dht immutable lookup (first good answer, bounded walk)', function () {
   before(async () => {
     net = await TestNet.start(N, { keySeed: 'dht-lookup-test' })
     e = net.engines
-    await waitFor(() => e.every(x => x.nodeCount() >= 3), { timeoutMs: 10_000, what: 'routing tables' })
-    // One walk each for its own id fills the tables (every node hears of every other).
-    await Promise.all(e.map(async x => await x.recursiveGet(x.nodeId)))
+    await settleTables(e, 10_000)
   })
 
   after(async () => { await net?.stop() })

@@ -12,6 +12,7 @@ import type { DhtEngine } from '../../dht/engine.js'
 import { Putter } from '../../dht/put.js'
 import { TestNet } from '../../dht/testnet.js'
 import { walk, type WalkNode } from '../../dht/walk.js'
+import { settleTables } from '../helpers/dhtTables.js'
 import { waitFor } from '../helpers/wait.js'
 
 const N = 16
@@ -49,8 +50,7 @@ describe('dht put: stores overlap the walk (settled nodes)', function () {
   before(async () => {
     net = await TestNet.start(N, { keySeed: 'dht-put-overlap', engine: { link: { latencyMs: LINK_MS, jitterMs: JITTER_MS, lossPct: 0 } } })
     e = net.engines
-    await waitFor(() => e.every(x => x.nodeCount() >= 3), { timeoutMs: 30_000, what: 'routing tables' })
-    await Promise.all(e.map(async x => await x.recursiveGet(x.nodeId)))
+    await settleTables(e, 30_000)
   })
 
   after(async () => { await net?.stop() })

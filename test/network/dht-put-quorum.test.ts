@@ -13,6 +13,7 @@ import { Putter } from '../../dht/put.js'
 import { recursivePut } from '../../dht/storeRound.js'
 import { TestNet } from '../../dht/testnet.js'
 import { mutableTarget, signatureData, toWire } from '../../dht/wire.js'
+import { settleTables } from '../helpers/dhtTables.js'
 import { waitFor } from '../helpers/wait.js'
 
 const N = 12
@@ -29,8 +30,7 @@ describe('dht recursive put (answered at a quorum, every closest node stores)', 
   before(async () => {
     net = await TestNet.start(N, { keySeed: 'dht-put-quorum-test' })
     e = net.engines
-    await waitFor(() => e.every(x => x.nodeCount() >= 3), { timeoutMs: 20_000, what: 'routing tables' })
-    await Promise.all(e.map(async x => await x.recursiveGet(x.nodeId)))
+    await settleTables(e)
   })
 
   after(async () => { await net?.stop() })

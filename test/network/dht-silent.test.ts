@@ -9,6 +9,7 @@ import { DhtEngine } from '../../dht/engine.js'
 import { Getter } from '../../dht/get.js'
 import { Putter } from '../../dht/put.js'
 import { TestNet } from '../../dht/testnet.js'
+import { settleTables } from '../helpers/dhtTables.js'
 import { waitFor } from '../helpers/wait.js'
 
 const NODES = 64
@@ -33,8 +34,7 @@ describe('dht with silent nodes', function () {
     // The engines start side by side, so the first ones' tables miss the later ones: one walk each
     // for its own id first, as a joining node makes, so no reader starts from a table so thin that
     // its nearest entries are silent nodes and it knows no one else to ask (a join, not silence).
-    await waitFor(() => e.every(x => x.nodeCount() >= 3), { timeoutMs: 20_000, what: 'routing tables' })
-    await Promise.all(e.map(async x => await x.recursiveGet(x.nodeId)))
+    await settleTables(e)
     const owners = [1, 5, 9, 13, 17, 21, 25, 29]
     const items = await Promise.all(owners.map(async (o, j) => {
       const value = encodeCanonical({ silent: enc.encode(`item-${j}`) })

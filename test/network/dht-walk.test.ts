@@ -19,6 +19,7 @@ import { TestNet } from '../../dht/testnet.js'
 import { verifySignatureData } from '../../dht/verify.js'
 import { walk, type WalkNode, type WalkStats } from '../../dht/walk.js'
 import { mutableTarget, signatureData, toWire } from '../../dht/wire.js'
+import { settleTables } from '../helpers/dhtTables.js'
 import { waitFor } from '../helpers/wait.js'
 
 const N = 16
@@ -48,9 +49,7 @@ describe('dht walk for puts and mutable gets (own walk, bounded, to the k closes
   before(async () => {
     net = await TestNet.start(N, { keySeed: 'dht-walk-test' })
     e = net.engines
-    await waitFor(() => e.every(x => x.nodeCount() >= 3), { timeoutMs: 20_000, what: 'routing tables' })
-    // One walk each for its own id fills the tables (every node hears of every other).
-    await Promise.all(e.map(async x => await x.recursiveGet(x.nodeId)))
+    await settleTables(e)
   })
 
   after(async () => { await net?.stop() })
