@@ -7,7 +7,8 @@ import type { Endpoint } from './endpoint.js'
 import type { DhtEngine } from './engine.js'
 import type { GetPath, Getter } from './get.js'
 import { type ChannelValues, decodeChannelValue, encodeChannelValue } from './items.js'
-import type { PutHandle, Putter } from './put.js'
+import type { DeferredPut, PutHandle, Putter } from './put.js'
+import { DEFERRED_PUT_SLOT_MARGIN_MS } from './constants.js'
 import { type ChannelName, channelSalt, slotOf } from './salt.js'
 import type { SeqClock } from './seq.js'
 
@@ -50,6 +51,8 @@ export class Channels {
   private readonly now: () => number
   /** Last value published per channel, for republishing when the slot moves on. */
   private readonly last = new Map<ChannelName, { bytes: Uint8Array, slot: number, target: Uint8Array }>()
+  /** Each channel's network put still waiting (publish with delayMs), with its slot. */
+  private readonly waiting = new Map<ChannelName, { slot: number, put: DeferredPut }>()
 
   constructor (private readonly o: ChannelsOptions) {
     this.now = o.now ?? Date.now
@@ -59,20 +62,27 @@ export class Channels {
     return slotOf(this.now(), this.o.blockTimeS)
   }
 
-  /** Publishes `value` on channel `name` in the current slot. Throws CodecError for a bad value. */
-  publish<N extends ChannelName> (name: N, value: ChannelValues[N]): PutHandle {
-    return this.publishBytes(name, encodeChannelValue(name, value))
+  /**
+   * Publishes `value` on channel `name` in the current slot. Throws CodecError for a bad value.
+   * `delayMs` (> 0): the item is kept and served to direct gets now, and its network put waits that
+   * long (ms), never past DEFERRED_PUT_SLOT_MARGIN_MS before the slot's end (its item must be
+   * findable for the next slot's readers too). A later publish on the channel in the same slot
+   * supersedes a put still waiting; one in a later slot sends it first.
+   */
+  publish<N extends ChannelName> (name: N, value: ChannelValues[N], delayMs = 0): PutHandle {
+    return this.publishBytes(name, encodeChannelValue(name, value), delayMs)
   }
 
   /**
    * Republishes every channel whose last item is from an older slot (readers only look at the
    * current and previous slots). The node calls this on a timer; returns how many it put.
+   * `delayMs` gives each one's network put wait (ms; see publish).
    */
-  republishStale (): number {
+  republishStale (delayMs: () => number = () => 0): number {
     const slot = this.currentSlot()
     let n = 0
     for (const [name, item] of this.last) {
-      if (item.slot < slot) { this.publishBytes(name, item.bytes); n++ }
+      if (item.slot < slot) { this.publishBytes(name, item.bytes, delayMs()); n++ }
     }
     return n
   }
@@ -116,10 +126,30 @@ export class Channels {
     }
   }
 
-  private publishBytes (name: ChannelName, bytes: Uint8Array): PutHandle {
-    const slot = this.currentSlot()
+  private publishBytes (name: ChannelName, bytes: Uint8Array, delayMs: number): PutHandle {
+    const now = this.now()
+    const slot = slotOf(now, this.o.blockTimeS)
     const salt = channelSalt(this.o.chainId, name, slot)
-    const handle = this.o.putter.putMutable({ salt, value: bytes, seq: this.o.seq.next() })
+    const earlier = this.waiting.get(name)
+    if (earlier !== undefined) {
+      this.waiting.delete(name)
+      // Same slot: the new item replaces it at the same target. An older slot's item must still
+      // reach the network (readers look one slot back), late as it is.
+      if (earlier.slot === slot) earlier.put.cancel()
+      else earlier.put.flush()
+    }
+    const untilSlotEnd = (slot + 1) * this.o.blockTimeS * 1000 - now - DEFERRED_PUT_SLOT_MARGIN_MS
+    const wait = Math.min(delayMs, untilSlotEnd)
+    const item = { salt, value: bytes, seq: this.o.seq.next() }
+    let handle: PutHandle
+    if (wait > 0) {
+      const put = this.o.putter.putMutableLater(item, wait)
+      this.waiting.set(name, { slot, put })
+      void put.done.then(() => { if (this.waiting.get(name)?.put === put) this.waiting.delete(name) })
+      handle = put
+    } else {
+      handle = this.o.putter.putMutable(item)
+    }
     this.last.set(name, { bytes, slot, target: handle.target })
     return handle
   }

@@ -97,6 +97,12 @@ export const PUT_TIMEOUT_MS = 10_000
  * lookup found fewer). The other stores of the k still go out and finish in the background.
  */
 export const PUT_STORE_QUORUM = 4
+/**
+ * A channel put that waits (Channels.publish's delayMs) goes out at least this long (ms) before its
+ * slot ends, so it is stored before the next slot's readers look back at it (PROTOCOL §9); the
+ * time a put takes over a slow link, with room for a late timer.
+ */
+export const DEFERRED_PUT_SLOT_MARGIN_MS = 1500
 
 // ---- push (a new item put directly to the endpoints of live peers) ---------------------------
 

@@ -5,7 +5,7 @@ export { type Endpoint, encodeEndpoint, decodeEndpoint, parseEndpoint, formatEnd
 export { DhtEngine, type EngineOptions, type PutOutcome } from './engine.js'
 export { type Lookup } from './handler.js'
 export { Getter, type GetOptions, type GetterOptions, type GetPath, type ImmutableItem, type MutableItem, type ItemKind, type MissListener } from './get.js'
-export { Putter, type PutHandle, type MutablePut } from './put.js'
+export { Putter, type PutHandle, type DeferredPut, type MutablePut } from './put.js'
 export { UniqueQueue, type QueueOptions, type RunOptions } from './queue.js'
 export { CHANNEL_NAMES, type ChannelName, isChannelName, slotOf, channelSalt } from './salt.js'
 export { SeqClock } from './seq.js'

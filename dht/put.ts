@@ -15,6 +15,17 @@ export interface PutHandle {
   done: Promise<PutOutcome>
 }
 
+/** A mutable put kept (served to direct gets) now, whose network put waits (Putter.putMutableLater). */
+export interface DeferredPut extends PutHandle {
+  /** Starts the network put now, if it has not started or been cancelled. */
+  flush: () => void
+  /** Drops the network put if it has not started (a newer item of the channel supersedes it). */
+  cancel: () => void
+}
+
+/** What a deferred put that never went out ends with. */
+const SUPERSEDED: PutOutcome = { ok: false, nodes: 0, alreadyThere: false, code: 'DHT_PUT_SUPERSEDED' }
+
 export interface MutablePut {
   salt: Uint8Array
   /** Canonical bencode of the value dict (a channel value). */
@@ -40,6 +51,40 @@ export class Putter {
 
   /** Signs and stores a mutable item, and keeps it so this node answers direct gets for it. */
   putMutable (p: MutablePut): PutHandle {
+    const { target, send } = this.prepareMutable(p)
+    return { target, done: send() }
+  }
+
+  /**
+   * Signs and keeps a mutable item now, so direct gets and pushes have it at once, and puts it to the
+   * network after `delayMs` (ms) unless flushed or cancelled first. For a re-provide that need not
+   * compete with the work of the moment (docs/dht.md, "Deferred puts").
+   */
+  putMutableLater (p: MutablePut, delayMs: number): DeferredPut {
+    const { target, send } = this.prepareMutable(p)
+    let state: 'waiting' | 'sent' | 'cancelled' = 'waiting'
+    let resolve!: (out: PutOutcome) => void
+    const done = new Promise<PutOutcome>(r => { resolve = r })
+    const flush = (): void => {
+      if (state !== 'waiting') return
+      state = 'sent'
+      clearTimeout(timer)
+      // The engine may have stopped during the wait: an outcome, never a rejection.
+      if (!this.engine.running) resolve({ ...SUPERSEDED, code: 'DHT_STOPPED' })
+      else send().then(resolve, (e: Error) => { resolve({ ...SUPERSEDED, code: e.message }) })
+    }
+    const cancel = (): void => {
+      if (state !== 'waiting') return
+      state = 'cancelled'
+      clearTimeout(timer)
+      resolve(SUPERSEDED)
+    }
+    const timer = setTimeout(flush, Math.max(0, delayMs))
+    timer.unref() // a node that stops drops the wait; engine.put answers DHT_STOPPED after a stop anyway
+    return { target, done, flush, cancel }
+  }
+
+  private prepareMutable (p: MutablePut): { target: Uint8Array, send: () => Promise<PutOutcome> } {
     const kp = p.keyPair ?? this.engine.keyPair
     if (kp === undefined) throw new DhtError('DHT_NO_KEY', 'a mutable put needs a key pair')
     if (p.salt.length < 1 || p.salt.length > MAX_SALT_BYTES) {
@@ -53,11 +98,13 @@ export class Putter {
     const target = mutableTarget(k, salt)
     // Kept before the network put, so a reader who asks us directly is answered at once.
     this.engine.keepOwn({ target, k, salt, seq: p.seq, sig, v, value: new Uint8Array(p.value) })
-    const t0 = performance.now()
-    // `sig` rather than a `sign` hook: the signed bytes are built from our canonical value, not
-    // from whatever the library's encoder makes of the dict.
-    const done = this.engine.put({ k, salt, seq: p.seq, v, sig }).then(out => this.account('putMutable', out, t0))
-    return { target, done }
+    const send = async (): Promise<PutOutcome> => {
+      const t0 = performance.now()
+      // `sig` rather than a `sign` hook: the signed bytes are built from our canonical value, not
+      // from whatever the library's encoder makes of the dict.
+      return await this.engine.put({ k, salt, seq: p.seq, v, sig }).then(out => this.account('putMutable', out, t0))
+    }
+    return { target, send }
   }
 
   /**

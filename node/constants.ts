@@ -35,6 +35,22 @@ export const OWN_TIP_PUSH_MAX_ENDPOINTS = 64
  *  at random among those that may lack it: insurance for a lost push from the miner (each of n importers
  *  relays, so such a peer is sent about this many), not the path a block takes (node/pushTargets.ts). */
 export const RELAY_PUSH_FANOUT = 4
+/**
+ * The network put of a blkTip naming a block this node imported (not mined) waits a random
+ * RELAYED_TIP_PUT_DELAY_MIN_MS + [0, RELAYED_TIP_PUT_DELAY_SPREAD_MS) ms; the item is served to direct
+ * gets and pushed at once (dht/channels.ts publish). Every node imports every block within the same
+ * second or so, and each such put is a walk and k stores that every neighbourhood handles: they
+ * competed with the block's own fetches while it spread. A newer tip in the meantime supersedes it.
+ */
+export const RELAYED_TIP_PUT_DELAY_MIN_MS = 500
+export const RELAYED_TIP_PUT_DELAY_SPREAD_MS = 2000
+/**
+ * A new slot's republish of each channel waits a random [0, this) ms for its network put (served
+ * to direct gets at once): slots are wall-clock, so every node republished every channel within the
+ * same 500 ms publisher tick, a burst of walks and stores at each slot boundary. Readers that find
+ * nothing in the new slot yet read the previous one, which holds the same value.
+ */
+export const REPUBLISH_SPREAD_MS = 3000
 export const TXTIP_READ_INTERVAL_MS = 3000
 export const DEMAND_READ_INTERVAL_MS = 3000
 export const MSGTIP_READ_INTERVAL_MS = 3000

@@ -14,7 +14,7 @@ import { type Block, encodeBlock } from '../chain/block.js'
 import { encodeTx, type Transaction } from '../chain/tx.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { type Endpoint, encodeEndpoint, MAX_PUSH_ENDPOINTS } from '../dht/index.js'
-import { TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
+import { RELAYED_TIP_PUT_DELAY_MIN_MS, RELAYED_TIP_PUT_DELAY_SPREAD_MS, REPUBLISH_SPREAD_MS, TXTIP_PUBLISH_DEBOUNCE_MS } from './constants.js'
 import type { NodeContext } from './context.js'
 import { publicEndpointOf } from './publicEndpoint.js'
 import { livePeers, type PushKind, pushTargets } from './pushTargets.js'
@@ -57,10 +57,14 @@ export class Publisher implements Pipeline {
     const pub = publicEndpointOf(ctx.cfg, ctx.engine).endpoint
     this.publishedE = pub === undefined ? '' : `${pub.host}:${pub.port}`
     try { e = pub === undefined ? undefined : encodeEndpoint(pub) } catch { e = undefined }
-    const target = ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }).target
+    const minedBy = ctx.chain.getBlock(tip.id)?.m
+    const mined = minedBy !== undefined && bytesEqual(minedBy, ctx.key.publicKey)
+    // A tip we imported reaches our peers by the pushes below; its network put can wait until the
+    // block has spread (RELAYED_TIP_PUT_DELAY_MIN_MS).
+    const delayMs = mined || endpointChanged ? 0 : RELAYED_TIP_PUT_DELAY_MIN_MS + Math.random() * RELAYED_TIP_PUT_DELAY_SPREAD_MS
+    const target = ctx.channels.publish('blkTip', { h: tip.id, n: tip.n, d: tip.d, e }, delayMs).target
     if (endpointChanged) { this.greeted.clear(); this.greet(Date.now()); return }
-    const mined = ctx.chain.getBlock(tip.id)?.m
-    this.push(target, tip.id, mined !== undefined && bytesEqual(mined, ctx.key.publicKey) ? 'mined' : 'relay')
+    this.push(target, tip.id, mined ? 'mined' : 'relay')
   }
 
   /** `tipId`: a blkTip's block, so peers that announced that block themselves are not pushed to. */
@@ -128,6 +132,6 @@ export class Publisher implements Pipeline {
       this.push(this.ctx.channels.publish('demand', value).target)
       if (value.b.length + value.x.length + value.m.length === 0) this.ctx.channels.retire('demand')
     }
-    this.ctx.channels.republishStale()
+    this.ctx.channels.republishStale(() => Math.random() * REPUBLISH_SPREAD_MS)
   }
 }
