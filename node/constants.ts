@@ -180,6 +180,14 @@ export const DEMAND_MAX_PUTS_PER_READ = 24
  * a message for the gossip demand reader) is not put again for this long, however often it is asked.
  */
 export const REPUT_AFTER_MS = 10_000
+/**
+ * The demand responder's gap before putting the same item again doubles from REPUT_AFTER_MS with each
+ * re-put, up to this (ms). Every peer that holds a demanded item answers the demand: one that stands
+ * (its node no longer fetches the id, e.g. a block of an abandoned fork) had every holder put it
+ * every 10 s for DEMAND_ID_TTL_MS, 30 puts each; now 5. The first put stores it; later ones only
+ * cover nodes that left the neighbourhood since.
+ */
+export const REPUT_AFTER_MAX_MS = 160_000
 /** Ids the demand responder remembers as recently put (the least recently put is forgotten first). */
 export const DEMAND_RECENT_PUTS_MAX = 4096
 

@@ -226,7 +226,9 @@ async function buildParts (cfg: NodeConfig, log: Logger, closers: Stop[], signal
   closers.push(() => router.close())
   const peers = new PeerSet(key.publicKey)
   for (const a of genesis.config.accounts) peers.add(a.pubkey, 'genesis')
-  const demand = new DemandSet()
+  const demand = new DemandSet(Date.now, (kind, id) => kind === 'b'
+    ? chain.hasBlock(id)
+    : kind === 'x' ? chain.getTx(id) !== undefined || pool.has(id) : chain.messages.has(id))
   const state: NodeState = {
     syncing: false, ready: false, miningEnabled: false, nextEligibleTime: null, minedBlocks: 0,
     importedBlocks: 0, reorgs: 0, votingRounds: 0, voteRounds: [], startedAtMs: Date.now()

@@ -1,18 +1,41 @@
 // Demand responder: when a peer's demand item asks for blocks, transactions or messages this node
 // holds, put them (PROTOCOL §9: the only re-provide there is). Bounded per read and deduplicated
-// for a while, so a peer that keeps asking does not make us put the same item on every read.
+// for a while that doubles with each re-put, so a peer that keeps asking does not make us put the
+// same item on every read.
 import { encodeBlock } from '../../chain/block.js'
 import { encodeTx } from '../../chain/tx.js'
 import { encodeMessage } from '../../chain/message.js'
 import { toHex } from '../../chain/hex.js'
 import { Lru } from '../../chain/lru.js'
-import { DEMAND_MAX_PUTS_PER_READ, DEMAND_RECENT_PUTS_MAX, REPUT_AFTER_MS } from '../constants.js'
+import { DEMAND_MAX_PUTS_PER_READ, DEMAND_RECENT_PUTS_MAX, REPUT_AFTER_MAX_MS, REPUT_AFTER_MS } from '../constants.js'
 import type { NodeContext } from '../context.js'
 import type { Pipeline, Stop } from './pipeline.js'
 
+/**
+ * When an item asked for again may be put again: REPUT_AFTER_MS after its first put, the gap doubling
+ * with each re-put up to REPUT_AFTER_MAX_MS; an item nobody asked for during a whole longest gap
+ * starts over. Remembers DEMAND_RECENT_PUTS_MAX ids (the least recently put forgotten first).
+ */
+export class RePuts {
+  /** id hex → time until which it is not put again, and the gap that led there (ms) */
+  private readonly recent = new Lru<string, { until: number, gap: number }>(DEMAND_RECENT_PUTS_MAX)
+
+  constructor (private readonly now: () => number = Date.now) {}
+
+  /** Whether `hex` may be put now; if so, it is recorded as put. */
+  take (hex: string): boolean {
+    const now = this.now()
+    const last = this.recent.peek(hex)
+    if (last !== undefined && last.until > now) return false
+    const fresh = last === undefined || now - last.until > REPUT_AFTER_MAX_MS
+    const gap = fresh ? REPUT_AFTER_MS : Math.min(2 * last.gap, REPUT_AFTER_MAX_MS)
+    this.recent.set(hex, { until: now + gap, gap })
+    return true
+  }
+}
+
 export class DemandResponder implements Pipeline {
-  /** id hex → time until which it is not put again */
-  private readonly recent = new Lru<string, number>(DEMAND_RECENT_PUTS_MAX)
+  private readonly rePuts = new RePuts()
 
   constructor (private readonly ctx: NodeContext) {}
 
@@ -41,10 +64,7 @@ export class DemandResponder implements Pipeline {
 
   private put (id: Uint8Array, bytes: Uint8Array | undefined): boolean {
     if (bytes === undefined) return false
-    const hex = toHex(id)
-    const now = Date.now()
-    if ((this.recent.peek(hex) ?? 0) > now) return false
-    this.recent.set(hex, now + REPUT_AFTER_MS)
+    if (!this.rePuts.take(toHex(id))) return false
     this.ctx.putter.putImmutable(bytes)
     return true
   }

@@ -51,4 +51,20 @@ describe('node/demand', () => {
     expect(expired.changed).to.equal(true)
     expect(expired.value.m).to.deep.equal([])
   })
+
+  it('drops an id once the node holds its item, however it came', () => {
+    const held = new Set<string>()
+    const d = new DemandSet(() => 0, (kind, x) => held.has(`${kind}:${toHex(x)}`))
+    d.add('b', id(1))
+    d.add('x', id(2))
+    d.add('m', id(3))
+    expect(d.take().changed).to.equal(true)
+    expect(d.take().changed).to.equal(false)
+    held.add(`x:${toHex(id(2))}`) // e.g. the transaction reached the pool by a peer's txTip
+    held.add(`b:${toHex(id(3))}`) // an id of another kind is not the same item
+    const after = d.take()
+    expect(after.changed).to.equal(true)
+    expect([hexes(after.value.b), hexes(after.value.x), hexes(after.value.m)]).to.deep.equal([[toHex(id(1))], [], [toHex(id(3))]])
+    expect(d.has('x', id(2))).to.equal(false)
+  })
 })
