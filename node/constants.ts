@@ -98,11 +98,15 @@ export const EMPTY_CHANNEL_POLL_MAX_MS = 60_000
 export const MAX_CONCURRENT_READS = 8
 /**
  * blkTip direct polls per second over all peers, at most. Pushes are the fast path and this poll
- * the safety net for a lost push, so with more peers than this × BLKTIP_DIRECT_READ_INTERVAL_MS / 1000
- * each peer's base poll interval grows with the peer count: a node's poll datagrams stay bounded as
- * peers grow (at 32 peers every node answered 16 polls/s and sent 16 for nothing new).
+ * the safety net for a lost push, so with more peers than this × BLKTIP_UNCHANGED_BACKOFF_MAX_MS / 1000
+ * (16) each peer's poll interval grows with the peer count: a node's poll datagrams stay bounded as
+ * peers grow (at 32 peers every node answered 16 polls/s and sent 16 for nothing new; at 4/s the
+ * polls and their answers were still half of an idle node's datagrams beside 32 miners). Any peer that
+ * imported a new block names it, so a node whose pushes were all lost finds it at the first poll of
+ * any such peer, ~1 / this s on average once the block has spread; the per-peer bound
+ * (docs/protocol-notes.md §7) is for a tip only its miner holds.
  */
-export const BLKTIP_DIRECT_POLLS_PER_S = 4
+export const BLKTIP_DIRECT_POLLS_PER_S = 2
 /**
  * A live peer's blkTip read that finds the tip it already announced doubles the peer's poll interval,
  * up to this (ms); a read that finds a new tip (the pushes of it were lost) resets it. A push does not:
