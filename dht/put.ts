@@ -23,8 +23,8 @@ export interface DeferredPut extends PutHandle {
   cancel: () => void
 }
 
-/** What a deferred put that never went out ends with. */
-const SUPERSEDED: PutOutcome = { ok: false, nodes: 0, alreadyThere: false, code: 'DHT_PUT_SUPERSEDED' }
+/** The outcome of a deferred put that never went out: superseded, or the engine gone. */
+const notSent = (code: string): PutOutcome => ({ ok: false, nodes: 0, alreadyThere: false, code })
 
 export interface MutablePut {
   salt: Uint8Array
@@ -70,14 +70,14 @@ export class Putter {
       state = 'sent'
       clearTimeout(timer)
       // The engine may have stopped during the wait: an outcome, never a rejection.
-      if (!this.engine.running) resolve({ ...SUPERSEDED, code: 'DHT_STOPPED' })
-      else send().then(resolve, (e: Error) => { resolve({ ...SUPERSEDED, code: e.message }) })
+      if (!this.engine.running) resolve(notSent('DHT_STOPPED'))
+      else send().then(resolve, (e: Error) => { resolve(notSent(e.message)) })
     }
     const cancel = (): void => {
       if (state !== 'waiting') return
       state = 'cancelled'
       clearTimeout(timer)
-      resolve(SUPERSEDED)
+      resolve(notSent('DHT_PUT_SUPERSEDED'))
     }
     const timer = setTimeout(flush, Math.max(0, delayMs))
     timer.unref() // a node that stops drops the wait; engine.put answers DHT_STOPPED after a stop anyway
