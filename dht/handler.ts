@@ -2,9 +2,10 @@
 // and checks every datagram before this sees a query).
 // Order for each incoming query: check types and sizes (guard.ts) → rate-limit puts → answer a
 // `get` ourselves when the target is one of our own mutable items or an object the node's store
-// holds → verify a salted mutable `put` ourselves (canonical value, once) → otherwise hand it to
-// the library. A mutable put the library then stores is reported to the engine (a peer's push or
-// an ordinary put of a peer's channel). Nothing thrown in here escapes to the UDP socket.
+// holds → verify a salted mutable `put` ourselves (canonical value, once) → store an immutable
+// `put` ourselves (its value encoded once) → otherwise hand it to the library. A mutable put the
+// library then stores is reported to the engine (a peer's push or an ordinary put of a peer's
+// channel). Nothing thrown in here escapes to the UDP socket.
 import type DHT from 'bittorrent-dht'
 import type { Contact, KrpcMessage } from 'bittorrent-dht'
 import type { RemoteInfo } from 'node:dgram'
@@ -12,13 +13,14 @@ import { sha256 } from '../chain/crypto.js'
 import { bytesEqual, toHex } from '../chain/hex.js'
 import { MAX_REPLY_NODES, MAX_VALUE_BYTES } from './constants.js'
 import { installFastClosest } from './closest.js'
+import { installCompactNodes } from './compactNodes.js'
 import { checkQuery } from './guard.js'
 import type { RateLimiter } from './ratelimit.js'
 import type { DhtStats } from './stats.js'
 import type { OwnItems } from './store.js'
 import { type CheckedSignature, type VerifiedCache, verifyMutable } from './verify.js'
 import { isBytes, mutableTarget } from './wire.js'
-import { Bencoded } from './krpcEncode.js'
+import { Bencoded, encodeKrpc } from './krpcEncode.js'
 import { memoTokens } from './tokenMemo.js'
 import type { StoredPut } from './engine.js'
 
@@ -48,6 +50,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
       if (q === 'put' && !deps.limiter.take(`${peer.address}:${peer.port}`)) { stats.drop('rate_limited'); return }
       if (q === 'get' && answerGet(dht, deps, msg, peer, a.target as Buffer)) return
       if (q === 'put' && isBytes(a.k) && isBytes(a.salt)) { mutablePut(dht, deps, library, msg, peer, a); return }
+      if (q === 'put' && a.k === undefined && a.sig === undefined) { immutablePut(dht, library, msg, peer, a); return }
       library(msg, peer)
     } catch {
       stats.traffic.handlerErrors++
@@ -57,6 +60,7 @@ export function installHandler (dht: DHT, deps: HandlerDeps): void {
   capReplyNodes(dht)
   memoTokens(dht)
   oneContactPerEndpoint(dht)
+  installCompactNodes(dht)
 }
 
 /** Answers a get for our own mutable items and for objects the node stores; false = not ours. */
@@ -138,6 +142,21 @@ function mutablePut (dht: DHT, deps: HandlerDeps, library: LibraryHandler, msg: 
   if (checked !== undefined) deps.verified.set(target, checked)
   dht._rpc.response(peer, msg, { id: dht._rpc.id })
   deps.stored({ target, k: new Uint8Array(k), salt: new Uint8Array(salt), seq, value: c.item.value, from: { host: peer.address, port: peer.port } })
+}
+
+/**
+ * An immutable put (a block, transaction or message a peer stores here), under the library's rules
+ * (the token first, then stored under the SHA-256 of v's canonical encoding, the same record) but
+ * encoded once by the project's encoder: the library's bencode built a Buffer per item and joined
+ * them, on every store a node receives. guard.ts has bounded v; an encode failure is not reachable
+ * from the wire and drops the put like any handler error.
+ */
+function immutablePut (dht: DHT, library: LibraryHandler, msg: KrpcMessage, peer: RemoteInfo, a: Record<string, unknown>): void {
+  if (!validateToken(dht, peer.address, a.token as Buffer)) { library(msg, peer); return } // the library answers 203
+  const key = Buffer.from(sha256(encodeKrpc(a.v as Record<string, unknown>)))
+  dht.emit('put', key, a.v)
+  dht._values.set(key.toString('hex'), { v: a.v, id: a.id as Buffer })
+  dht._rpc.response(peer, msg, { id: dht._rpc.id })
 }
 
 /**

@@ -74,6 +74,7 @@ declare module 'bittorrent-dht' {
     inflight: number
     query (peer: Peer, msg: { q: string; a: Record<string, unknown> }, cb: (err: (Error & { code?: unknown }) | null, res: KrpcMessage | null, from: RemoteInfo | Peer) => void): number
     cancel (tid: number, err?: Error): void
+    response (peer: RemoteInfo | Peer, query: KrpcMessage, r: Record<string, unknown>, cb?: (err?: Error | null) => void): void
   }
 
   export interface Krpc extends EventEmitter {
