@@ -4,7 +4,7 @@
 // primitives here (directGet, recursiveGet, put); every one of them settles when the engine
 // stops, because bittorrent-dht never calls a callback again after destroy().
 import { settleWithin } from './settle.js'
-import DHT, { type GetResult, type PutOpts, type StoredValue, type Verify } from 'bittorrent-dht'
+import DHT, { type GetResult, type StoredValue, type Verify } from 'bittorrent-dht'
 import { randomBytes } from 'node:crypto'
 import { sha256, type KeyPair } from '../chain/crypto.js'
 import * as C from './constants.js'
@@ -15,7 +15,7 @@ import { forgetContact, installHandler, type Lookup } from './handler.js'
 import { KrpcSocket } from './krpcSocket.js'
 import { firstImmutable } from './lookup.js'
 import { latestMutable } from './lookupMutable.js'
-import { recursivePut } from './storeRound.js'
+import { type PutItem, recursivePut } from './storeRound.js'
 import { ExternalEndpoint } from './external.js'
 import { LinkEmulator, type LinkOptions } from './link.js'
 import { Blocklist } from './blocklist.js'
@@ -283,7 +283,7 @@ export class DhtEngine {
   }
 
   /** A recursive put (storeRound.ts: walk for tokens, stores; answered at a quorum). Never rejects. */
-  put (opts: PutOpts): Promise<PutOutcome> {
+  put (opts: PutItem): Promise<PutOutcome> {
     const dht = this.requireDht()
     return this.pending.track<PutOutcome>({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_STOPPED' }, settle => {
       const timer = setTimeout(() => settle({ ok: false, nodes: 0, alreadyThere: false, code: 'DHT_TIMEOUT' }), C.PUT_TIMEOUT_MS)

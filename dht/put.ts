@@ -43,9 +43,10 @@ export class Putter {
   /** Stores a block, transaction or message: `bytes` is its canonical encoding, the target its id. */
   putImmutable (bytes: Uint8Array): PutHandle {
     const v = wireValue(bytes)
-    const target = sha256(bytes)
+    const encoded = new Uint8Array(bytes) // the stores go out later: the caller's array may change meanwhile
+    const target = sha256(encoded)
     const t0 = performance.now()
-    const done = this.engine.put({ v }).then(out => this.account('putImmutable', out, t0))
+    const done = this.engine.put({ v, encoded }).then(out => this.account('putImmutable', out, t0))
     return { target, done }
   }
 
@@ -92,17 +93,18 @@ export class Putter {
     }
     if (!Number.isSafeInteger(p.seq) || p.seq < 0) throw new DhtError('DHT_BAD_SEQ', `bad seq ${p.seq}`)
     const v = wireValue(p.value)
+    const value = new Uint8Array(p.value) // a copy: the caller's array may change after the call
     const k = Buffer.from(kp.publicKey)
     const salt = Buffer.from(p.salt)
-    const sig = Buffer.from(signHash(sha256(signatureData(salt, p.seq, p.value)), kp.secretKey))
+    const sig = Buffer.from(signHash(sha256(signatureData(salt, p.seq, value)), kp.secretKey))
     const target = mutableTarget(k, salt)
     // Kept before the network put, so a reader who asks us directly is answered at once.
-    this.engine.keepOwn({ target, k, salt, seq: p.seq, sig, v, value: new Uint8Array(p.value) })
+    this.engine.keepOwn({ target, k, salt, seq: p.seq, sig, v, value })
     const send = async (): Promise<PutOutcome> => {
       const t0 = performance.now()
       // `sig` rather than a `sign` hook: the signed bytes are built from our canonical value, not
       // from whatever the library's encoder makes of the dict.
-      return await this.engine.put({ k, salt, seq: p.seq, v, sig }).then(out => this.account('putMutable', out, t0))
+      return await this.engine.put({ k, salt, seq: p.seq, v, sig, encoded: value }).then(out => this.account('putMutable', out, t0))
     }
     return { target, send }
   }

@@ -15,7 +15,15 @@ import bencode from 'bencode'
 import { sha256 } from '../chain/crypto.js'
 import { Lru } from '../chain/lru.js'
 import { MAX_PUT_TABLES, PUT_LOOKUP_MAX_QUERIES, PUT_STORE_QUORUM, PUT_TABLE_MAX_AGE_MS, WALK_ALPHA } from './constants.js'
+import { Bencoded } from './krpcEncode.js'
 import { walk } from './walk.js'
+
+/**
+ * What to put: the library's put options, and where the caller has them, the canonical bytes of
+ * `v` (the bytes a mutable item's signature covers). Those go into every store as they are and
+ * give an immutable item its target, so a put encodes its value not once per store but never.
+ */
+export interface PutItem extends PutOpts { encoded?: Uint8Array }
 
 export type PutCallback = (err: (Error & { code?: unknown }) | null, stored: number) => void
 
@@ -27,13 +35,13 @@ interface Table { nodes: StoreNode[], atMs: number }
 const tables = new WeakMap<DHT, Lru<string, Table>>()
 
 /** The BEP44 target of a put: SHA-256 of k ‖ salt (mutable) or of the bencoded value (immutable). */
-function targetOf (opts: PutOpts): Buffer {
+function targetOf (opts: PutItem): Buffer {
   if (opts.k !== undefined) return Buffer.from(sha256(opts.salt !== undefined ? Buffer.concat([opts.k, opts.salt]) : opts.k))
-  return Buffer.from(sha256(bencode.encode(opts.v)))
+  return Buffer.from(sha256(opts.encoded ?? bencode.encode(opts.v)))
 }
 
 /** Runs one recursive put; `cb` runs exactly once (see the module comment for when). */
-export function recursivePut (dht: DHT, opts: PutOpts, cb: PutCallback, quorum = PUT_STORE_QUORUM, alpha = WALK_ALPHA): Buffer {
+export function recursivePut (dht: DHT, opts: PutItem, cb: PutCallback, quorum = PUT_STORE_QUORUM, alpha = WALK_ALPHA): Buffer {
   const key = targetOf(opts)
   const hex = key.toString('hex')
   let byTarget = tables.get(dht)
@@ -86,6 +94,8 @@ function isAlready (err: (Error & { code?: unknown }) | null): boolean {
  */
 class StoreRound {
   private readonly a: Record<string, unknown> & { v: unknown }
+  /** `a` as the stores carry it: with the caller's canonical bytes of `v` where given. */
+  private readonly wire: Record<string, unknown>
   private readonly sentTo = new Set<string>()
   private back = 0
   private hits = 0
@@ -93,7 +103,7 @@ class StoreRound {
   private answered = false
   private already: (Error & { code?: unknown }) | null = null
 
-  constructor (private readonly dht: DHT, key: Buffer, opts: PutOpts, private readonly quorum: number, private readonly cb: PutCallback) {
+  constructor (private readonly dht: DHT, key: Buffer, opts: PutItem, private readonly quorum: number, private readonly cb: PutCallback) {
     this.a = { id: dht._rpc.id, v: opts.v }
     if (opts.k !== undefined) {
       if (typeof opts.cas === 'number') this.a.cas = opts.cas
@@ -103,8 +113,9 @@ class StoreRound {
       if (opts.sig !== undefined) this.a.sig = opts.sig
     } else {
       // As the library does: the putter keeps the immutable item and answers gets for it.
-      dht._values.set(key.toString('hex'), this.a)
+      dht._values.set(key.toString('hex'), this.a) // as a dict: the store's readers expect one
     }
+    this.wire = opts.encoded !== undefined ? { ...this.a, v: new Bencoded(opts.encoded) } : this.a
   }
 
   send (node: StoreNode): void {
@@ -112,7 +123,7 @@ class StoreRound {
     if (this.sentTo.has(at)) return
     this.sentTo.add(at)
     // Each node its own `a`: the token is per node, and a query k-rpc queues is encoded later.
-    this.dht._rpc.query({ host: node.host, port: node.port }, { q: 'put', a: { ...this.a, token: node.token } }, err => {
+    this.dht._rpc.query({ host: node.host, port: node.port }, { q: 'put', a: { ...this.wire, token: node.token } }, err => {
       this.back++
       if (err === null) this.hits++
       else if (isAlready(err)) this.already = err
