@@ -20,6 +20,8 @@ const N = 16
 const LINK_MS = 25
 /** ± this on each datagram: answers come back out of the order they were asked in. */
 const JITTER_MS = 20
+/** Puts in the overlap test (see there for why more than one). */
+const OVERLAP_PUTS = 6
 const libOf = (e: DhtEngine): DHT => (e as unknown as { dht: DHT }).dht
 const object = (tag: string): Uint8Array => encodeCanonical({ b: new TextEncoder().encode(tag), z: new Uint8Array(64).fill(3) })
 
@@ -58,22 +60,30 @@ describe('dht put: stores overlap the walk (settled nodes)', function () {
   it('sends the first store while the walk still waits for answers, and stores to each of the k closest once', async () => {
     const putter = e[3]
     const events = recordQueries(libOf(putter))
-    const bytes = object('overlap')
-    const out = await new Putter(putter).putImmutable(bytes).done
-    expect(out.ok).to.equal(true)
-    const target = sha256(bytes)
-    await waitFor(() => e.filter(x => x !== putter && x.storedValue(target) !== undefined).length >= DHT_K, { timeoutMs: 10_000, what: 'every closest node stored' })
-    const gets = events.filter(x => x.q === 'get')
-    const puts = events.filter(x => x.q === 'put' && x.kind === 'sent')
-    expect(gets.filter(x => x.kind === 'sent').length, 'two rounds of gets').to.be.above(WALK_ALPHA)
-    const lastGetBack = Math.max(...gets.filter(x => x.kind === 'back').map(x => x.at))
-    const firstPut = Math.min(...puts.map(x => x.at))
-    // Before the overlap the first store left only after the walk's last answer.
-    expect(firstPut, 'first store before the walk\'s last answer').to.be.below(lastGetBack)
-    // A walk settles only nodes it has converged to: here, in a net of 16, the k closest.
-    const holders = new Set(e.filter(x => x !== putter && x.storedValue(target) !== undefined).map(x => `${x.endpoint.host}:${x.endpoint.port}`))
-    expect(puts.map(x => x.to).sort()).to.deep.equal([...holders].sort())
-    expect(puts).to.have.length(DHT_K)
+    // A store can only precede the walk's last answer when the nearest node is not itself the last
+    // to answer: with a routing table that lacks it, the walk may find it late and ask it last. So
+    // several puts, each checked for its stores, and the overlap asked of at least one of them
+    // (before the overlap, none of them had it).
+    let overlapped = 0
+    for (let i = 0; i < OVERLAP_PUTS; i++) {
+      events.length = 0
+      const bytes = object(`overlap-${i}`)
+      const out = await new Putter(putter).putImmutable(bytes).done
+      expect(out.ok).to.equal(true)
+      const target = sha256(bytes)
+      await waitFor(() => e.filter(x => x !== putter && x.storedValue(target) !== undefined).length >= DHT_K, { timeoutMs: 10_000, what: 'every closest node stored' })
+      const gets = events.filter(x => x.q === 'get')
+      const puts = events.filter(x => x.q === 'put' && x.kind === 'sent')
+      expect(gets.filter(x => x.kind === 'sent').length, 'two rounds of gets').to.be.above(WALK_ALPHA)
+      const lastGetBack = Math.max(...gets.filter(x => x.kind === 'back').map(x => x.at))
+      const firstPut = Math.min(...puts.map(x => x.at))
+      if (firstPut < lastGetBack) overlapped++
+      // A walk settles only nodes it has converged to: here, in a net of 16, the k closest.
+      const holders = new Set(e.filter(x => x !== putter && x.storedValue(target) !== undefined).map(x => `${x.endpoint.host}:${x.endpoint.port}`))
+      expect(puts.map(x => x.to).sort()).to.deep.equal([...holders].sort())
+      expect(puts).to.have.length(DHT_K)
+    }
+    expect(overlapped, `puts whose first store left before the walk's last answer, of ${OVERLAP_PUTS}`).to.be.at.least(1)
   })
 
   it('reports each node settled once, nearest first, and only once every nearer node has answered', async () => {
