@@ -22,13 +22,21 @@ export class Bencoded {
 
 const C_I = 0x69; const C_L = 0x6c; const C_D = 0x64; const C_E = 0x65; const C_COLON = 0x3a
 
-/** A dict's keys in bencode order, without those whose value is null or undefined. */
+/**
+ * A dict's keys in bencode order, without those whose value is null or undefined. An insertion
+ * sort: a KRPC dict has 2–8 keys, often already in order, where Array.prototype.sort's set-up cost
+ * was most of this function's time. Same order as `.sort()` (UTF-16 code units: bytes for ASCII).
+ */
 function sortedKeys (d: Record<string, unknown>): string[] {
-  const keys = Object.keys(d).sort()
+  const keys = Object.keys(d)
   let j = 0
   for (let i = 0; i < keys.length; i++) {
-    const v = d[keys[i]]
-    if (v !== undefined && v !== null) keys[j++] = keys[i]
+    const k = keys[i]
+    const v = d[k]
+    if (v === undefined || v === null) continue
+    let at = j++
+    while (at > 0 && keys[at - 1] > k) { keys[at] = keys[at - 1]; at-- }
+    keys[at] = k
   }
   keys.length = j
   return keys
