@@ -6,8 +6,14 @@ export const SWARM_NODES = 16
 export const ITEMS_PER_PHASE = 100
 /** Rounds, each side in turn (ours, then libtorrent); rows are medians over them. */
 export const ROUNDS = 3
-/** Untimed operations per phase on our side first, so V8 has compiled the hot path (libtorrent is C++). */
-export const WARMUP_ITEMS = 20
+/**
+ * Untimed operations per phase on our side first, so V8 has compiled the hot path (libtorrent is
+ * C++) and the new swarm's own start-up traffic is over (libtorrent's side starts timing once its
+ * routing tables are full). Measured in blocks of 50 immutable puts from a fresh swarm: 2–3 ms p50
+ * and 4–5 ms of CPU per put in the first block, steady (~0.8 ms, ~1.3 ms) from the fourth; with 20,
+ * the first round's timed puts were still cold (docs/performance.md, "Eighth pass").
+ */
+export const WARMUP_ITEMS = 200
 /** Bytes of each stored value: our canonical dict's whole encoding, libtorrent's byte string. */
 export const PAYLOAD_BYTES = 256
 /** The interpreter with Debian's python3-libtorrent (not a virtualenv's python3 that lacks it). */
@@ -26,10 +32,13 @@ export const GOAL_P50_RATIO = 2
 export const GOAL_CPU_RATIO = 3
 /**
  * Topologies of our side, by number of processes the 16 engines split over evenly, each run in
- * every round: the first gives the main rows; 1 = all in the bench's own process on one JS thread
- * (the first pass's layout, kept for comparison). DHT_LT_PROCESSES (e.g. "16,4,1") overrides.
+ * every round: the first gives the main rows. 1 = all 16 in the bench's own process, the shape of
+ * libtorrent's side (16 sessions in one process), though on one JS thread where libtorrent gives
+ * each session a thread of its own; 4 = four engine processes, which adds what a datagram between
+ * processes costs on the machine (Node's own floor for it is measured in the same run).
+ * DHT_LT_PROCESSES (e.g. "16,4,1") overrides.
  */
-export const OURS_PROCESSES_DEFAULT: readonly number[] = [4, 1]
+export const OURS_PROCESSES_DEFAULT: readonly number[] = [1, 4]
 /** Most topologies one run may list (each adds a full pass of our side per round). */
 export const MAX_TOPOLOGIES = 4
 /** Environment knob for OURS_PROCESSES_DEFAULT (comma list of divisors of SWARM_NODES). */
