@@ -15,7 +15,18 @@ import { isIPv4 } from 'node:net'
 import { EXTERNAL_MAX_REPORTERS, EXTERNAL_MIN_AGREEING, EXTERNAL_REPORT_TTL_MS } from './constants.js'
 import { decodeEndpoint, type Endpoint, formatEndpoint } from './endpoint.js'
 
-interface Report { seen: string, atMs: number }
+interface Report {
+  seen: string
+  /** The compact `ip` value as one number (4 address bytes, 2 port bytes: 48 bits, exact in a double). */
+  raw: number
+  atMs: number
+}
+
+/** A 6-byte compact endpoint as one number, or -1 for anything else. */
+function rawOf (ip: unknown): number {
+  if (!(ip instanceof Uint8Array) || ip.length !== 6) return -1
+  return ((((ip[0] * 256 + ip[1]) * 256 + ip[2]) * 256 + ip[3]) * 256 + ip[4]) * 256 + ip[5]
+}
 
 export interface ExternalView {
   /** The adopted endpoint ("host:port"), or null while no endpoint has enough agreement. */
@@ -47,6 +58,18 @@ export class ExternalEndpoint {
 
   /** A peer at `from` reports the compact `ip` value of its response. Anything malformed is ignored. */
   report (from: Endpoint, ip: unknown): void {
+    const key = formatEndpoint(from)
+    const raw = rawOf(ip)
+    const prev = this.reports.get(key)
+    // Most reports repeat the reporter's last one (every answer to every query carries it): that
+    // reporter and value were checked then, so only its time and place in the order change.
+    if (prev !== undefined && raw !== -1 && prev.raw === raw) {
+      this.reports.delete(key)
+      prev.atMs = this.now()
+      this.reports.set(key, prev)
+      this.accepted++
+      return
+    }
     let seen: Endpoint
     try {
       if (!(ip instanceof Uint8Array)) throw new TypeError('not bytes')
@@ -56,9 +79,8 @@ export class ExternalEndpoint {
       return
     }
     if (seen.host === '0.0.0.0' || !isIPv4(from.host)) { this.refused++; return }
-    const key = formatEndpoint(from)
     this.reports.delete(key) // re-insert: the map stays ordered oldest report first
-    this.reports.set(key, { seen: formatEndpoint(seen), atMs: this.now() })
+    this.reports.set(key, { seen: formatEndpoint(seen), raw, atMs: this.now() })
     this.accepted++
     while (this.reports.size > EXTERNAL_MAX_REPORTERS) {
       const oldest = this.reports.keys().next().value

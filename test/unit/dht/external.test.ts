@@ -72,6 +72,22 @@ describe('dht external endpoint (BEP 42 ip reports)', () => {
     expect(x.view().reporters).to.equal(0)
   })
 
+  it('a repeated report keeps its reporter alive; a changed one moves its vote, and a bad one after a good one is refused', () => {
+    let now = 1_000_000
+    const x = new ExternalEndpoint(() => now)
+    for (const h of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) x.report({ host: h, port: 1 }, ip('203.0.113.5:4000'))
+    now += EXTERNAL_REPORT_TTL_MS - 10
+    for (const h of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) x.report({ host: h, port: 1 }, ip('203.0.113.5:4000'))
+    now += 20 // past the first reports' life, within the repeats'
+    expect(x.adopted()).to.deep.equal({ host: '203.0.113.5', port: 4000 })
+    for (const h of ['10.0.0.1', '10.0.0.2']) x.report({ host: h, port: 1 }, ip('203.0.113.5:4001'))
+    expect(x.view()).to.include({ adopted: null, reporters: 3 }) // 2 for the new port, 1 for the old: neither has 3
+    x.report({ host: '10.0.0.3', port: 1 }, ip('203.0.113.5:4001'))
+    expect(x.view()).to.include({ adopted: '203.0.113.5:4001', agreeing: 3 })
+    x.report({ host: '10.0.0.3', port: 1 }, new Uint8Array(6)) // 0.0.0.0:0 from a known reporter
+    expect(x.view()).to.include({ accepted: 9, refused: 1, reporters: 3, adopted: '203.0.113.5:4001' })
+  })
+
   it('malformed ip values are counted and ignored, never thrown', () => {
     const x = new ExternalEndpoint()
     const bad: unknown[] = [undefined, 5, 'abc', new Uint8Array(5), new Uint8Array(7), new Uint8Array([1, 2, 3, 4, 0, 0]), new Uint8Array(6)]
