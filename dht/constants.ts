@@ -206,6 +206,8 @@ export const KRPC_MAX_DATAGRAM_BYTES = 4096
 /** Deepest list/dict nesting in a whole message: the envelope and `a`/`r` (2) plus MAX_VALUE_DEPTH
  *  inside `v`, with room. The decoder recurses, so this also bounds its stack. */
 export const KRPC_MAX_DEPTH = 12
+/** Keys (count) up to which the KRPC encoder orders a dict's keys by insertion; more go to Array.prototype.sort. */
+export const KRPC_INSERTION_SORT_MAX_KEYS = 16
 /** Most decimal digits in an integer or a string length (2^53 − 1 has 16). */
 export const KRPC_MAX_INT_DIGITS = 16
 /** A query expires after this many sweeps of the transaction table without an answer (a sweep

@@ -5,7 +5,7 @@
 // the library, a dict entry that is null or undefined is left out and a boolean is 0 or 1.
 // Anything else (a fraction, a function, a value nested past KRPC_MAX_DEPTH) is a KrpcEncodeError:
 // the caller counts it and sends nothing.
-import { KRPC_MAX_DEPTH } from './constants.js'
+import { KRPC_INSERTION_SORT_MAX_KEYS, KRPC_MAX_DEPTH } from './constants.js'
 
 export class KrpcEncodeError extends Error {
   readonly code = 'DHT_KRPC_ENCODE'
@@ -24,11 +24,20 @@ const C_I = 0x69; const C_L = 0x6c; const C_D = 0x64; const C_E = 0x65; const C_
 
 /**
  * A dict's keys in bencode order, without those whose value is null or undefined. An insertion
- * sort: a KRPC dict has 2–8 keys, often already in order, where Array.prototype.sort's set-up cost
- * was most of this function's time. Same order as `.sort()` (UTF-16 code units: bytes for ASCII).
+ * sort for the 2–8 keys of a KRPC dict, often already in order, where Array.prototype.sort's set-up
+ * cost was most of this function's time; a larger dict (a peer's stored value can hold ~150 keys)
+ * goes to `.sort()`, so no dict costs quadratic time. Same order either way (UTF-16 code units:
+ * bytes for ASCII keys).
  */
 function sortedKeys (d: Record<string, unknown>): string[] {
   const keys = Object.keys(d)
+  if (keys.length > KRPC_INSERTION_SORT_MAX_KEYS) {
+    keys.sort()
+    let n = 0
+    for (const k of keys) if (d[k] !== undefined && d[k] !== null) keys[n++] = k
+    keys.length = n
+    return keys
+  }
   let j = 0
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]
