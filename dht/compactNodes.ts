@@ -7,7 +7,6 @@
 import type DHT from 'bittorrent-dht'
 import type { Contact, KrpcMessage, Peer } from 'bittorrent-dht'
 import type { RemoteInfo } from 'node:dgram'
-import { isIPv4 } from 'node:net'
 import { COMPACT_NODE_BYTES, ID_BYTES } from './constants.js'
 import { encodeEndpoint } from './endpoint.js'
 
@@ -16,16 +15,20 @@ interface Kept { host: string, port: number, bytes: Uint8Array }
 /** Contact → its compact form, with the endpoint it was made from (a contact is never rewritten, but checking is cheap). */
 const kept = new WeakMap<Contact, Kept>()
 
-const isPort = (p: unknown): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535
-
 /** A contact's compact form, or null where it has none (not a 32-byte id, not IPv4, bad port): left out, as k-rpc did. */
 function compactOf (c: Contact): Uint8Array | null {
   const k = kept.get(c)
   if (k !== undefined && k.host === c.host && k.port === c.port) return k.bytes
-  if (!(c.id instanceof Uint8Array) || c.id.length !== ID_BYTES || typeof c.host !== 'string' || !isIPv4(c.host) || !isPort(c.port)) return null
+  if (!(c.id instanceof Uint8Array) || c.id.length !== ID_BYTES) return null
+  let endpoint: Uint8Array
+  try {
+    endpoint = encodeEndpoint({ host: c.host, port: c.port }) // checks the address and the port
+  } catch {
+    return null
+  }
   const bytes = new Uint8Array(COMPACT_NODE_BYTES)
   bytes.set(c.id, 0)
-  bytes.set(encodeEndpoint({ host: c.host, port: c.port }), ID_BYTES)
+  bytes.set(endpoint, ID_BYTES)
   kept.set(c, { host: c.host, port: c.port, bytes })
   return bytes
 }

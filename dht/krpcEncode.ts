@@ -31,23 +31,16 @@ const C_I = 0x69; const C_L = 0x6c; const C_D = 0x64; const C_E = 0x65; const C_
  */
 function sortedKeys (d: Record<string, unknown>): string[] {
   const keys = Object.keys(d)
-  if (keys.length > KRPC_INSERTION_SORT_MAX_KEYS) {
-    keys.sort()
-    let n = 0
-    for (const k of keys) if (d[k] !== undefined && d[k] !== null) keys[n++] = k
-    keys.length = n
-    return keys
-  }
-  let j = 0
-  for (let i = 0; i < keys.length; i++) {
+  let n = 0
+  for (const k of keys) if (d[k] !== undefined && d[k] !== null) keys[n++] = k
+  keys.length = n
+  if (n > KRPC_INSERTION_SORT_MAX_KEYS) return keys.sort()
+  for (let i = 1; i < n; i++) {
     const k = keys[i]
-    const v = d[k]
-    if (v === undefined || v === null) continue
-    let at = j++
+    let at = i
     while (at > 0 && keys[at - 1] > k) { keys[at] = keys[at - 1]; at-- }
     keys[at] = k
   }
-  keys.length = j
   return keys
 }
 

@@ -42,8 +42,7 @@ export class Putter {
 
   /** Stores a block, transaction or message: `bytes` is its canonical encoding, the target its id. */
   putImmutable (bytes: Uint8Array): PutHandle {
-    const v = wireValue(bytes)
-    const encoded = new Uint8Array(bytes) // the stores go out later: the caller's array may change meanwhile
+    const { v, encoded } = wireValue(bytes)
     const target = sha256(encoded)
     const t0 = performance.now()
     const done = this.engine.put({ v, encoded }).then(out => this.account('putImmutable', out, t0))
@@ -92,8 +91,7 @@ export class Putter {
       throw new DhtError('DHT_BAD_SALT', `salt must be 1..${MAX_SALT_BYTES} bytes, got ${p.salt.length}`)
     }
     if (!Number.isSafeInteger(p.seq) || p.seq < 0) throw new DhtError('DHT_BAD_SEQ', `bad seq ${p.seq}`)
-    const v = wireValue(p.value)
-    const value = new Uint8Array(p.value) // a copy: the caller's array may change after the call
+    const { v, encoded: value } = wireValue(p.value)
     const k = Buffer.from(kp.publicKey)
     const salt = Buffer.from(p.salt)
     const sig = Buffer.from(signHash(sha256(signatureData(salt, p.seq, value)), kp.secretKey))
@@ -141,11 +139,16 @@ export class Putter {
   }
 }
 
-/** The wire form of a value to put: a canonical dict of at most MAX_VALUE_BYTES. */
-function wireValue (bytes: Uint8Array): Record<string, unknown> {
+/**
+ * A value to put, checked (a canonical dict of at most MAX_VALUE_BYTES): its own copy of the bytes,
+ * and its wire form decoded from that copy. The network work runs later, and the caller's array
+ * may change meanwhile.
+ */
+function wireValue (bytes: Uint8Array): { v: Record<string, unknown>, encoded: Uint8Array } {
   if (bytes.length > MAX_VALUE_BYTES) throw new DhtError('DHT_BAD_VALUE', `value is ${bytes.length} bytes, over ${MAX_VALUE_BYTES}`)
+  const encoded = new Uint8Array(bytes)
   try {
-    return toWire(bytes)
+    return { v: toWire(encoded), encoded }
   } catch (e) {
     throw new DhtError('DHT_BAD_VALUE', `value is not a canonical bencoded dict: ${(e as Error).message}`)
   }
